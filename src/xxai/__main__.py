@@ -1,0 +1,3 @@
+from xxai.cli import main
+
+main()

@@ -1,0 +1,201 @@
+"""One registry of every setting: name, type, default, help and environment variable.
+
+Precedence, lowest to highest: built-in default < ``$XXAI_HOME/config.toml`` < ``XXAI_*``
+environment variable < a value given on the command line (or to :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from xxai.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "home_dir", "load_settings"]
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting's name, type, default and help text."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    # Settings that change what a translation says are part of the cache key.
+    affects_output: bool = False
+
+    @property
+    def env_var(self) -> str:
+        return "XXAI_" + self.name.upper()
+
+    def parse(self, raw: Any) -> Any:
+        """Convert a raw value (string from env/CLI, or TOML value) to the setting's type."""
+        if raw is None:
+            return None
+        try:
+            if self.type is bool:
+                return raw if isinstance(raw, bool) else _parse_bool(str(raw))
+            if self.type is int:
+                if isinstance(raw, bool):
+                    raise ValueError("expected an integer")
+                return int(raw)
+            if self.type is float:
+                return float(raw)
+            return str(raw)
+        except ValueError as exc:
+            raise ConfigError(f"setting {self.name}: {exc}") from None
+
+
+_S = Setting
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        _S("home", str, "", "Folder for the database, caches and joined models "
+           "(default: the user's data folder for xxai)."),
+        _S("engine", str, "local", "Translation engine: local (llama.cpp) or openai.",
+           affects_output=True),
+        _S("model", str, "qwen2.5-coder-1.5b", "Model for the local engine: a known model name "
+           "(see `xxai models`), a path to a .gguf file, or hf:REPO/FILE.", affects_output=True),
+        _S("threads", int, 2, "CPU threads llama.cpp uses."),
+        _S("context", int, 4096, "Context size (tokens) of the local model."),
+        _S("batch_size", int, 16, "How many texts the local engine decodes together."),
+        _S("max_tokens", int, 512, "Most tokens generated for one unit of text.",
+           affects_output=True),
+        _S("temperature", float, 0.0, "Sampling temperature (0 = greedy, reproducible).",
+           affects_output=True),
+        _S("openai_base_url", str, "https://api.openai.com/v1",
+           "Base URL of the OpenAI-compatible endpoint.", affects_output=True),
+        _S("openai_api_key", str, "", "API key for the openai engine (also read from "
+           "OPENAI_API_KEY)."),
+        _S("openai_model", str, "gpt-4o-mini", "Model name for the openai engine.",
+           affects_output=True),
+        _S("openai_timeout", float, 60.0, "Seconds before an openai request times out."),
+        _S("openai_retries", int, 3, "Retries, with exponential backoff, on 429 and 5xx."),
+        _S("cache", bool, True, "Use the translation memory (SQLite) for repeated texts."),
+        _S("max_chars", int, 200_000, "Longest text accepted in one translate call; longer "
+           "input is refused with an error (split it, or use --input for files)."),
+        _S("unit_chars", int, 400, "Longest piece sent to the model at once; longer lines are "
+           "split at sentence boundaries.", affects_output=True),
+        _S("notes", bool, True, "Show the slang notes block under CLI translations."),
+        _S("searxng_url", str, "", "SearXNG instance for web search (empty = web off)."),
+        _S("host", str, "127.0.0.1", "Address `xxai serve` listens on."),
+        _S("port", int, 5000, "Port `xxai serve` listens on."),
+    ]
+}
+
+
+def home_dir(explicit: str | None = None) -> Path:
+    """Return the xxai home folder (not created here: nothing happens at import or lookup)."""
+    raw = explicit or os.environ.get("XXAI_HOME")
+    if raw:
+        return Path(raw).expanduser()
+    return Path(platformdirs.user_data_dir("xxai"))
+
+
+class Settings:
+    """Effective settings and where each value came from."""
+
+    def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:
+        self._values = values
+        self.sources = sources
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str) -> Any:
+        return self._values[name]
+
+    @property
+    def home(self) -> Path:
+        return home_dir(self._values["home"] or None)
+
+    def replace(self, **overrides: Any) -> Settings:
+        """Return a copy with some values overridden (source: 'override')."""
+        values = dict(self._values)
+        sources = dict(self.sources)
+        for name, raw in overrides.items():
+            values[name] = SETTINGS[name].parse(raw)
+            sources[name] = "override"
+        return Settings(values, sources)
+
+    def items(self) -> list[tuple[Setting, Any, str]]:
+        return [(s, self._values[s.name], self.sources[s.name]) for s in SETTINGS.values()]
+
+    def output_fingerprint(self, engine: str) -> dict[str, Any]:
+        """Return the settings that change what a translation says, for cache keys."""
+        relevant = {s.name for s in SETTINGS.values() if s.affects_output}
+        if engine == "local":
+            relevant -= {"openai_base_url", "openai_model"}
+        else:
+            relevant -= {"model"}
+        return {name: self._values[name] for name in sorted(relevant)}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; run `xxai config` for the list"
+        )
+    return data
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    _toml_reader: Callable[[Path], dict[str, Any]] = _read_toml,
+) -> Settings:
+    """Build the effective settings from defaults, config file, environment and overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for s in SETTINGS.values():
+        values[s.name] = s.default
+        sources[s.name] = "default"
+    home_override = (overrides or {}).get("home")
+    home = home_dir(home_override or env.get("XXAI_HOME"))
+    config_path = home / "config.toml"
+    for name, raw in _toml_reader(config_path).items():
+        values[name] = SETTINGS[name].parse(raw)
+        sources[name] = f"file {config_path}"
+    for s in SETTINGS.values():
+        if s.env_var in env:
+            values[s.name] = s.parse(env[s.env_var])
+            sources[s.name] = f"env {s.env_var}"
+    if not values["openai_api_key"] and env.get("OPENAI_API_KEY"):
+        values["openai_api_key"] = env["OPENAI_API_KEY"]
+        sources["openai_api_key"] = "env OPENAI_API_KEY"
+    for name, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if name not in SETTINGS:
+            raise ConfigError(f"unknown setting {name!r}")
+        values[name] = SETTINGS[name].parse(raw)
+        sources[name] = "command line"
+    return Settings(values, sources)

@@ -1,0 +1,189 @@
+"""Translation memory: a SQLite cache wrapped around any engine.
+
+Keys cover the engine, the model, both languages, every setting that changes output, the
+prompt version, the glossary hints and the text itself, so a hit is always the answer the
+engine would have given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xxai.engines.base import Engine, ProgressFn, TranslationRequest
+from xxai.engines.prompts import PROMPT_VERSION
+from xxai.errors import StoreError
+
+__all__ = ["CacheStats", "CachedEngine", "TranslationCache"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key TEXT PRIMARY KEY,
+    engine TEXT NOT NULL,
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    text TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    created REAL NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """How much the translation memory holds."""
+
+    path: Path
+    entries: int
+    hits: int
+    size_bytes: int
+    by_engine: dict[str, int]
+
+
+class TranslationCache:
+    """A SQLite table of translations; safe to share between threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"translation cache {path}: {exc}") from None
+
+    @staticmethod
+    def key(
+        engine: str, model: str, req: TranslationRequest, settings: Mapping[str, Any]
+    ) -> str:
+        payload = {
+            "engine": engine,
+            "model": model,
+            "source": req.source,
+            "target": req.target,
+            "hints": [[h.term, h.rendering] for h in req.hints],
+            "note": req.note,
+            "settings": dict(settings),
+            "prompt": PROMPT_VERSION,
+            "text": req.text,
+        }
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk
+                ).fetchall()
+                found.update(rows)
+            if found:
+                self._db.executemany(
+                    "UPDATE translations SET hits = hits + 1 WHERE key = ?",
+                    [(k,) for k in found],
+                )
+                self._db.commit()
+        return found
+
+    def put_many(self, rows: Sequence[tuple[str, str, str, TranslationRequest, str]]) -> None:
+        """Store ``(key, engine, model, request, translation)`` rows."""
+        now = time.time()
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations "
+                "(key, engine, model, source, target, text, translation, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (key, engine, model, req.source, req.target, req.text, out, now)
+                    for key, engine, model, req, out in rows
+                ],
+            )
+            self._db.commit()
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            entries, hits = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(hits), 0) FROM translations"
+            ).fetchone()
+            by_engine = dict(
+                self._db.execute(
+                    "SELECT engine || ':' || model, COUNT(*) FROM translations GROUP BY 1"
+                ).fetchall()
+            )
+        size = sum(
+            p.stat().st_size
+            for p in self.path.parent.glob(self.path.name + "*")
+            if p.is_file()
+        )
+        return CacheStats(self.path, int(entries), int(hits), size, by_engine)
+
+    def clear(self, engine: str | None = None) -> int:
+        with self._lock:
+            if engine:
+                cur = self._db.execute("DELETE FROM translations WHERE engine = ?", (engine,))
+            else:
+                cur = self._db.execute("DELETE FROM translations")
+            self._db.commit()
+            self._db.execute("VACUUM")
+        return cur.rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class CachedEngine:
+    """Wrap an engine so repeated requests are answered from the translation memory."""
+
+    def __init__(
+        self, inner: Engine, cache: TranslationCache, settings: Mapping[str, Any]
+    ) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.settings = dict(settings)
+        self.name = inner.name
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
+    ) -> list[str]:
+        keys = [
+            TranslationCache.key(self.name, self.model_id, r, self.settings) for r in requests
+        ]
+        found = self.cache.get_many(keys)
+        self.hits += len(found)
+        if progress and found:
+            progress(len(found))
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        self.misses += len(todo)
+        if todo:
+            outs = self.inner.translate([requests[i] for i in todo], progress)
+            rows = []
+            for i, out in zip(todo, outs, strict=True):
+                found[keys[i]] = out
+                rows.append((keys[i], self.name, self.model_id, requests[i], out))
+            self.cache.put_many(rows)
+        return [found[k] for k in keys]
+
+    def close(self) -> None:
+        self.inner.close()

@@ -1,0 +1,372 @@
+"""The ``local`` engine: a GGUF model run in-process by llama.cpp.
+
+Throughput comes from two things llama.cpp offers (numbers in design.md and the README):
+
+* The fixed prompt prefix (rules and examples, see ``prompts``) is decoded once into
+  sequence 0 of the KV cache and kept there for the life of the engine.
+* Several requests decode together: each gets its own sequence, starts as a copy of the
+  prefix (``llama_memory_seq_cp`` shares the cells, nothing is recomputed), and every step
+  sends one token per running sequence in one ``llama_decode`` call. A finished sequence's
+  slot is refilled at once from the queue (continuous batching).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xxai.engines.base import ProgressFn, TranslationRequest
+from xxai.engines.prompts import Message, fixed_messages, plain_messages, user_message
+from xxai.errors import EngineError, LimitError, ModelError
+
+__all__ = ["LocalEngine"]
+
+log = logging.getLogger(__name__)
+
+_SENTINEL = "\x00XXAI-USER-MESSAGE\x00"
+_load_lock = threading.Lock()
+_quiet_installed = False
+
+
+def _quiet_llama_logs() -> None:
+    """Route llama.cpp's C-level logging to nowhere (it writes to stderr otherwise)."""
+    global _quiet_installed
+    if _quiet_installed:
+        return
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback  # type: ignore[misc]
+    def _silent(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        return None
+
+    # Keep a reference: the C library calls it for the life of the process.
+    globals()["_silent_callback"] = _silent
+    llama_cpp.llama_log_set(_silent, ctypes.c_void_p(0))
+    _quiet_installed = True
+
+
+@dataclass
+class _Seq:
+    """A request being decoded in one KV-cache sequence."""
+
+    index: int
+    slot: int
+    prompt: list[int]
+    max_new: int
+    generated: list[int] = field(default_factory=list)
+    pos: int = 0  # next position to write in the cache
+    logit_row: int = -1  # row of this sequence's logits in the last decode
+
+
+class LocalEngine:
+    """Translate with a GGUF model in this process, decoding many requests together."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        model_path: Path,
+        model_name: str = "",
+        n_ctx: int = 8192,
+        threads: int = 2,
+        batch_size: int = 16,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        import llama_cpp
+        from llama_cpp import _internals
+
+        self._llama = llama_cpp
+        self.model_path = Path(model_path)
+        self._model_name = model_name or self.model_path.stem
+        self.batch_size = max(1, batch_size)
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self._rng = np.random.default_rng(seed)
+        self._lock = threading.Lock()
+        _quiet_llama_logs()
+        mparams = llama_cpp.llama_model_default_params()
+        # One load at a time: llama.cpp's loader is not meant to run twice concurrently.
+        with _load_lock:
+            try:
+                self._model = _internals.LlamaModel(
+                    path_model=str(self.model_path), params=mparams, verbose=False
+                )
+            except ValueError as exc:
+                raise ModelError(
+                    f"cannot load model {self.model_path}: {exc}. The file may be corrupt or "
+                    "not a GGUF model: delete it and run `xxai models --join`, or set "
+                    "XXAI_MODEL to a valid .gguf"
+                ) from None
+            cparams = llama_cpp.llama_context_default_params()
+            cparams.n_ctx = n_ctx
+            self.n_batch = 2048
+            cparams.n_batch = self.n_batch
+            cparams.n_ubatch = 512
+            cparams.n_seq_max = self.batch_size + 1
+            # Unified cache: sequences share the prefix's cells instead of copying them.
+            cparams.kv_unified = True
+            cparams.n_threads = threads
+            cparams.n_threads_batch = threads
+            try:
+                self._ctx = _internals.LlamaContext(
+                    model=self._model, params=cparams, verbose=False
+                )
+            except ValueError as exc:
+                raise ModelError(f"cannot create a llama.cpp context: {exc}") from None
+        self.n_ctx = self._ctx.n_ctx()
+        self._batch = llama_cpp.llama_batch_init(self.n_batch, 0, self.batch_size + 1)
+        self._n_vocab = self._model.n_vocab()
+        self._vocab = self._model.vocab
+        self._template = self._chat_template()
+        self._prefix_text, self._suffix_text = self._split_template(fixed_messages())
+        self._prefix_tokens = self._tokenize(self._prefix_text, special=True, bos=True)
+        self._prefix_ready = False
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, join_progress: Callable[[int, int], None] | None = None, **_: Any
+    ) -> LocalEngine:
+        from xxai.models import resolve_model
+
+        path = resolve_model(settings.model, settings.home, join_progress)
+        return cls(
+            path,
+            model_name=settings.model,
+            n_ctx=settings.context,
+            threads=settings.threads,
+            batch_size=settings.batch_size,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+        )
+
+    @property
+    def model_id(self) -> str:
+        return self._model_name
+
+    # -- prompt formatting -------------------------------------------------------------
+
+    def _chat_template(self) -> Any:
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        meta = self._model.metadata()
+        source = meta.get("tokenizer.chat_template")
+        if not source:
+            # ChatML, which Qwen and many other instruct models use.
+            source = (
+                "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
+                "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+            )
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        return env.from_string(source)
+
+    def _render(self, messages: list[Message]) -> str:
+        bos = self._model.token_get_text(self._model.token_bos()) if self._bos() else ""
+        return str(
+            self._template.render(
+                messages=messages,
+                add_generation_prompt=True,
+                bos_token=bos,
+                eos_token=self._model.token_get_text(self._model.token_eos()),
+            )
+        )
+
+    def _split_template(self, fixed: list[Message]) -> tuple[str, str]:
+        rendered = self._render([*fixed, {"role": "user", "content": _SENTINEL}])
+        prefix, _, suffix = rendered.partition(_SENTINEL)
+        if not suffix and not rendered.endswith(_SENTINEL):
+            raise ModelError("the model's chat template dropped the user message")
+        return prefix, suffix
+
+    def _bos(self) -> bool:
+        return bool(self._model.add_bos_token())
+
+    def _tokenize(self, text: str, special: bool, bos: bool = False) -> list[int]:
+        if not text:
+            return []
+        tokens: list[int] = self._model.tokenize(text.encode("utf-8"), bos, special)
+        return tokens
+
+    def _request_tokens(self, content: str) -> list[int]:
+        # The user's text is tokenized with special=False: "<|im_end|>" typed into a post
+        # stays plain text and cannot end the message or start a new role.
+        return self._tokenize(content, special=False) + self._tokenize(
+            self._suffix_text, special=True
+        )
+
+    # -- decoding ----------------------------------------------------------------------
+
+    def _batch_add(self, token: int, pos: int, seq: int, logits: bool) -> int:
+        b = self._batch
+        i = int(b.n_tokens)
+        b.token[i] = token
+        b.pos[i] = pos
+        b.n_seq_id[i] = 1
+        b.seq_id[i][0] = seq
+        b.logits[i] = logits
+        b.n_tokens = i + 1
+        return i
+
+    def _decode(self) -> None:
+        rc = self._llama.llama_decode(self._ctx.ctx, self._batch)
+        if rc != 0:
+            raise EngineError(f"llama_decode failed (code {rc}); try a smaller batch_size")
+
+    def _ensure_prefix(self) -> None:
+        if self._prefix_ready:
+            return
+        self._llama.llama_memory_clear(self._ctx.memory, True)
+        tokens = self._prefix_tokens
+        for start in range(0, len(tokens), self.n_batch):
+            self._batch.n_tokens = 0
+            for pos in range(start, min(start + self.n_batch, len(tokens))):
+                self._batch_add(tokens[pos], pos, 0, False)
+            self._decode()
+        self._prefix_ready = True
+
+    def _pick(self, row: int) -> int:
+        ptr = self._llama.llama_get_logits_ith(self._ctx.ctx, row)
+        logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+        if self.temperature <= 0:
+            return int(np.argmax(logits))
+        scaled = (logits - logits.max()) / self.temperature
+        probs = np.exp(scaled)
+        probs /= probs.sum()
+        return int(self._rng.choice(self._n_vocab, p=probs))
+
+    def _max_new(self, n_text_tokens: int) -> int:
+        # Translations are rarely over 2.5x their source: this stops runaway repetition.
+        return max(16, min(self.max_tokens, int(n_text_tokens * 2.5) + 48))
+
+    def generate(
+        self,
+        contents: Sequence[str],
+        progress: ProgressFn | None = None,
+        use_prefix: bool = True,
+        plain: Sequence[list[Message]] | None = None,
+    ) -> list[str]:
+        """Generate a reply to each user message, all decoding together.
+
+        With ``use_prefix``, each message follows the fixed translation prompt (shared KV
+        prefix). ``plain`` gives whole conversations instead (no shared prefix; used for
+        the plain-model baseline in benchmarks).
+        """
+        prefix_len = len(self._prefix_tokens) if use_prefix and plain is None else 0
+        prompts: list[list[int]] = []
+        for i, content in enumerate(contents):
+            if plain is not None:
+                prompts.append(self._tokenize(self._render(plain[i]), special=True, bos=True))
+            else:
+                prompts.append(self._request_tokens(content))
+        limit = self.n_ctx - prefix_len
+        for i, p in enumerate(prompts):
+            if len(p) + self._max_new(len(p)) > limit:
+                raise LimitError(
+                    f"text {i + 1} is too long for the model context ({len(p)} tokens); "
+                    "lower unit_chars or raise context"
+                )
+        with self._lock:
+            if prefix_len:
+                self._ensure_prefix()
+            else:
+                self._prefix_ready = False
+                self._llama.llama_memory_clear(self._ctx.memory, True)
+            outputs = self._run(prompts, prefix_len, progress)
+        return outputs
+
+    def _run(
+        self, prompts: list[list[int]], prefix_len: int, progress: ProgressFn | None
+    ) -> list[str]:
+        llama = self._llama
+        memory = self._ctx.memory
+        queue = deque(range(len(prompts)))
+        free_slots = deque(range(1, self.batch_size + 1))
+        active: list[_Seq] = []
+        results: list[list[int]] = [[] for _ in prompts]
+        budget = self.n_ctx - prefix_len
+        reserved = 0
+        while queue or active:
+            self._batch.n_tokens = 0
+            # Admit new requests while slots, cache cells and batch room allow.
+            while queue and free_slots:
+                index = queue[0]
+                prompt = prompts[index]
+                need = len(prompt) + self._max_new(len(prompt))
+                room = self.n_batch - int(self._batch.n_tokens) - len(active)
+                if need > budget - reserved or len(prompt) > room:
+                    break
+                queue.popleft()
+                slot = free_slots.popleft()
+                reserved += need
+                llama.llama_memory_seq_rm(memory, slot, -1, -1)
+                if prefix_len:
+                    llama.llama_memory_seq_cp(memory, 0, slot, -1, -1)
+                seq = _Seq(index, slot, prompt, self._max_new(len(prompt)), pos=prefix_len)
+                for j, tok in enumerate(prompt):
+                    row = self._batch_add(tok, seq.pos + j, slot, j == len(prompt) - 1)
+                seq.pos += len(prompt)
+                seq.logit_row = row
+                active.append(seq)
+            if not active:
+                raise EngineError("a request does not fit the model context; raise context")
+            # Running sequences that were not just admitted contribute their last token.
+            for seq in active:
+                if seq.logit_row == -2:
+                    seq.logit_row = self._batch_add(seq.generated[-1], seq.pos, seq.slot, True)
+                    seq.pos += 1
+            self._decode()
+            still: list[_Seq] = []
+            for seq in active:
+                token = self._pick(seq.logit_row)
+                done = llama.llama_vocab_is_eog(self._vocab, token)
+                if not done:
+                    seq.generated.append(token)
+                    done = len(seq.generated) >= seq.max_new
+                if done:
+                    results[seq.index] = seq.generated
+                    llama.llama_memory_seq_rm(memory, seq.slot, -1, -1)
+                    free_slots.append(seq.slot)
+                    reserved -= len(seq.prompt) + seq.max_new
+                    if progress:
+                        progress(1)
+                else:
+                    seq.logit_row = -2
+                    still.append(seq)
+            active = still
+        return [self._detokenize(tokens) for tokens in results]
+
+    def _detokenize(self, tokens: list[int]) -> str:
+        raw: bytes = self._model.detokenize(tokens, special=False)
+        return raw.decode("utf-8", errors="replace").replace("\ufffd", "").strip()
+
+    # -- engine interface --------------------------------------------------------------
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
+    ) -> list[str]:
+        """Translate each request with the fixed prompt prefix."""
+        if not requests:
+            return []
+        return self.generate([user_message(r) for r in requests], progress)
+
+    def translate_plain(self, requests: Sequence[TranslationRequest]) -> list[str]:
+        """Translate with the model prompted plainly (benchmark baseline)."""
+        convs = [plain_messages(r) for r in requests]
+        return self.generate([""] * len(requests), plain=convs)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._batch is not None:
+                self._llama.llama_batch_free(self._batch)
+                self._batch = None
+            self._ctx.close()
+            self._model.close()

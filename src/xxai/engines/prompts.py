@@ -1,0 +1,90 @@
+"""Build translation prompts: a fixed prefix (system rules and examples), then the text.
+
+The fixed part comes first and never varies, so engines can reuse its KV cache; everything
+that varies per text (languages, glossary, the text itself) is in the last user message.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from xxai.engines.base import TranslationRequest
+from xxai.languages import LANGUAGES
+
+__all__ = ["PROMPT_VERSION", "Message", "fixed_messages", "messages_for", "user_message"]
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    system: str
+    examples: tuple[tuple[str, str], ...]
+
+
+@functools.cache
+def _prompt() -> _Prompt:
+    raw = resources.files("xxai.prompts").joinpath("translate.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    examples = tuple((ex["user"], ex["assistant"]) for ex in data.get("example", []))
+    return _Prompt(system=data["system"], examples=examples)
+
+
+def _version() -> str:
+    raw = resources.files("xxai.prompts").joinpath("translate.toml").read_bytes()
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+PROMPT_VERSION = _version()
+
+
+def fixed_messages() -> list[Message]:
+    """Return the fixed prefix of every translation conversation."""
+    prompt = _prompt()
+    messages: list[Message] = [{"role": "system", "content": prompt.system}]
+    for user, assistant in prompt.examples:
+        messages.append({"role": "user", "content": user})
+        messages.append({"role": "assistant", "content": assistant})
+    return messages
+
+
+def _lang_name(code: str) -> str:
+    lang = LANGUAGES.get(code)
+    return lang.name if lang else code
+
+
+def _neutralize(text: str) -> str:
+    # The text must not be able to close its own <text> block and speak as the prompt.
+    return text.replace("<text>", "‹text›").replace("</text>", "‹/text›")
+
+
+def user_message(req: TranslationRequest) -> str:
+    """Return the per-text user message for ``req``."""
+    lines = [f"Translate from {_lang_name(req.source)} to {_lang_name(req.target)}."]
+    if req.hints:
+        lines.append("Glossary:")
+        lines.extend(f"- {h.term} = {h.rendering}" for h in req.hints)
+    if req.note:
+        lines.append(f"Note: {req.note}")
+    lines.append("<text>")
+    lines.append(_neutralize(req.text))
+    lines.append("</text>")
+    return "\n".join(lines)
+
+
+def messages_for(req: TranslationRequest) -> list[Message]:
+    """Return the whole conversation for one request."""
+    return [*fixed_messages(), {"role": "user", "content": user_message(req)}]
+
+
+def plain_messages(req: TranslationRequest) -> list[Message]:
+    """Return the baseline prompt: the same model asked plainly, no rules or glossary."""
+    content = (
+        f"Translate the following text from {_lang_name(req.source)} to "
+        f"{_lang_name(req.target)}. Reply with the translation only.\n\n{req.text}"
+    )
+    return [{"role": "user", "content": content}]

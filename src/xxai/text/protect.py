@@ -1,0 +1,142 @@
+"""Protect what must not be translated (URLs, mentions, tags, emoji, numbers, markup, code).
+
+Protected spans are replaced by numbered placeholders before the text reaches a model and put
+back exactly afterwards. :func:`check_placeholders` tells whether a model kept them intact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "PLACEHOLDER_RE",
+    "Protected",
+    "check_placeholders",
+    "find_protected_spans",
+    "has_translatable_text",
+    "placeholder",
+    "protect",
+    "restore",
+]
+
+# Numbered placeholders in double square brackets: the models we use copy them reliably,
+# and they never occur in ordinary posts.
+PLACEHOLDER_RE = re.compile(r"\[\[(\d{1,4})\]\]")
+
+
+def placeholder(n: int) -> str:
+    return f"[[{n}]]"
+
+
+_EMOJI = (
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2b00-\u2bff"
+    "\u2300-\u23ff\u3030\u303d\u3297\u3299\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa]"
+)
+# An emoji sequence: emoji with skin tones, variation selectors and zero-width joiners.
+_EMOJI_SEQ = rf"{_EMOJI}(?:[\U0001f3fb-\U0001f3ff\ufe0f\u20e3]|\u200d{_EMOJI})*"
+_KAOMOJI = (
+    r"¯\\_\(ツ\)_/¯"
+    r"|[(（]╯°□°[)）]╯︵\s?┻━┻"
+    r"|[(（][^\w\s()（）]{0,3}[ω▽°□∀ヮ＾^_\-・´`ﾟ•ㅂ︶﹏o0><;TㅠㅜQ][^()（）\n]{0,8}[)）][ﾉノ✧☆*゜]*"
+    r"|\b(?:QAQ|QwQ|TAT|T_T|orz|OTZ|Orz)\b|[>＞]_[<＜]|\^_\^|-_-|=_=|[oO]\([^)]{1,6}\)[oO]"
+)
+_PATTERNS: list[tuple[str, str]] = [
+    ("code", r"```.*?```|`[^`\n]+`"),
+    ("markup", r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);"),
+    ("url", r"(?:https?://|www\.)[^\s<>\"'，。！？、；：（）【】「」]+"),
+    ("email", r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    ("mention", r"(?<![\w@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
+    ("topic", r"#[^#\s\[\]]{1,30}(?:\[话题\])?#"),
+    ("hashtag", r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"),
+    ("kaomoji", _KAOMOJI),
+    ("emoji", rf"(?:{_EMOJI_SEQ})+"),
+    (
+        "number",
+        r"(?:[¥￥$€£]\s?)?(?<![A-Za-z0-9.])\d+(?:[.,:/-]\d+)*(?:\s?(?:%|[kKwW万亿元块]|RMB|USD|EUR))?"
+        r"(?![A-Za-z0-9])",
+    ),
+]
+_COMBINED = re.compile(
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS),
+    re.DOTALL | re.IGNORECASE,
+)
+# URLs rarely end in punctuation; a sentence after them often does.
+_URL_TRAILING = ".,;:!?)]}'\""
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Text with placeholders, and the original strings they stand for (index = number)."""
+
+    text: str
+    originals: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+
+def find_protected_spans(
+    text: str, keep: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, kind)`` of every protected item, skipping spans that overlap ``keep``.
+
+    ``keep`` holds spans that must stay translatable (slang terms such as "666" or "520").
+    """
+    spans: list[tuple[int, int, str]] = []
+    for match in _COMBINED.finditer(text):
+        kind = match.lastgroup or "other"
+        start, end = match.span()
+        if kind == "url":
+            while end > start and text[end - 1] in _URL_TRAILING:
+                end -= 1
+        if kind == "number" and not any(ch.isdigit() for ch in text[start:end]):
+            continue
+        if any(start < k_end and k_start < end for k_start, k_end in keep):
+            continue
+        if end > start:
+            spans.append((start, end, kind))
+    return spans
+
+
+def protect(text: str, keep: Sequence[tuple[int, int]] = ()) -> Protected:
+    """Replace protected items with placeholders ``[[0]]``, ``[[1]]``, ...."""
+    parts: list[str] = []
+    originals: list[str] = []
+    kinds: list[str] = []
+    pos = 0
+    for start, end, kind in find_protected_spans(text, keep):
+        parts.append(text[pos:start])
+        parts.append(placeholder(len(originals)))
+        originals.append(text[start:end])
+        kinds.append(kind)
+        pos = end
+    parts.append(text[pos:])
+    return Protected("".join(parts), tuple(originals), tuple(kinds))
+
+
+def check_placeholders(protected: Protected, translated: str) -> bool:
+    """Return True when ``translated`` holds each placeholder exactly once and nothing else."""
+    found = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
+    return found == Counter(range(len(protected.originals)))
+
+
+def restore(protected: Protected, translated: str) -> str:
+    """Put the original strings back in place of their placeholders."""
+
+    def sub(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index < len(protected.originals):
+            return protected.originals[index]
+        return match.group(0)
+
+    return PLACEHOLDER_RE.sub(sub, translated)
+
+
+_NON_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def has_translatable_text(protected_text: str) -> bool:
+    """Return True when something other than placeholders, punctuation and spaces is left."""
+    bare = PLACEHOLDER_RE.sub(" ", protected_text)
+    return bool(_NON_TEXT.sub("", bare))

@@ -1,0 +1,95 @@
+"""Split a post into translatable units that keep its structure.
+
+A post becomes a sequence of pieces: units to translate, and the exact text between them
+(line breaks, blank lines, indentation) which is kept as it is. Joining the pieces back,
+with units replaced by their translations, gives the same number of lines as the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Piece", "join_pieces", "split_units"]
+
+# Sentence ends: CJK enders (no space needed after) or Latin enders followed by a space.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?…；;])(?=[^。！？!?…；;」』”’)）\s])|(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A unit to translate (``unit=True``), or text kept as it is.
+
+    A ``joint`` is the boundary between two sentences of one long line that had no space
+    between them (Chinese); it becomes a space when the target language uses spaces.
+    """
+
+    text: str
+    unit: bool
+    joint: bool = False
+
+
+def _split_long(line: str, limit: int) -> list[Piece]:
+    pieces: list[Piece] = []
+    pos = 0
+    boundaries = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(line)]
+    boundaries.append((len(line), len(line)))
+    current_start = 0
+    last_cut: tuple[int, int] | None = None
+    for start, end in boundaries:
+        if start - current_start > limit and last_cut is not None:
+            cut_start, cut_end = last_cut
+            pieces.append(Piece(line[current_start:cut_start], unit=True))
+            gap = line[cut_start:cut_end]
+            pieces.append(Piece(gap, unit=False, joint=not gap))
+            current_start = cut_end
+        last_cut = (start, end)
+    pos = current_start
+    rest = line[pos:]
+    # A single sentence longer than the limit is cut at the limit as a last resort.
+    while len(rest) > limit * 2:
+        pieces.append(Piece(rest[:limit], unit=True))
+        pieces.append(Piece("", unit=False, joint=True))
+        rest = rest[limit:]
+    if rest:
+        pieces.append(Piece(rest, unit=True))
+    return pieces
+
+
+def split_units(text: str, unit_chars: int = 400) -> list[Piece]:
+    """Split ``text`` into pieces; each unit is one line, or one part of a long line."""
+    pieces: list[Piece] = []
+    for i, raw_line in enumerate(text.split("\n")):
+        if i:
+            pieces.append(Piece("\n", unit=False))
+        line = raw_line.rstrip("\r")
+        ending = raw_line[len(line) :]
+        stripped = line.strip()
+        if not stripped:
+            pieces.append(Piece(raw_line, unit=False))
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        trail = line[len(line.rstrip()) :] + ending
+        if lead:
+            pieces.append(Piece(lead, unit=False))
+        if len(stripped) > unit_chars:
+            pieces.extend(_split_long(stripped, unit_chars))
+        else:
+            pieces.append(Piece(stripped, unit=True))
+        if trail:
+            pieces.append(Piece(trail, unit=False))
+    return pieces
+
+
+def join_pieces(pieces: list[Piece], outputs: list[str], spaced: bool) -> str:
+    """Join pieces back, units replaced in order by ``outputs``; ``spaced``: target uses spaces."""
+    out: list[str] = []
+    it = iter(outputs)
+    for piece in pieces:
+        if piece.unit:
+            out.append(next(it))
+        elif piece.joint:
+            out.append(" " if spaced else "")
+        else:
+            out.append(piece.text)
+    return "".join(out)
