@@ -1,0 +1,215 @@
+"""Translate a JSONL or CSV file into another, resumably.
+
+Rows are written in input order, a chunk at a time, each chunk in one write and fsync'd.
+A rerun reads what the output already holds, drops a torn last row if a kill left one,
+checks that the rows match the input, and continues after them: nothing is done twice,
+duplicated or lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xxai.errors import InputError
+from xxai.pipeline import TranslationResult
+
+__all__ = ["BatchReport", "detect_format", "read_rows", "translate_file"]
+
+TranslateFn = Callable[[list[str]], list[TranslationResult]]
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did."""
+
+    total: int
+    skipped: int  # already in the output from an earlier run
+    translated: int
+    output: Path
+
+
+def detect_format(path: Path, explicit: str | None = None) -> str:
+    """Return ``jsonl`` or ``csv`` from an explicit choice or the file extension."""
+    if explicit:
+        return explicit
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return "jsonl"
+    if suffix in {".csv", ".tsv"}:
+        return "csv"
+    raise InputError(f"{path}: cannot tell the format from the extension; use --format jsonl|csv")
+
+
+def _decoded_lines(path: Path) -> list[str]:
+    lines = []
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}, line {number}: not valid UTF-8 (byte {exc.start + 1} of the "
+                    "line); convert the file to UTF-8, e.g. with iconv"
+                ) from None
+    return lines
+
+
+def read_rows(path: Path, fmt: str, field: str) -> list[dict[str, Any]]:
+    """Read every row, failing with the line number on the first bad one."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    lines = _decoded_lines(path)
+    rows: list[dict[str, Any]] = []
+    if fmt == "jsonl":
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}, line {number}: expected a JSON object")
+            _check_field(path, number, row, field)
+            rows.append(row)
+        return rows
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
+    if reader.fieldnames is None or field not in reader.fieldnames:
+        raise InputError(
+            f"{path}: no column {field!r}; columns are: {', '.join(reader.fieldnames or [])}"
+        )
+    for row in reader:
+        if None in row:
+            raise InputError(f"{path}, line {reader.line_num}: more fields than the header")
+        _check_field(path, reader.line_num, row, field)
+        rows.append(dict(row))
+    return rows
+
+
+def _check_field(path: Path, number: int, row: dict[str, Any], field: str) -> None:
+    value = row.get(field)
+    if value is None:
+        raise InputError(f"{path}, line {number}: no field {field!r}")
+    if not isinstance(value, str):
+        raise InputError(f"{path}, line {number}: field {field!r} is not a string")
+
+
+def _existing_jsonl(out: Path) -> list[dict[str, Any]]:
+    data = out.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        # A torn last line from a kill: drop it, keep every complete row.
+        with out.open("r+b") as fh:
+            fh.truncate(end)
+        data = data[:end]
+    rows = []
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise InputError(
+                    f"{out}, line {number}: the existing output is not valid JSONL; "
+                    "move it away or use --overwrite"
+                ) from None
+    return rows
+
+
+def _existing_csv(out: Path, columns: list[str]) -> list[dict[str, Any]]:
+    text = out.read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    complete = text.endswith("\n")
+    if rows and (not complete or None in rows[-1] or len(rows[-1]) != len(columns)):
+        rows = rows[:-1]
+        complete = False
+    if not complete:
+        tmp = out.with_name(out.name + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, out)
+    return rows
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def translate_file(
+    translate: TranslateFn,
+    source: Path,
+    output: Path,
+    field: str,
+    fmt: str | None = None,
+    out_field: str = "translation",
+    overwrite: bool = False,
+    chunk_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchReport:
+    """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists."""
+    in_fmt = detect_format(source, fmt)
+    out_fmt = detect_format(output, None if output.suffix else in_fmt)
+    rows = read_rows(source, in_fmt, field)
+    columns = list(dict.fromkeys([*(rows[0] if rows else [field]), out_field, "source_lang"]))
+    done_rows: list[dict[str, Any]] = []
+    if output.exists() and not overwrite:
+        done_rows = (
+            _existing_jsonl(output) if out_fmt == "jsonl" else _existing_csv(output, columns)
+        )
+        for i, row in enumerate(done_rows):
+            if i >= len(rows) or str(row.get(field)) != str(rows[i][field]):
+                raise InputError(
+                    f"{output} already holds rows that do not match {source} (row {i + 1}); "
+                    "use --overwrite to start again, or choose another --output"
+                )
+    elif output.exists():
+        output.unlink()
+    skipped = len(done_rows)
+    if progress:
+        progress(skipped, len(rows))
+    todo = list(range(skipped, len(rows)))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("a", encoding="utf-8", newline="") as fh:
+        if out_fmt == "csv" and fh.tell() == 0:
+            _write(fh, _csv_text([], columns, header=True))
+        for chunk in _chunks(todo, chunk_size):
+            results = translate([str(rows[i][field]) for i in chunk])
+            out_rows = []
+            for i, result in zip(chunk, results, strict=True):
+                row = dict(rows[i])
+                row[out_field] = result.translation
+                row["source_lang"] = result.source_lang
+                out_rows.append(row)
+            if out_fmt == "jsonl":
+                text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out_rows)
+            else:
+                text = _csv_text(out_rows, columns, header=False)
+            _write(fh, text)
+            if progress:
+                progress(len(chunk), len(rows))
+    return BatchReport(len(rows), skipped, len(todo), output)
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: list[str], header: bool) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _write(fh: io.TextIOWrapper, text: str) -> None:
+    fh.write(text)
+    fh.flush()
+    os.fsync(fh.fileno())
