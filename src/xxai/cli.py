@@ -158,13 +158,25 @@ def cli() -> None:
 @click.option("--from", "source", default="auto", show_default=True, help="Source language.")
 @click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
 @click.option("--notes/--no-notes", default=None, help="Show the slang notes block (stderr).")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Translate a JSONL or CSV file instead of TEXT.")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translate a JSONL or CSV file instead of TEXT.",
+)
 @click.option("--field", default="text", show_default=True, help="Field/column to translate.")
-@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file for --input (JSONL or CSV by extension).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
-              help="Input format when the extension does not tell.")
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file for --input (JSONL or CSV by extension).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    help="Input format when the extension does not tell.",
+)
 @click.option("--overwrite", is_flag=True, help="Start the output again instead of resuming.")
 @_settings_options
 @_handle_errors
@@ -308,15 +320,22 @@ def languages(as_json: bool) -> None:
         return
     table = Table("code", "language", "from this language into…", show_lines=False)
     for lang in langs:
-        notes = "\n".join(f"{tgt}: {note}" for tgt, note in lang["targets"].items()
-                          if tgt in {"en", "zh", "zh-Hant", "de"})
+        notes = "\n".join(
+            f"{tgt}: {note}"
+            for tgt, note in lang["targets"].items()
+            if tgt in {"en", "zh", "zh-Hant", "de"}
+        )
         table.add_row(lang["code"], f"{lang['name']} ({lang['native']})", notes)
     out.print(table)
 
 
 @cli.command()
-@click.option("--join", "join_name", metavar="NAME",
-              help="Join a known model's packaged parts now (normally done on first use).")
+@click.option(
+    "--join",
+    "join_name",
+    metavar="NAME",
+    help="Join a known model's packaged parts now (normally done on first use).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--home", type=click.Path(file_okay=False), help="xxai home folder.")
 @_handle_errors
@@ -408,8 +427,10 @@ def cache_stats(as_json: bool, **kwargs: Any) -> None:
     if as_json:
         _print_json(data)
         return
-    click.echo(f"{stats.entries} translations, {stats.hits} hits, "
-               f"{stats.size_bytes / 1e6:.1f} MB in {stats.path}")
+    click.echo(
+        f"{stats.entries} translations, {stats.hits} hits, "
+        f"{stats.size_bytes / 1e6:.1f} MB in {stats.path}"
+    )
     for name, count in stats.by_engine.items():
         click.echo(f"  {name}: {count}")
 

@@ -66,32 +66,83 @@ _S = Setting
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
-        _S("home", str, "", "Folder for the database, caches and joined models "
-           "(default: the user's data folder for xxai)."),
-        _S("engine", str, "local", "Translation engine: local (llama.cpp) or openai.",
-           affects_output=True),
-        _S("model", str, "qwen2.5-coder-1.5b", "Model for the local engine: a known model name "
-           "(see `xxai models`), a path to a .gguf file, or hf:REPO/FILE.", affects_output=True),
+        _S(
+            "home",
+            str,
+            "",
+            "Folder for the database, caches and joined models "
+            "(default: the user's data folder for xxai).",
+        ),
+        _S(
+            "engine",
+            str,
+            "local",
+            "Translation engine: local (llama.cpp) or openai.",
+            affects_output=True,
+        ),
+        _S(
+            "model",
+            str,
+            "qwen2.5-coder-1.5b",
+            "Model for the local engine: a known model name "
+            "(see `xxai models`), a path to a .gguf file, or hf:REPO/FILE.",
+            affects_output=True,
+        ),
         _S("threads", int, 2, "CPU threads llama.cpp uses."),
         _S("context", int, 4096, "Context size (tokens) of the local model."),
         _S("batch_size", int, 16, "How many texts the local engine decodes together."),
-        _S("max_tokens", int, 512, "Most tokens generated for one unit of text.",
-           affects_output=True),
-        _S("temperature", float, 0.0, "Sampling temperature (0 = greedy, reproducible).",
-           affects_output=True),
-        _S("openai_base_url", str, "https://api.openai.com/v1",
-           "Base URL of the OpenAI-compatible endpoint.", affects_output=True),
-        _S("openai_api_key", str, "", "API key for the openai engine (also read from "
-           "OPENAI_API_KEY)."),
-        _S("openai_model", str, "gpt-4o-mini", "Model name for the openai engine.",
-           affects_output=True),
+        _S(
+            "max_tokens",
+            int,
+            512,
+            "Most tokens generated for one unit of text.",
+            affects_output=True,
+        ),
+        _S(
+            "temperature",
+            float,
+            0.0,
+            "Sampling temperature (0 = greedy, reproducible).",
+            affects_output=True,
+        ),
+        _S(
+            "openai_base_url",
+            str,
+            "https://api.openai.com/v1",
+            "Base URL of the OpenAI-compatible endpoint.",
+            affects_output=True,
+        ),
+        _S(
+            "openai_api_key",
+            str,
+            "",
+            "API key for the openai engine (also read from OPENAI_API_KEY).",
+        ),
+        _S(
+            "openai_model",
+            str,
+            "gpt-4o-mini",
+            "Model name for the openai engine.",
+            affects_output=True,
+        ),
         _S("openai_timeout", float, 60.0, "Seconds before an openai request times out."),
         _S("openai_retries", int, 3, "Retries, with exponential backoff, on 429 and 5xx."),
         _S("cache", bool, True, "Use the translation memory (SQLite) for repeated texts."),
-        _S("max_chars", int, 200_000, "Longest text accepted in one translate call; longer "
-           "input is refused with an error (split it, or use --input for files)."),
-        _S("unit_chars", int, 400, "Longest piece sent to the model at once; longer lines are "
-           "split at sentence boundaries.", affects_output=True),
+        _S(
+            "max_chars",
+            int,
+            200_000,
+            "Longest text accepted in one translate call; longer "
+            "input is refused with an error (split it, or use --input for files).",
+        ),
+        _S(
+            "unit_chars",
+            int,
+            400,
+            "Longest piece sent to the model at once; longer lines are "
+            "split at sentence boundaries.",
+            affects_output=True,
+        ),
         _S("notes", bool, True, "Show the slang notes block under CLI translations."),
         _S("searxng_url", str, "", "SearXNG instance for web search (empty = web off)."),
         _S("host", str, "127.0.0.1", "Address `xxai serve` listens on."),

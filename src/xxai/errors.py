@@ -1,14 +1,14 @@
 """Exceptions raised by xxai.
 
-    XxaiError
-    ├── ConfigError          a setting has a bad value, or the config file is invalid
-    ├── InputError           the user's input cannot be processed (empty field, bad UTF-8, ...)
-    │   ├── LanguageError    an unknown or unsupported language code
-    │   └── LimitError       the input is over a configured limit
-    ├── ModelError           a model file is missing, corrupt or cannot be loaded
-    ├── EngineError          a translation engine failed (server down, bad response, ...)
-    ├── GlossaryError        the shipped glossary data is invalid
-    └── StoreError           the search database cannot be read or written
+XxaiError
+├── ConfigError          a setting has a bad value, or the config file is invalid
+├── InputError           the user's input cannot be processed (empty field, bad UTF-8, ...)
+│   ├── LanguageError    an unknown or unsupported language code
+│   └── LimitError       the input is over a configured limit
+├── ModelError           a model file is missing, corrupt or cannot be loaded
+├── EngineError          a translation engine failed (server down, bad response, ...)
+├── GlossaryError        the shipped glossary data is invalid
+└── StoreError           the search database cannot be read or written
 """
 
 from __future__ import annotations

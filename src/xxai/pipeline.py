@@ -280,7 +280,9 @@ class Translator:
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
         return result, pieces
 
-    def _requests(self, units: Sequence[_Unit], target: str, note: str = "") -> list[TranslationRequest]:
+    def _requests(
+        self, units: Sequence[_Unit], target: str, note: str = ""
+    ) -> list[TranslationRequest]:
         reqs = []
         for unit in units:
             hints = tuple(

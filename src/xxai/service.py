@@ -110,16 +110,22 @@ class Service:
         glossary = self.glossary()
         return detect_language(text, glossary.abbreviations() if glossary else ())
 
+    def explain(self, term: str, limit: int = 5) -> dict[str, Any]:
+        """Explain a slang term (by spelling, pinyin, meaning or fuzzily), else a dictionary word.
+
+        Returns the design.md shape: ``query``, ``found``, ``entries`` (each with at least
+        ``term``, ``pinyin`` and ``meaning`` as a map from language code to text).
+        """
+        from xxai.slang.explain import explain
+
+        return explain(term, limit)
+
     def languages(self) -> list[dict[str, Any]]:
         """List supported languages and an honest quality note for each pair."""
         out = []
         for code, lang in LANGUAGES.items():
-            targets = {
-                other: pair_quality(code, other) for other in LANGUAGES if other != code
-            }
-            out.append(
-                {"code": code, "name": lang.name, "native": lang.native, "targets": targets}
-            )
+            targets = {other: pair_quality(code, other) for other in LANGUAGES if other != code}
+            out.append({"code": code, "name": lang.name, "native": lang.native, "targets": targets})
         return out
 
     def models(self) -> list[ModelState]:

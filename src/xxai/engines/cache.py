@@ -65,9 +65,7 @@ class TranslationCache:
             raise StoreError(f"translation cache {path}: {exc}") from None
 
     @staticmethod
-    def key(
-        engine: str, model: str, req: TranslationRequest, settings: Mapping[str, Any]
-    ) -> str:
+    def key(engine: str, model: str, req: TranslationRequest, settings: Mapping[str, Any]) -> str:
         payload = {
             "engine": engine,
             "model": model,
@@ -126,9 +124,7 @@ class TranslationCache:
                 ).fetchall()
             )
         size = sum(
-            p.stat().st_size
-            for p in self.path.parent.glob(self.path.name + "*")
-            if p.is_file()
+            p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()
         )
         return CacheStats(self.path, int(entries), int(hits), size, by_engine)
 
@@ -150,9 +146,7 @@ class TranslationCache:
 class CachedEngine:
     """Wrap an engine so repeated requests are answered from the translation memory."""
 
-    def __init__(
-        self, inner: Engine, cache: TranslationCache, settings: Mapping[str, Any]
-    ) -> None:
+    def __init__(self, inner: Engine, cache: TranslationCache, settings: Mapping[str, Any]) -> None:
         self.inner = inner
         self.cache = cache
         self.settings = dict(settings)
@@ -167,9 +161,7 @@ class CachedEngine:
     def translate(
         self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
     ) -> list[str]:
-        keys = [
-            TranslationCache.key(self.name, self.model_id, r, self.settings) for r in requests
-        ]
+        keys = [TranslationCache.key(self.name, self.model_id, r, self.settings) for r in requests]
         found = self.cache.get_many(keys)
         self.hits += len(found)
         if progress and found:

@@ -113,8 +113,10 @@ def detect_language(text: str, abbreviations: Iterable[str] = ()) -> Detection:
         return Detection("und", 0.0, "no letters")
     abbr = {a.lower() for a in abbreviations}
     lowered = [w.lower() for w in words]
-    if abbr and all(w in abbr or is_pinyin_word(w) for w in lowered) and any(
-        w in abbr for w in lowered
+    if (
+        abbr
+        and all(w in abbr or is_pinyin_word(w) for w in lowered)
+        and any(w in abbr for w in lowered)
     ):
         return Detection("zh", 0.75, "pinyin abbreviation")
     guesses = [(lang, score) for lang, score in _fasttext(bare) if lang in DETECTABLE]

@@ -1,0 +1,423 @@
+"""The slang glossary: load the shipped data, find terms in text, look terms up.
+
+Matching folds case and full-width forms character by character, so offsets in the folded
+text are offsets in the original. One Aho-Corasick automaton holds every spelling of every
+term (canonical, variants, and the traditional-script forms OpenCC derives); the longest
+match wins, Latin terms only match at word boundaries, and number slang never matches
+inside prices, phone numbers, URLs or dates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+from xxai.errors import GlossaryError
+from xxai.languages import base_lang
+from xxai.pipeline import TermMatch
+from xxai.text.protect import find_protected_spans
+
+__all__ = ["Entry", "Glossary", "default_glossary", "fold", "load_entries", "validate"]
+
+KINDS = {"initials", "number", "word", "meme", "platform", "emoji", "en-slang"}
+REGISTERS = {"neutral", "casual", "vulgar", "offensive"}
+LANGS = ("en", "zh", "de")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary term with everything we know about it."""
+
+    term: str
+    variants: tuple[str, ...]
+    lang: str
+    kind: str
+    pinyin: str
+    literal: str
+    register: str
+    tags: tuple[str, ...]
+    origin: str
+    meaning: dict[str, str]
+    renderings: dict[str, list[str]]
+    example: dict[str, str]
+    source_file: str = ""
+    # A regex the surrounding text must match for ambiguous everyday words ("ate", "mid").
+    context: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "term": self.term,
+            "variants": list(self.variants),
+            "lang": self.lang,
+            "kind": self.kind,
+            "pinyin": self.pinyin,
+            "literal": self.literal,
+            "register": self.register,
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "meaning": dict(self.meaning),
+            "renderings": {k: list(v) for k, v in self.renderings.items()},
+            "example": dict(self.example),
+        }
+
+
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Fold case and full-width forms one character at a time (length is preserved)."""
+    return "".join(_fold_char(ch) for ch in text.replace("’", "'"))
+
+
+def _strip_tones(pinyin: str) -> str:
+    decomposed = unicodedata.normalize("NFD", pinyin.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z]", "", bare.replace("ü", "v"))
+
+
+def _require(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in data:
+        raise GlossaryError(f"{where}: missing {key!r}")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise GlossaryError(f"{where}: {key!r} must be {kind.__name__}")
+    return value
+
+
+def _entry_from(data: dict[str, Any], where: str) -> Entry:
+    term = _require(data, "term", str, where).strip()
+    where = f"{where} ({term!r})"
+    if not term:
+        raise GlossaryError(f"{where}: empty term")
+    kind = _require(data, "kind", str, where)
+    if kind not in KINDS:
+        raise GlossaryError(f"{where}: kind {kind!r} not one of {sorted(KINDS)}")
+    register = _require(data, "register", str, where)
+    if register not in REGISTERS:
+        raise GlossaryError(f"{where}: register {register!r} not one of {sorted(REGISTERS)}")
+    lang = _require(data, "lang", str, where)
+    if lang not in {"zh", "en"}:
+        raise GlossaryError(f"{where}: lang must be zh or en")
+    meaning = _require(data, "meaning", dict, where)
+    renderings = _require(data, "rendering", dict, where)
+    example = _require(data, "example", dict, where)
+    for code in LANGS:
+        if not isinstance(meaning.get(code), str) or not meaning[code].strip():
+            raise GlossaryError(f"{where}: meaning.{code} missing")
+        values = renderings.get(code)
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) and v.strip() for v in values)
+        ):
+            raise GlossaryError(f"{where}: rendering.{code} must be a non-empty list")
+    for key in ("text", "translation", "lang"):
+        if not isinstance(example.get(key), str) or not example[key].strip():
+            raise GlossaryError(f"{where}: example.{key} missing")
+    variants = _require(data, "variants", list, where)
+    context = data.get("context", "")
+    if context:
+        try:
+            re.compile(context)
+        except re.error as exc:
+            raise GlossaryError(f"{where}: bad context regex ({exc})") from None
+    return Entry(
+        term=term,
+        variants=tuple(str(v).strip() for v in variants if str(v).strip()),
+        lang=lang,
+        kind=kind,
+        pinyin=_require(data, "pinyin", str, where),
+        literal=_require(data, "literal", str, where),
+        register=register,
+        tags=tuple(_require(data, "tags", list, where)),
+        origin=_require(data, "origin", str, where),
+        meaning={k: str(v) for k, v in meaning.items()},
+        renderings={k: [str(x) for x in v] for k, v in renderings.items()},
+        example={k: str(v) for k, v in example.items()},
+        source_file=where.split(" ", 1)[0],
+        context=str(context),
+    )
+
+
+def load_entries(files: Iterable[tuple[str, str]] | None = None) -> list[Entry]:
+    """Load and check entries from ``(name, toml text)`` pairs (default: the shipped data)."""
+    if files is None:
+        data_dir = resources.files("xxai.slang").joinpath("data")
+        files = sorted(
+            (p.name, p.read_text("utf-8")) for p in data_dir.iterdir() if p.name.endswith(".toml")
+        )
+    entries: list[Entry] = []
+    for name, text in files:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise GlossaryError(f"{name}: invalid TOML ({exc})") from None
+        for i, raw in enumerate(doc.get("term", []), start=1):
+            entries.append(_entry_from(raw, f"{name}#{i}"))
+    seen: dict[str, str] = {}
+    for entry in entries:
+        key = fold(entry.term)
+        if key in seen:
+            raise GlossaryError(
+                f"duplicate term {entry.term!r} in {entry.source_file} and {seen[key]}"
+            )
+        seen[key] = entry.source_file
+    return entries
+
+
+@functools.cache
+def _opencc(config: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_NUMBER_NEIGHBOURS = set("0123456789.,:/-+¥￥$€£%#@_") | set(
+    "元块号路年月日点个岁万米楼室层号线次分秒斤克人位天期届kKwW"
+)
+_NUMBER_BEFORE = set("第¥￥$€£#") | {"No", "no"}
+
+
+def _is_latin(key: str) -> bool:
+    return bool(_ASCII_ALNUM.search(key))
+
+
+class Glossary:
+    """Find terms in text, check renderings, and look terms up."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = list(entries)
+        self._by_term = {e.term: e for e in self.entries}
+        self._automaton = ahocorasick.Automaton()
+        self._keys: dict[str, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for spelling in self._spellings(entry):
+                key = fold(spelling)
+                if key and index not in self._keys.setdefault(key, []):
+                    self._keys[key].append(index)
+        for key, indices in self._keys.items():
+            self._automaton.add_word(key, (len(key), tuple(indices)))
+        self._automaton.make_automaton()
+        self._abbr = frozenset(
+            fold(s)
+            for e in self.entries
+            if e.kind in {"initials", "number"}
+            for s in (e.term, *e.variants)
+            if s.isascii()
+        )
+        self._pinyin: dict[str, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            if entry.pinyin:
+                self._pinyin.setdefault(_strip_tones(entry.pinyin), []).append(index)
+
+    @staticmethod
+    def _spellings(entry: Entry) -> list[str]:
+        spellings = [entry.term, *entry.variants]
+        if entry.lang == "zh":
+            for spelling in list(spellings):
+                if _HAN.search(spelling):
+                    for config in ("s2t", "s2tw", "s2hk", "t2s"):
+                        spellings.append(str(_opencc(config).convert(spelling)))
+        return list(dict.fromkeys(s for s in spellings if s))
+
+    # -- matching ----------------------------------------------------------------------
+
+    def _candidates(self, text: str) -> list[tuple[int, int, int]]:
+        folded = fold(text)
+        found = []
+        for end, (length, indices) in self._automaton.iter(folded):
+            start = end - length + 1
+            found.append((start, end + 1, indices[0]))
+        return found
+
+    def _allowed(
+        self, text: str, start: int, end: int, entry: Entry, blocked: list[tuple[int, int]]
+    ) -> bool:
+        key = text[start:end]
+        before = text[start - 1] if start > 0 else ""
+        after = text[end] if end < len(text) else ""
+        if _is_latin(key):
+            if before and _ASCII_ALNUM.match(before) and _ASCII_ALNUM.match(key[0]):
+                return False
+            if after and _ASCII_ALNUM.match(after) and _ASCII_ALNUM.match(key[-1]):
+                return False
+        if any(start < b_end and b_start < end for b_start, b_end in blocked):
+            return False
+        if entry.kind == "number" and key.isdigit():
+            if before in _NUMBER_NEIGHBOURS or after in _NUMBER_NEIGHBOURS:
+                return False
+            if text[max(0, start - 2) : start] in _NUMBER_BEFORE:
+                return False
+        if entry.context:
+            window = text[max(0, start - 40) : min(len(text), end + 40)]
+            rel = start - max(0, start - 40)
+            pattern = entry.context.replace("{T}", re.escape(key))
+            if not any(m.start() <= rel < m.end() for m in re.finditer(pattern, window)):
+                return False
+        return True
+
+    def matches(self, text: str) -> list[tuple[int, int, Entry]]:
+        """Return non-overlapping ``(start, end, entry)`` matches, longest first."""
+        if not text:
+            return []
+        blocked = [
+            (s, e)
+            for s, e, kind in find_protected_spans(text)
+            if kind not in {"number", "emoji", "hashtag", "topic"}
+        ]
+        candidates = [
+            (start, end, self.entries[index])
+            for start, end, index in self._candidates(text)
+            if self._allowed(text, start, end, self.entries[index], blocked)
+        ]
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        chosen: list[tuple[int, int, Entry]] = []
+        taken = [False] * len(text)
+        for start, end, entry in candidates:
+            if any(taken[start:end]):
+                continue
+            chosen.append((start, end, entry))
+            for i in range(start, end):
+                taken[i] = True
+        chosen.sort(key=lambda c: c[0])
+        return chosen
+
+    def find(self, text: str, source: str, target: str) -> list[TermMatch]:
+        """Return terms in ``text`` with meanings and renderings for ``target``."""
+        tgt = base_lang(target)
+        lang = tgt if tgt in LANGS else "en"
+        out = []
+        for start, end, entry in self.matches(text):
+            if entry.kind == "emoji":
+                # Emoji stay as they are; their meaning goes into the notes.
+                renderings: tuple[str, ...] = (text[start:end],)
+            else:
+                renderings = tuple(entry.renderings.get(lang) or entry.renderings["en"])
+            out.append(
+                TermMatch(
+                    term=text[start:end],
+                    start=start,
+                    end=end,
+                    meaning=entry.meaning.get(lang) or entry.meaning["en"],
+                    renderings=renderings,
+                    entry=entry.term,
+                )
+            )
+        return out
+
+    def rendered(self, match: TermMatch, translation: str, target: str) -> bool:
+        """Return True when the translation holds one of the term's renderings."""
+        entry = self._by_term.get(match.entry)
+        if entry is not None and entry.kind == "emoji":
+            return True
+        haystack = fold(translation)
+        if base_lang(target) == "zh":
+            haystack += "\n" + fold(str(_opencc("t2s").convert(translation)))
+        return any(fold(r) in haystack for r in match.renderings)
+
+    def abbreviations(self) -> frozenset[str]:
+        return self._abbr
+
+    # -- lookup ------------------------------------------------------------------------
+
+    def get(self, term: str) -> Entry | None:
+        return self._by_term.get(term)
+
+    def lookup(self, query: str, limit: int = 5) -> list[Entry]:
+        """Find entries by spelling, pinyin (with or without tones), meaning, or fuzzily."""
+        return [entry for entry, _how in self.lookup_scored(query, limit)]
+
+    def lookup_scored(self, query: str, limit: int = 5) -> list[tuple[Entry, str]]:
+        """Like :meth:`lookup`, with how each entry matched."""
+        q = fold(query.strip())
+        if not q:
+            return []
+        results: dict[str, tuple[float, Entry, str]] = {}
+
+        def add(entry: Entry, score: float, how: str) -> None:
+            if entry.term not in results or results[entry.term][0] < score:
+                results[entry.term] = (score, entry, how)
+
+        for index in self._keys.get(q, []):
+            entry = self.entries[index]
+            add(
+                entry,
+                100 if fold(entry.term) == q else 95,
+                "exact" if fold(entry.term) == q else "variant",
+            )
+        toneless = _strip_tones(query)
+        if toneless:
+            for index in self._pinyin.get(toneless, []):
+                add(self.entries[index], 90, "pinyin")
+        for entry in self.entries:
+            for lang, values in entry.renderings.items():
+                if any(fold(v) == q for v in values):
+                    add(entry, 85 if lang != entry.lang else 80, f"meaning ({lang})")
+        if len(results) < limit:
+            words = set(re.findall(r"\w+", q))
+            if words and len(q) >= 3:
+                for entry in self.entries:
+                    texts = [
+                        *entry.renderings.get("en", []),
+                        *entry.renderings.get("de", []),
+                        entry.meaning.get("en", ""),
+                        entry.meaning.get("de", ""),
+                    ]
+                    for t in texts:
+                        tw = set(re.findall(r"\w+", fold(t)))
+                        if tw and words <= tw:
+                            add(entry, 50 + 20 * len(words) / len(tw), "meaning")
+                            break
+                    for t in (*entry.renderings.get("zh", []), entry.meaning.get("zh", "")):
+                        if _HAN.search(q) and q in fold(t):
+                            add(entry, 45, "meaning (zh)")
+                            break
+        if not results:
+            close = difflib.get_close_matches(q, list(self._keys), n=limit, cutoff=0.75)
+            for rank, key in enumerate(close):
+                for index in self._keys[key]:
+                    add(self.entries[index], 40 - rank, "fuzzy")
+        ranked = sorted(results.values(), key=lambda r: -r[0])
+        return [(entry, how) for _score, entry, how in ranked[:limit]]
+
+
+@functools.cache
+def default_glossary() -> Glossary:
+    """Return the glossary built from the shipped data (loaded once per process)."""
+    return Glossary(load_entries())
+
+
+def validate(glossary: Glossary) -> list[str]:
+    """Return problems: spellings shared by two entries, terms the matcher cannot find."""
+    problems = []
+    owner: dict[str, str] = {}
+    for entry in glossary.entries:
+        for spelling in (entry.term, *entry.variants):
+            key = fold(spelling)
+            if key in owner and owner[key] != entry.term:
+                problems.append(
+                    f"{spelling!r} is a spelling of both {owner[key]!r} and {entry.term!r}"
+                )
+            owner.setdefault(key, entry.term)
+    for entry in glossary.entries:
+        for spelling in (entry.term, *entry.variants):
+            sample = f"看 {spelling} 吧" if entry.lang == "zh" else f"so {spelling} lol"
+            found = [e.term for _s, _e, e in glossary.matches(sample)]
+            if entry.term not in found and not entry.context:
+                problems.append(
+                    f"{entry.term!r}: the matcher does not find {spelling!r} in {sample!r}"
+                )
+    return problems
