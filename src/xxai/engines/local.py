@@ -43,7 +43,7 @@ def _quiet_llama_logs() -> None:
         return
     import llama_cpp
 
-    @llama_cpp.llama_log_callback  # type: ignore[misc]
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator, misc, unused-ignore]
     def _silent(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
         return None
 
@@ -368,5 +368,5 @@ class LocalEngine:
             if self._batch is not None:
                 self._llama.llama_batch_free(self._batch)
                 self._batch = None
-            self._ctx.close()
-            self._model.close()
+            self._ctx.close()  # type: ignore[no-untyped-call]
+            self._model.close()  # type: ignore[no-untyped-call]

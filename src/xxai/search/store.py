@@ -1,0 +1,489 @@
+"""The search database: posts, their translations, full-text rows and embeddings in SQLite.
+
+One file, ``$XXAI_HOME/search.sqlite``, in WAL mode so readers never wait for the writer.
+Writes go through one connection under a lock, each batch in one ``BEGIN IMMEDIATE``
+transaction, so a killed import leaves every earlier batch whole and the current one absent.
+The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` brings an older file
+up to date when it is opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xxai.errors import StoreError
+
+__all__ = [
+    "MIGRATIONS",
+    "Post",
+    "Store",
+    "StoredPost",
+    "StoredTranslation",
+    "UpsertOutcome",
+    "default_db_path",
+]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: posts, translations, full-text rows, embeddings and a key/value table.
+    """
+    CREATE TABLE posts (
+        pk INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '',
+        lang TEXT NOT NULL DEFAULT 'und',
+        title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        metrics TEXT NOT NULL DEFAULT '{}',
+        raw TEXT NOT NULL DEFAULT '{}',
+        record_hash TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        imported_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        UNIQUE (source, id)
+    );
+    CREATE INDEX posts_lang ON posts (lang);
+    CREATE TABLE translations (
+        post INTEGER NOT NULL REFERENCES posts (pk) ON DELETE CASCADE,
+        lang TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        engine TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (post, lang)
+    );
+    CREATE TABLE embeddings (
+        post INTEGER PRIMARY KEY REFERENCES posts (pk) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    CREATE VIRTUAL TABLE posts_fts USING fts5 (
+        words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+)
+
+
+def default_db_path(home: Path) -> Path:
+    """Return where the search database lives in an xxai home folder."""
+    return home / "search.sqlite"
+
+
+def _hash(*parts: Any) -> str:
+    data = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class Post:
+    """A post as imported: the fields we search and show, and the record it came from."""
+
+    source: str
+    id: str
+    text: str
+    title: str = ""
+    url: str = ""
+    author: str = ""
+    created_at: str = ""
+    lang: str = "und"
+    tags: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash what is indexed and translated; a change re-indexes and drops translations."""
+        return _hash(self.title, self.text, self.tags)
+
+    @property
+    def record_hash(self) -> str:
+        return _hash(
+            self.source, self.id, self.text, self.title, self.url, self.author,
+            self.created_at, self.lang, self.tags, self.metrics, self.raw,
+        )  # fmt: skip
+
+    def searchable(self) -> str:
+        """Return the text that is embedded: title, text and tags."""
+        parts = [self.title, self.text]
+        if self.tags:
+            parts.append(" ".join("#" + t for t in self.tags))
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class StoredPost(Post):
+    """A post read back from the database, with its row key."""
+
+    pk: int = 0
+
+
+@dataclass(frozen=True)
+class StoredTranslation:
+    """A post's translation into one language."""
+
+    post: int
+    lang: str
+    title: str
+    text: str
+    engine: str
+
+
+@dataclass(frozen=True)
+class UpsertOutcome:
+    """What writing one post did: ``inserted``, ``updated`` or ``unchanged``."""
+
+    pk: int
+    action: str
+    content_changed: bool
+
+
+_POST_COLUMNS = (
+    "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
+)
+
+
+def _row_to_post(row: sqlite3.Row) -> StoredPost:
+    return StoredPost(
+        pk=row["pk"],
+        source=row["source"],
+        id=row["id"],
+        url=row["url"],
+        author=row["author"],
+        created_at=row["created_at"],
+        lang=row["lang"],
+        title=row["title"],
+        text=row["text"],
+        tags=json.loads(row["tags"]),
+        metrics=json.loads(row["metrics"]),
+        raw=json.loads(row["raw"]),
+    )
+
+
+class Store:
+    """The search database: open it, write posts in batches, read them back."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"search database {path}: {exc}") from None
+
+    # -- schema ------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"search database {self.path} has schema version {version}, newer than this "
+                f"xxai understands ({len(MIGRATIONS)}); upgrade xxai"
+            )
+        for number in range(version, len(MIGRATIONS)):
+            with self.write():
+                # Another process may have migrated while we waited for the write lock.
+                current = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+                if current > number:
+                    continue
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.value("PRAGMA user_version"))
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """Hold the one write lock for a transaction; commit on success, roll back on error."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"search database {self.path} is busy: {exc}") from None
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"search database {self.path}: {exc}") from None
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Run one read statement and return its rows."""
+        with self._lock:
+            try:
+                return self._db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise StoreError(f"search database {self.path}: {exc}") from None
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one read statement and return the first column of its first row, or None."""
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+    # -- posts -------------------------------------------------------------------------
+
+    def existing(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """Return the record and content hashes of the posts among ``keys`` already stored."""
+        found: dict[tuple[str, str], tuple[str, str]] = {}
+        by_source: dict[str, list[str]] = {}
+        for source, post_id in keys:
+            by_source.setdefault(source, []).append(post_id)
+        for source, ids in by_source.items():
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join("?" * len(part))
+                rows = self.rows(
+                    f"SELECT id, record_hash, content_hash FROM posts "
+                    f"WHERE source = ? AND id IN ({marks})",
+                    [source, *part],
+                )
+                for row in rows:
+                    found[(source, row["id"])] = (row["record_hash"], row["content_hash"])
+        return found
+
+    def upsert(self, db: sqlite3.Connection, post: Post) -> UpsertOutcome:
+        """Insert or update one post inside a :meth:`write` transaction."""
+        now = time.time()
+        record_hash, content_hash = post.record_hash, post.content_hash
+        row = db.execute(
+            "SELECT pk, record_hash, content_hash FROM posts WHERE source = ? AND id = ?",
+            (post.source, post.id),
+        ).fetchone()
+        values = (
+            post.url, post.author, post.created_at, post.lang, post.title, post.text,
+            json.dumps(post.tags, ensure_ascii=False),
+            json.dumps(post.metrics, ensure_ascii=False),
+            json.dumps(post.raw, ensure_ascii=False, default=str),
+            record_hash, content_hash,
+        )  # fmt: skip
+        if row is None:
+            cursor = db.execute(
+                "INSERT INTO posts (url, author, created_at, lang, title, text, tags, metrics, "
+                "raw, record_hash, content_hash, source, id, imported_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, post.source, post.id, now, now),
+            )
+            return UpsertOutcome(int(cursor.lastrowid or 0), "inserted", True)
+        pk = int(row["pk"])
+        if row["record_hash"] == record_hash:
+            return UpsertOutcome(pk, "unchanged", False)
+        db.execute(
+            "UPDATE posts SET url = ?, author = ?, created_at = ?, lang = ?, title = ?, "
+            "text = ?, tags = ?, metrics = ?, raw = ?, record_hash = ?, content_hash = ?, "
+            "updated_at = ? WHERE pk = ?",
+            (*values, now, pk),
+        )
+        changed = row["content_hash"] != content_hash
+        if changed:
+            # Translations of the old text would be wrong now.
+            db.execute("DELETE FROM translations WHERE post = ?", (pk,))
+        return UpsertOutcome(pk, "updated", changed)
+
+    def posts(self, pks: Sequence[int]) -> dict[int, StoredPost]:
+        """Return the posts with these row keys."""
+        out: dict[int, StoredPost] = {}
+        for start in range(0, len(pks), 500):
+            part = list(pks[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.rows(
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE pk IN ({marks})", part
+            )
+            for row in rows:
+                out[int(row["pk"])] = _row_to_post(row)
+        return out
+
+    def get(self, source: str, post_id: str) -> StoredPost | None:
+        """Return one post by its source and id."""
+        rows = self.rows(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE source = ? AND id = ?", (source, post_id)
+        )
+        return _row_to_post(rows[0]) if rows else None
+
+    def iter_posts(self, batch: int = 500) -> Iterator[list[StoredPost]]:
+        """Yield every post, a batch at a time, in row order."""
+        last = 0
+        while True:
+            rows = self.rows(
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE pk > ? ORDER BY pk LIMIT ?",
+                (last, batch),
+            )
+            if not rows:
+                return
+            posts = [_row_to_post(r) for r in rows]
+            last = posts[-1].pk
+            yield posts
+
+    def count(self) -> int:
+        return int(self.value("SELECT count(*) FROM posts"))
+
+    def languages(self) -> dict[str, int]:
+        """Return how many posts each language has."""
+        rows = self.rows("SELECT lang, count(*) AS n FROM posts GROUP BY lang")
+        return {row["lang"]: int(row["n"]) for row in rows}
+
+    # -- translations ------------------------------------------------------------------
+
+    def translations(self, pks: Sequence[int], lang: str) -> dict[int, StoredTranslation]:
+        """Return the stored, still valid translations of these posts into ``lang``."""
+        out: dict[int, StoredTranslation] = {}
+        for start in range(0, len(pks), 500):
+            part = list(pks[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.rows(
+                f"SELECT t.post, t.lang, t.title, t.text, t.engine FROM translations t "
+                f"JOIN posts p ON p.pk = t.post AND p.content_hash = t.content_hash "
+                f"WHERE t.lang = ? AND t.post IN ({marks})",
+                [lang, *part],
+            )
+            for row in rows:
+                out[int(row["post"])] = StoredTranslation(
+                    int(row["post"]), row["lang"], row["title"], row["text"], row["engine"]
+                )
+        return out
+
+    def all_translations(self, db: sqlite3.Connection, pk: int) -> list[str]:
+        """Return the texts of every stored translation of one post (for the full-text row)."""
+        rows = db.execute(
+            "SELECT t.title, t.text FROM translations t JOIN posts p ON p.pk = t.post "
+            "AND p.content_hash = t.content_hash WHERE t.post = ? ORDER BY t.lang",
+            (pk,),
+        ).fetchall()
+        return [f"{r['title']}\n{r['text']}".strip() for r in rows]
+
+    def put_translation(
+        self, db: sqlite3.Connection, pk: int, lang: str, title: str, text: str, engine: str
+    ) -> None:
+        """Store a post's translation into ``lang``, replacing an older one."""
+        row = db.execute("SELECT content_hash FROM posts WHERE pk = ?", (pk,)).fetchone()
+        if row is None:
+            return
+        db.execute(
+            "INSERT OR REPLACE INTO translations (post, lang, title, text, engine, content_hash, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (pk, lang, title, text, engine, row["content_hash"], time.time()),
+        )
+
+    # -- full-text rows and embeddings -------------------------------------------------
+
+    def put_fts(self, db: sqlite3.Connection, pk: int, words: str, grams: str) -> None:
+        db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
+        db.execute(
+            "INSERT INTO posts_fts (rowid, words, grams) VALUES (?, ?, ?)", (pk, words, grams)
+        )
+
+    def put_embedding(
+        self, db: sqlite3.Connection, pk: int, model: str, content_hash: str, vector: bytes
+    ) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO embeddings (post, model, content_hash, vector) "
+            "VALUES (?, ?, ?, ?)",
+            (pk, model, content_hash, vector),
+        )
+
+    def embedded_hashes(self, pks: Sequence[int], model: str) -> dict[int, str]:
+        """Return the content hash each of these posts was embedded from, with ``model``."""
+        out: dict[int, str] = {}
+        for start in range(0, len(pks), 500):
+            part = list(pks[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.rows(
+                f"SELECT post, content_hash FROM embeddings WHERE model = ? AND post IN ({marks})",
+                [model, *part],
+            )
+            out.update({int(r["post"]): r["content_hash"] for r in rows})
+        return out
+
+    def bump_generation(self, db: sqlite3.Connection) -> None:
+        """Mark the embeddings as changed, so cached vector matrices are rebuilt."""
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('vectors_generation', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def generation(self) -> int:
+        value = self.value("SELECT value FROM meta WHERE key = 'vectors_generation'")
+        return int(value) if value is not None else 0
+
+    def iter_vectors(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
+        """Yield (row key, vector bytes) of every embedding made with ``model``, in batches."""
+        last = 0
+        while True:
+            rows = self.rows(
+                "SELECT post, vector FROM embeddings WHERE model = ? AND post > ? "
+                "ORDER BY post LIMIT ?",
+                (model, last, batch),
+            )
+            if not rows:
+                return
+            last = int(rows[-1]["post"])
+            yield [(int(r["post"]), bytes(r["vector"])) for r in rows]
+
+    def fts_search(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """Return (row key, bm25 score) of the best full-text matches, best first."""
+        rows = self.rows(
+            "SELECT rowid, bm25(posts_fts) AS score FROM posts_fts WHERE posts_fts MATCH ? "
+            "ORDER BY score LIMIT ?",
+            (match, limit),
+        )
+        return [(int(r["rowid"]), float(r["score"])) for r in rows]
+
+    def clear_index(self, db: sqlite3.Connection) -> None:
+        """Drop every full-text row and embedding (posts and translations stay)."""
+        db.execute("DELETE FROM posts_fts")
+        db.execute("DELETE FROM embeddings")
+        self.bump_generation(db)
+
+    def stats(self) -> dict[str, Any]:
+        """Return counts and sizes for ``xxai index``."""
+        one = self.execute
+        size = self.path.stat().st_size if self.path.exists() else 0
+        wal = self.path.with_name(self.path.name + "-wal")
+        return {
+            "path": str(self.path),
+            "posts": int(one("SELECT count(*) FROM posts")),
+            "fts_rows": int(one("SELECT count(*) FROM posts_fts")),
+            "embeddings": int(one("SELECT count(*) FROM embeddings")),
+            "translations": int(one("SELECT count(*) FROM translations")),
+            "languages": self.languages(),
+            "size_bytes": size + (wal.stat().st_size if wal.exists() else 0),
+        }
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,109 @@
+"""CLI commands for the slang glossary: ``xxai explain`` and ``xxai glossary``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+__all__ = ["register"]
+
+
+def _print_entry(entry: dict[str, Any]) -> None:
+    from xxai.cli import out
+
+    head = f"[bold cyan]{entry['term']}[/]"
+    if entry.get("pinyin"):
+        head += f"  [green]{entry['pinyin']}[/]"
+    if entry.get("register") and entry["register"] != "neutral":
+        head += f"  [yellow]({entry['register']})[/]"
+    if entry.get("source") == "cc-cedict":
+        head += "  [dim]CC-CEDICT[/]"
+    out.print(head)
+    meaning = entry.get("meaning", {})
+    for lang in ("en", "zh", "de"):
+        if meaning.get(lang):
+            out.print(f"  {lang}: {meaning[lang]}", markup=False)
+    if entry.get("literal"):
+        out.print(f"  literally: {entry['literal']}", markup=False)
+    renderings = entry.get("renderings") or {}
+    for lang in ("en", "zh", "de"):
+        if renderings.get(lang):
+            out.print(f"  say in {lang}: {', '.join(renderings[lang][:4])}", markup=False)
+    if entry.get("origin"):
+        out.print(f"  origin: {entry['origin']}", markup=False)
+    example = entry.get("example") or {}
+    if example.get("text"):
+        out.print(f"  e.g. {example['text']} → {example.get('translation', '')}", markup=False)
+    out.print()
+
+
+def register(cli: click.Group) -> None:
+    """Add the glossary commands to the CLI."""
+    from xxai.cli import _handle_errors, _print_json, _read_text
+
+    @cli.command()
+    @click.argument("term", required=False)
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.option("--limit", default=5, show_default=True, help="Most entries to show.")
+    @_handle_errors
+    def explain(term: str | None, as_json: bool, limit: int) -> None:
+        """Explain slang, a meme, a pinyin abbreviation or a word.
+
+        TERM is matched exactly, by variant (traditional script, case, full-width), by
+        pinyin with or without tones, by meaning in any language, and fuzzily. Plain
+        words fall back to the CC-CEDICT dictionary.
+
+        \b
+        Examples:
+          xxai explain yyds
+          xxai explain "yong yuan de shen"
+          xxai explain "lying flat"        # -> 躺平
+          xxai explain "no cap" --json
+        """
+        from xxai.slang.explain import explain as do_explain
+
+        result = do_explain(_read_text(term).strip(), limit)
+        if as_json:
+            _print_json(result)
+            return
+        if not result["found"]:
+            raise click.ClickException(f"nothing found for {result['query']!r}")
+        for entry in result["entries"]:
+            _print_entry(entry)
+
+    @cli.group()
+    def glossary() -> None:
+        """Inspect and check the slang glossary."""
+
+    @glossary.command("validate")
+    @_handle_errors
+    def glossary_validate() -> None:
+        """Check the glossary data: schema, duplicates, and that every term is detectable."""
+        from xxai.slang.glossary import Glossary, load_entries, validate
+
+        entries = load_entries()
+        problems = validate(Glossary(entries))
+        for problem in problems:
+            click.echo(problem, err=True)
+        zh = sum(e.lang == "zh" for e in entries)
+        click.echo(
+            f"{len(entries)} entries ({zh} Chinese, {len(entries) - zh} English), "
+            f"{len(problems)} problems"
+        )
+        if problems:
+            raise SystemExit(1)
+
+    @glossary.command("list")
+    @click.option("--kind", help="Only this kind (initials, number, word, meme, …).")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def glossary_list(kind: str | None, as_json: bool) -> None:
+        """List glossary terms."""
+        from xxai.slang.glossary import default_glossary
+
+        entries = [e for e in default_glossary().entries if not kind or e.kind == kind]
+        if as_json:
+            _print_json([e.to_json() for e in entries])
+            return
+        for e in entries:
+            click.echo(f"{e.term}\t{e.kind}\t{e.renderings.get('en', [''])[0]}")

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from xxai.batch import translate_file
+from xxai.errors import InputError
+from xxai.service import Service
+
+
+def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def _fn(service: Service):  # type: ignore[no-untyped-def]
+    return lambda texts: service.translate_many(texts, "en")
+
+
+ROWS = [{"id": i, "text": f"第{i}条笔记，好吃"} for i in range(50)]
+
+
+def test_jsonl_rows_keep_their_fields_and_order(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    report = translate_file(_fn(service), src, tmp_path / "out.jsonl", "text", chunk_size=8)
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert report.translated == 50 and [r["id"] for r in out] == list(range(50))
+    assert all(r["translation"] and r["source_lang"] == "zh" for r in out)
+
+
+def test_csv_in_csv_out(service: Service, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ["id", "text"])
+        writer.writeheader()
+        writer.writerows([*ROWS[:5], {"id": 99, "text": "多行\n文本，带,逗号"}])
+    translate_file(_fn(service), src, tmp_path / "out.csv", "text")
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8", newline="")))
+    assert len(rows) == 6 and rows[-1]["text"] == "多行\n文本，带,逗号"
+    assert rows[-1]["translation"].count("\n") == 1
+
+
+def test_resume_after_a_torn_write_duplicates_nothing(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    out = tmp_path / "out.jsonl"
+    translate_file(_fn(service), src, out, "text", chunk_size=8)
+    lines = out.read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:20]) + lines[20][:15])  # a kill in mid-write
+    report = translate_file(_fn(service), src, out, "text", chunk_size=8)
+    assert report.skipped == 20 and report.translated == 30
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert ids == list(range(50))
+
+
+def test_ctrl_c_leaves_a_valid_file_and_rerun_finishes(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    out = tmp_path / "out.jsonl"
+    calls = {"n": 0}
+
+    def interrupted(texts: list[str]):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return service.translate_many(texts, "en")
+
+    with pytest.raises(KeyboardInterrupt):
+        translate_file(interrupted, src, out, "text", chunk_size=8)
+    done = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(done) == 16
+    translate_file(_fn(service), src, out, "text", chunk_size=8)
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == list(range(50))
+
+
+def test_invalid_utf8_names_the_line(service: Service, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"text": "ok"}\n{"text": "bad \xff\xfe"}\n')
+    with pytest.raises(InputError, match="line 2: not valid UTF-8"):
+        translate_file(_fn(service), src, tmp_path / "out.jsonl", "text")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_missing_field_and_bad_json_name_the_line(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "a.jsonl", [{"text": "好"}, {"body": "x"}])
+    with pytest.raises(InputError, match="line 2: no field 'text'"):
+        translate_file(_fn(service), src, tmp_path / "o.jsonl", "text")
+    src.write_text('{"text": "好"}\n{"text": \n')
+    with pytest.raises(InputError, match="line 2: invalid JSON"):
+        translate_file(_fn(service), src, tmp_path / "o.jsonl", "text")
+
+
+def test_output_of_another_input_is_not_mixed_in(service: Service, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    translate_file(_fn(service), _jsonl(tmp_path / "a.jsonl", ROWS[:3]), out, "text")
+    other = _jsonl(tmp_path / "b.jsonl", [{"text": "完全不同"}] * 3)
+    with pytest.raises(InputError, match="do not match"):
+        translate_file(_fn(service), other, out, "text")
+
+
+SLOW_RUN = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    from fakes import FakeEngine
+    from xxai.batch import translate_file
+    from xxai.config import load_settings
+    from xxai.service import Service
+
+    class Slow(FakeEngine):
+        def translate(self, requests, progress=None):
+            time.sleep(0.05)
+            return super().translate(requests, progress)
+
+    svc = Service(load_settings({{"home": {home!r}, "engine": "fake"}}), engines={{"fake": Slow()}})
+    translate_file(lambda t: svc.translate_many(t, "en"), Path({src!r}), Path({out!r}), "text",
+                   chunk_size=4)
+    """
+)
+
+
+def test_killed_process_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+    rows = [{"id": i, "text": f"第{i}行"} for i in range(400)]
+    src = _jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    script = SLOW_RUN.format(
+        tests=str(Path(__file__).parent), home=str(tmp_path / "h"), src=str(src), out=str(out)
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 2000):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = out.read_text().count("\n")
+    assert 0 < partial < 400
+    subprocess.run([sys.executable, "-c", script], check=True)
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert ids == list(range(400))

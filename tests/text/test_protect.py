@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from xxai.text.protect import check_placeholders, has_translatable_text, protect, restore
+
+POST = (
+    "绝绝子！这家店yyds 😍😍 https://xhslink.com/a/Bc12。@小红薯123 #美食探店# "
+    "人均¥128，电话13852066600 <b>粗体</b> `pip install xxai` (╯°□°）╯︵ ┻━┻ 2025-01-15 "
+    "a@b.co 👍🏻 👨‍👩‍👧 #foodie"
+)
+
+
+def test_every_protected_item_is_replaced_and_restored_exactly() -> None:
+    p = protect(POST)
+    for item in [
+        "https://xhslink.com/a/Bc12",
+        "@小红薯123",
+        "#美食探店#",
+        "¥128",
+        "13852066600",
+        "<b>",
+        "</b>",
+        "`pip install xxai`",
+        "(╯°□°）╯︵ ┻━┻",
+        "2025-01-15",
+        "a@b.co",
+        "👍🏻",
+        "👨‍👩‍👧",
+        "#foodie",
+        "😍😍",
+    ]:
+        assert item in p.originals, item
+        assert item not in p.text
+    assert restore(p, p.text) == POST
+
+
+def test_url_keeps_sentence_punctuation_outside() -> None:
+    p = protect("see https://example.com/a?b=1. then go")
+    assert p.originals == ("https://example.com/a?b=1",)
+
+
+def test_kept_spans_stay_translatable() -> None:
+    p = protect("今天520快乐", keep=[(2, 5)])
+    assert "520" in p.text and p.originals == ()
+
+
+@pytest.mark.parametrize(
+    ("translated", "ok"),
+    [
+        ("Hi [[0]] and [[1]]", True),
+        ("Hi [[1]] and [[0]]", True),
+        ("Hi [[0]]", False),
+        ("Hi [[0]] [[0]] [[1]]", False),
+        ("Hi [[0]] [[1]] [[2]]", False),
+    ],
+)
+def test_placeholder_check(translated: str, ok: bool) -> None:
+    p = protect("你好 @a 和 @b")
+    assert check_placeholders(p, translated) is ok
+
+
+def test_text_made_only_of_protected_items_needs_no_model() -> None:
+    assert not has_translatable_text(protect("😍 https://x.co @amy ¥5").text)
+    assert has_translatable_text(protect("好吃 😍").text)
