@@ -176,6 +176,47 @@ SETTINGS: dict[str, Setting] = {
             "Seconds before a SearXNG request gives up; search "
             "then falls back to local results with a notice.",
         ),
+        # -- xxai serve: API keys, limits, CORS (xxai.api) --
+        _S(
+            "api_keys",
+            str,
+            "",
+            "API keys `xxai serve` accepts, comma-separated; KEY:N gives a key its own limit "
+            "of N requests a minute (empty: no keys).",
+        ),
+        _S(
+            "require_api_key",
+            bool,
+            False,
+            "Refuse API and web requests that carry no valid key from api_keys.",
+        ),
+        _S(
+            "rate_limit",
+            int,
+            120,
+            "Requests a minute `xxai serve` allows per API key or client address "
+            "(0 = no limit).",
+        ),
+        _S(
+            "cors_origins",
+            str,
+            "",
+            "Origins allowed to call the API from a browser, comma-separated, or * for any "
+            "(empty: same origin only).",
+        ),
+        _S("max_batch", int, 128, "Most texts in one API translate request."),
+        _S(
+            "max_request_chars",
+            int,
+            50_000,
+            "Most characters of text in one API request, all its texts together.",
+        ),
+        _S(
+            "max_request_bytes",
+            int,
+            1_000_000,
+            "Largest HTTP request body `xxai serve` accepts, in bytes.",
+        ),
     ]
 }
 

@@ -252,9 +252,11 @@ class Store:
 
     # -- posts -------------------------------------------------------------------------
 
-    def existing(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-        """Return the record and content hashes of the posts among ``keys`` already stored."""
-        found: dict[tuple[str, str], tuple[str, str]] = {}
+    def existing(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, str, str]]:
+        """Return row key, record hash and content hash of the posts among ``keys`` stored."""
+        found: dict[tuple[str, str], tuple[int, str, str]] = {}
         by_source: dict[str, list[str]] = {}
         for source, post_id in keys:
             by_source.setdefault(source, []).append(post_id)
@@ -263,12 +265,14 @@ class Store:
                 part = ids[start : start + 500]
                 marks = ",".join("?" * len(part))
                 rows = self.rows(
-                    f"SELECT id, record_hash, content_hash FROM posts "
+                    f"SELECT pk, id, record_hash, content_hash FROM posts "
                     f"WHERE source = ? AND id IN ({marks})",
                     [source, *part],
                 )
                 for row in rows:
-                    found[(source, row["id"])] = (row["record_hash"], row["content_hash"])
+                    found[(source, row["id"])] = (
+                        int(row["pk"]), row["record_hash"], row["content_hash"]
+                    )
         return found
 
     def upsert(self, db: sqlite3.Connection, post: Post) -> UpsertOutcome:

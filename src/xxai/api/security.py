@@ -1,0 +1,319 @@
+"""API keys, rate limits, request limits, CORS and security headers for ``xxai serve``.
+
+The limiter is a token bucket per API key or client address, kept in this process: one
+``xxai serve`` process holds one model, so there is no second process to share counts with.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from xxai.api.errors import ApiError
+from xxai.config import Settings
+from xxai.errors import ConfigError
+
+__all__ = [
+    "CSP",
+    "BodyLimitMiddleware",
+    "Guard",
+    "Limits",
+    "RateLimiter",
+    "SecurityHeadersMiddleware",
+    "parse_api_keys",
+    "parse_origins",
+]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# FastAPI's /docs and /redoc pages load their scripts from a CDN and start them inline.
+_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+_DOCS_PATHS = ("/docs", "/redoc")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one request may ask for."""
+
+    max_batch: int
+    max_request_chars: int
+    max_request_bytes: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            max_batch=max(1, int(settings.max_batch)),
+            max_request_chars=max(1, int(settings.max_request_chars)),
+            max_request_bytes=max(1024, int(settings.max_request_bytes)),
+        )
+
+    def check_texts(self, texts: Sequence[str]) -> None:
+        """Refuse a batch with too many texts or characters (413, with the limit named)."""
+        if len(texts) > self.max_batch:
+            raise ApiError(
+                413,
+                f"too many texts: {len(texts)} in one request, the limit is {self.max_batch} "
+                "(setting max_batch); send them in smaller batches",
+            )
+        chars = sum(len(t) for t in texts)
+        if chars > self.max_request_chars:
+            raise ApiError(
+                413,
+                f"too much text: {chars:,} characters in one request, the limit is "
+                f"{self.max_request_chars:,} (setting max_request_chars); split it",
+            )
+
+
+def parse_api_keys(raw: str) -> dict[str, int | None]:
+    """Parse ``KEY[:PER_MINUTE],...`` into a map from key to its own limit (None: default)."""
+    keys: dict[str, int | None] = {}
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, limit = item.rpartition(":")
+        if not sep:
+            keys[item] = None
+            continue
+        try:
+            per_minute = int(limit)
+        except ValueError:
+            raise ConfigError(
+                f"setting api_keys: {item!r} should be KEY or KEY:REQUESTS_PER_MINUTE"
+            ) from None
+        if not key or per_minute < 0:
+            raise ConfigError(f"setting api_keys: bad entry {item!r}")
+        keys[key] = per_minute
+    return keys
+
+
+def parse_origins(raw: str) -> list[str]:
+    """Parse the cors_origins setting."""
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
+class RateLimiter:
+    """A token bucket per identity: ``per_minute`` requests a minute, bursts up to that."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, identity: str, per_minute: int) -> float:
+        """Take one token; return 0 when allowed, else the seconds until one is free."""
+        if per_minute <= 0:
+            return 0.0
+        capacity = float(per_minute)
+        rate = per_minute / 60.0
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.get(identity, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
+            if tokens >= 1.0:
+                self._buckets[identity] = (tokens - 1.0, now)
+                wait = 0.0
+            else:
+                self._buckets[identity] = (tokens, now)
+                wait = (1.0 - tokens) / rate
+            if len(self._buckets) > 10_000:
+                self._prune(now)
+        return wait
+
+    def _prune(self, now: float) -> None:
+        # A bucket idle for a minute is full again: it holds no information.
+        stale = [k for k, (_t, last) in self._buckets.items() if now - last > 60.0]
+        for key in stale:
+            del self._buckets[key]
+
+
+class Guard:
+    """Check a request's API key and charge it to the rate limit of its key or address."""
+
+    def __init__(self, settings: Settings, limiter: RateLimiter | None = None) -> None:
+        self.keys = parse_api_keys(str(settings.api_keys))
+        self.require_key = bool(settings.require_api_key)
+        if self.require_key and not self.keys:
+            raise ConfigError("setting require_api_key is on but api_keys is empty")
+        self.rate_limit = int(settings.rate_limit)
+        self.limiter = limiter or RateLimiter()
+        self.rejected = 0
+
+    def _match(self, given: str) -> str | None:
+        found = None
+        for key in self.keys:
+            if hmac.compare_digest(key.encode(), given.encode()):
+                found = key
+        return found
+
+    @staticmethod
+    def key_of(request: Request, body_key: str | None = None) -> str | None:
+        """Return the key a request carries: body/form api_key, X-API-Key, Bearer, ?api_key=."""
+        if body_key:
+            return body_key
+        header = request.headers.get("x-api-key")
+        if header:
+            return header.strip()
+        auth = request.headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[7:].strip()
+        return request.query_params.get("api_key") or None
+
+    def check(self, request: Request, body_key: str | None = None) -> str:
+        """Return the identity charged; raise 403 for a bad key and 429 when over the limit."""
+        given = self.key_of(request, body_key)
+        key = self._match(given) if given else None
+        if given and key is None and self.keys:
+            self.rejected += 1
+            raise ApiError(403, "Invalid API key")
+        if key is None and self.require_key:
+            self.rejected += 1
+            raise ApiError(
+                403, "Please contact the server operator to get an API key (api_key missing)"
+            )
+        if key is not None:
+            identity = "key:" + key
+            own = self.keys[key]
+            per_minute = self.rate_limit if own is None else own
+        else:
+            identity = "ip:" + (request.client.host if request.client else "unknown")
+            per_minute = self.rate_limit
+        wait = self.limiter.take(identity, per_minute)
+        if wait > 0:
+            self.rejected += 1
+            raise ApiError(
+                429,
+                f"Slowdown: too many requests, the limit is {per_minute} a minute; "
+                f"retry in {math.ceil(wait)} s",
+                {"Retry-After": str(math.ceil(wait))},
+            )
+        return identity
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413, by header and by what arrives."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self) -> str:
+        return (
+            f"request body too large: the limit is {self.max_bytes:,} bytes "
+            "(setting max_request_bytes)"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    length = int(value)
+                except ValueError:
+                    length = 0
+                if length > self.max_bytes:
+                    await _send_json(send, 413, self._message())
+                    return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    raise _BodyTooLarge
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_json(send, 413, self._message())
+        except Exception:
+            if too_large and not started:
+                await _send_json(send, 413, self._message())
+                return
+            raise
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _send_json(send: Send, status: int, message: str) -> None:
+    import json
+
+    body = json.dumps({"error": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeadersMiddleware:
+    """Add a CSP and the usual hardening headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        csp = _DOCS_CSP if path.startswith(_DOCS_PATHS) else CSP
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _value in headers}
+                extra = [
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                headers.extend((n, v) for n, v in extra if n not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,531 @@
+"""Import posts from JSON Lines, JSON arrays and CSV into the search database.
+
+Each record's fields are found through a mapping from our fields (id, text, title, ...) to
+paths in the record (``user.screen_name``); presets hold the mappings of common export
+shapes, and ``--map FIELD=PATH`` overrides any of them. Re-importing updates posts in place
+(a post is known by its source and id), a malformed row is reported with its line number
+and skipped, and posts are written a chunk at a time, each chunk in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from xxai.errors import InputError, LanguageError
+from xxai.languages import normalize_lang
+from xxai.search.index import Indexer, Progress
+from xxai.search.store import Post
+
+__all__ = [
+    "FIELDS",
+    "PRESETS",
+    "ImportReport",
+    "Preset",
+    "detect_format",
+    "import_file",
+    "parse_mapping",
+    "read_records",
+]
+
+# Our fields; each maps to one or more paths in a record, the first one present wins
+# (for metrics, every path present is kept, under its last name part).
+FIELDS = ("id", "text", "title", "url", "author", "created_at", "lang", "tags", "metrics")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named mapping for one export shape."""
+
+    name: str
+    source: str
+    mapping: dict[str, tuple[str, ...]]
+    url_template: str = ""  # filled from the mapped fields, e.g. {author} and {id}
+    help: str = ""
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset(
+            "generic",
+            "generic",
+            {
+                "id": ("id",),
+                "text": ("text", "content", "body"),
+                "title": ("title",),
+                "url": ("url", "link"),
+                "author": ("author", "user", "username"),
+                "created_at": ("created_at", "date", "time", "timestamp"),
+                "lang": ("lang", "language"),
+                "tags": ("tags",),
+                "metrics": ("metrics",),
+            },
+            help="id, text (or content/body), and optional title, url, author, created_at, "
+            "lang, tags, metrics",
+        ),
+        Preset(
+            "rednote",
+            "rednote",
+            {
+                "id": ("note_id", "id"),
+                "text": ("desc", "content"),
+                "title": ("title", "display_title"),
+                "url": ("note_url", "url"),
+                "author": ("nickname", "user.nickname", "user_id", "user.user_id"),
+                "created_at": ("time", "create_time", "publish_time"),
+                "lang": ("lang",),
+                "tags": ("tag_list", "tags"),
+                "metrics": (
+                    "liked_count",
+                    "collected_count",
+                    "comment_count",
+                    "share_count",
+                    "interact_info.liked_count",
+                    "interact_info.collected_count",
+                    "interact_info.comment_count",
+                    "interact_info.share_count",
+                ),
+            },
+            url_template="https://www.xiaohongshu.com/explore/{id}",
+            help="Xiaohongshu/RedNote notes: note_id, title, desc, tag_list, nickname, time, "
+            "liked_count, ...",
+        ),
+        Preset(
+            "twitter",
+            "twitter",
+            {
+                "id": ("id_str", "id"),
+                "text": ("full_text", "text", "legacy.full_text"),
+                "title": (),
+                "url": ("url",),
+                "author": ("user.screen_name", "author.username", "username", "author_id"),
+                "created_at": ("created_at",),
+                "lang": ("lang",),
+                "tags": ("entities.hashtags",),
+                "metrics": (
+                    "favorite_count",
+                    "retweet_count",
+                    "reply_count",
+                    "quote_count",
+                    "public_metrics",
+                ),
+            },
+            url_template="https://x.com/{author}/status/{id}",
+            help="Twitter/X: id, full_text or text, user.screen_name, created_at, lang, "
+            "entities.hashtags, favorite_count, retweet_count, ...",
+        ),
+    ]
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    path: Path
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+
+def parse_mapping(pairs: Mapping[str, str] | list[str]) -> dict[str, tuple[str, ...]]:
+    """Parse ``FIELD=PATH[,PATH...]`` pairs into a mapping."""
+    items = pairs.items() if isinstance(pairs, Mapping) else [_split_pair(p) for p in pairs]
+    mapping: dict[str, tuple[str, ...]] = {}
+    for name, paths in items:
+        key = name.strip().replace("-", "_")
+        if key not in FIELDS:
+            raise InputError(f"--map {name}: unknown field; use one of {', '.join(FIELDS)}")
+        mapping[key] = tuple(p.strip() for p in paths.split(",") if p.strip())
+    return mapping
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep:
+        raise InputError(f"--map: expected FIELD=PATH, got {pair!r}")
+    return name, value
+
+
+def detect_format(path: Path, explicit: str | None = None) -> str:
+    """Return ``jsonl``, ``json`` or ``csv`` from an explicit choice, the extension or content."""
+    if explicit:
+        return explicit
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".tsv"}:
+        return "csv"
+    if suffix in {".jsonl", ".ndjson"}:
+        return "jsonl"
+    if suffix == ".json":
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "json" if head.startswith(b"[") else "jsonl"
+    raise InputError(
+        f"{path}: cannot tell the format from the extension; use --format jsonl|json|csv"
+    )
+
+
+# -- reading ---------------------------------------------------------------------------
+
+Record = tuple[int, dict[str, Any] | None, str]  # (line, record or None, error)
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}, line {line}: not valid UTF-8; convert the file to UTF-8, e.g. with iconv"
+        ) from None
+
+
+def _jsonl(path: Path) -> Iterator[Record]:
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield number, None, "not valid UTF-8"
+                continue
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, None, f"not valid JSON ({exc.msg}, column {exc.colno})"
+                continue
+            if isinstance(value, dict):
+                yield number, value, ""
+            else:
+                yield number, None, f"expected a JSON object, got {type(value).__name__}"
+
+
+def _json_array(path: Path) -> Iterator[Record]:
+    text = _read_text(path)
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"\s*")
+
+    def skip(pos: int) -> int:
+        match = ws.match(text, pos)
+        return match.end() if match else pos
+
+    def line_of(pos: int) -> int:
+        return text.count("\n", 0, pos) + 1
+
+    pos = skip(0)
+    if not text.startswith("[", pos):
+        raise InputError(f"{path}: expected a JSON array ([...]) or JSON Lines")
+    pos = skip(pos + 1)
+    while pos < len(text) and text[pos] != "]":
+        column = pos - (text.rfind("\n", 0, pos) + 1)
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield line_of(exc.pos), None, f"not valid JSON ({exc.msg}, column {exc.colno})"
+            # Resume at the next element that starts at the same indentation on a new line.
+            again = re.compile(r"\n" + re.escape(text[pos - column : pos]) + r"(?=[{\[])")
+            found = again.search(text, exc.pos)
+            if found is None:
+                return
+            pos = found.end()
+            continue
+        if isinstance(value, dict):
+            yield line_of(pos), value, ""
+        else:
+            yield line_of(pos), None, f"expected a JSON object, got {type(value).__name__}"
+        pos = skip(end)
+        if pos < len(text) and text[pos] == ",":
+            pos = skip(pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            yield line_of(pos), None, "expected ',' or ']' between array elements"
+            return
+
+
+def _csv(path: Path) -> Iterator[Record]:
+    text = _read_text(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    csv.field_size_limit(64 * 1024 * 1024)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"{path}, line 1: not a readable CSV header ({exc})") from None
+    header = [h.strip() for h in header]
+    last = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield last + 1, None, f"not valid CSV ({exc})"
+            last = reader.line_num
+            continue
+        line, last = last + 1, reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            yield line, None, f"{len(row)} fields, but the header has {len(header)}"
+            continue
+        yield line, dict(zip(header, row, strict=False)), ""
+
+
+def read_records(path: Path, fmt: str) -> Iterator[Record]:
+    """Yield (line, record, error) for each row of a file; a bad row has an error instead."""
+    if fmt == "jsonl":
+        return _jsonl(path)
+    if fmt == "json":
+        return _json_array(path)
+    if fmt == "csv":
+        return _csv(path)
+    raise InputError(f"unknown format {fmt!r}; use jsonl, json or csv")
+
+
+def _count_rows(path: Path, fmt: str) -> int:
+    if fmt == "jsonl":
+        with path.open("rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    return sum(1 for _ in read_records(path, fmt))
+
+
+# -- mapping ---------------------------------------------------------------------------
+
+
+class _RowError(Exception):
+    pass
+
+
+def _get(record: Mapping[str, Any], path: str) -> Any:
+    if path in record:
+        return record[path]
+    value: Any = record
+    for part in path.split("."):
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _first(record: Mapping[str, Any], paths: tuple[str, ...]) -> Any:
+    for path in paths:
+        value = _get(record, path)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _as_text(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | int | float):
+        return str(value)
+    raise _RowError(f"{name} should be text, got {type(value).__name__}")
+
+
+def _tags(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    items: list[Any]
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                return _tags(json.loads(stripped))
+            except json.JSONDecodeError:
+                pass
+        items = re.split(r"[,，;；#\s]+", stripped)
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise _RowError(f"tags should be a list or text, got {type(value).__name__}")
+    tags = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get("name") or item.get("text") or item.get("tag") or ""
+        tag = str(item).strip().strip("#").strip()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _metrics(record: Mapping[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    metrics: dict[str, Any] = {}
+    for path in paths:
+        value = _get(record, path)
+        if isinstance(value, Mapping):
+            metrics.update({str(k): v for k, v in value.items() if _scalar(v)})
+        elif value is not None and value != "" and _scalar(value):
+            metrics[path.rsplit(".", 1)[-1]] = value
+    return metrics
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def _timestamp(value: Any) -> str:
+    """Return an ISO 8601 time for epoch numbers, ISO text or Twitter's format; else as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and value.isdigit() and len(value) >= 9
+    ):
+        number = float(value)
+        if number > 1e11:  # milliseconds, as RedNote exports them
+            number /= 1000
+        return datetime.fromtimestamp(number, UTC).isoformat().replace("+00:00", "Z")
+    text = str(value).strip()
+    for parse in (
+        lambda t: datetime.strptime(t, _TWITTER_TIME),
+        lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+    ):
+        try:
+            moment = parse(text)
+        except ValueError:
+            continue
+        iso = moment.isoformat()
+        return iso.replace("+00:00", "Z")
+    return text
+
+
+def _to_post(
+    record: dict[str, Any],
+    preset: Preset,
+    mapping: Mapping[str, tuple[str, ...]],
+    source: str,
+) -> Post:
+    def paths(name: str) -> tuple[str, ...]:
+        return mapping.get(name, preset.mapping.get(name, ()))
+
+    text = _as_text(_first(record, paths("text")), "text")
+    title = _as_text(_first(record, paths("title")), "title")
+    if not text and not title:
+        looked = ", ".join(paths("text")) or "none"
+        raise _RowError(f"no text (looked for: {looked}; map it with --map text=FIELD)")
+    post_id = _as_text(_first(record, paths("id")), "id")
+    if not post_id:
+        # A stable id from the content keeps re-imports idempotent.
+        post_id = "sha1:" + hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()[:16]
+    author = _first(record, paths("author"))
+    if isinstance(author, Mapping):
+        author = author.get("screen_name") or author.get("username") or author.get("name")
+    lang = _as_text(_first(record, paths("lang")), "lang")
+    try:
+        lang = normalize_lang(lang) if lang and lang != "und" else ""
+    except LanguageError:
+        lang = ""  # detected instead
+    post = Post(
+        source=source,
+        id=post_id,
+        text=text,
+        title=title,
+        url=_as_text(_first(record, paths("url")), "url"),
+        author=_as_text(author, "author"),
+        created_at=_timestamp(_first(record, paths("created_at"))),
+        lang=lang,
+        tags=_tags(_first(record, paths("tags"))),
+        metrics=_metrics(record, paths("metrics")),
+        raw=record,
+    )
+    needs_author = "{author}" in preset.url_template
+    if not post.url and preset.url_template and (post.author or not needs_author):
+        post.url = preset.url_template.format(id=post.id, author=post.author)
+    return post
+
+
+# -- importing -------------------------------------------------------------------------
+
+
+def import_file(
+    path: Path,
+    indexer: Indexer,
+    detect: Callable[[str], str],
+    preset: str = "generic",
+    mapping: Mapping[str, tuple[str, ...]] | None = None,
+    source: str | None = None,
+    fmt: str | None = None,
+    embed: bool = True,
+    chunk_size: int = 256,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every row of ``path``; return counts and the rows that were skipped."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if preset not in PRESETS:
+        raise InputError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
+    chosen = PRESETS[preset]
+    fmt = detect_format(path, fmt)
+    mapping = dict(mapping or {})
+    source = source or chosen.source
+    total = _count_rows(path, fmt)
+    report = ImportReport(path)
+    chunk: list[Post] = []
+    pending = 0  # rows read since the last progress report
+    keys_seen: list[str] = []
+
+    def flush() -> None:
+        nonlocal pending
+        for post in chunk:
+            if not post.lang:
+                post.lang = detect(post.searchable())
+        if chunk:
+            for outcome in indexer.write_posts(chunk, embed=embed):
+                setattr(report, outcome.action, getattr(report, outcome.action) + 1)
+        if progress is not None:
+            progress(pending, total)
+        chunk.clear()
+        pending = 0
+
+    for line, record, error in read_records(path, fmt):
+        report.rows += 1
+        pending += 1
+        if record is None:
+            report.errors.append((line, error))
+            continue
+        if not keys_seen:
+            keys_seen.extend(str(k) for k in record)
+        try:
+            chunk.append(_to_post(record, chosen, mapping, source))
+        except _RowError as exc:
+            report.errors.append((line, str(exc)))
+            continue
+        if len(chunk) >= chunk_size:
+            flush()
+    flush()
+    stored = report.inserted + report.updated + report.unchanged
+    if report.rows and not stored and keys_seen and all(
+        e.startswith("no text") for _, e in report.errors
+    ):
+        looked = ", ".join(mapping.get("text", chosen.mapping["text"]))
+        raise InputError(
+            f"{path}: no row has a text field (looked for: {looked}); its fields are: "
+            f"{', '.join(keys_seen[:20])}; use --map text=FIELD or --preset"
+        )
+    return report

@@ -1,0 +1,220 @@
+"""Turn posts and queries into full-text tokens that work for Chinese and Latin scripts.
+
+SQLite's tokenizer sees a run of Chinese characters as one long "word", so Chinese text is
+prepared before it is stored. Each Han run is converted to simplified script, then:
+
+- segmented into words with jieba (the ``words`` column, beside the Latin words as written),
+- cut into overlapping character bigrams (the ``grams`` column).
+
+A query's multi-character Chinese word is matched as a phrase of its bigrams in ``grams``,
+which finds it whatever the segmenter did with the surrounding text; a single character is
+matched only as a whole word in ``words``. So 躺平 finds 我决定躺平了, while 平 alone does not
+match 躺平 or 平安 (no "flat" hits inside "lie flat" or "peace").
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xxai.errors import XxaiError
+
+__all__ = [
+    "Terms",
+    "fts_document",
+    "highlight",
+    "match_expression",
+    "query_terms",
+    "snippet",
+    "to_simplified",
+]
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+# Words that match nearly every post; dropped from queries unless nothing else is left.
+_STOP = frozenset(
+    """a an and are as at be but by can do does for from had has have he her his how i if in
+    is it its me my no not of on or our she so that the their them they this to too us was we
+    were what when where which who why will with you your der die das und ist nicht ein eine
+    zu den mit von 的 了 是 我 你 他 她 它 在 和 也 就 都 吗 呢 吧 啊 这 那 有 不 个 们""".split()
+)
+
+
+@functools.cache
+def _opencc_t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional Chinese characters to simplified ones; other text is kept."""
+    if not _HAN_RUN.search(text):
+        return text
+    return str(_opencc_t2s().convert(text))
+
+
+@functools.cache
+def _segmenter() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    # Keep slang terms whole (绝绝子, 柠檬精): the glossary is optional.
+    try:
+        from xxai.slang.glossary import default_glossary
+
+        for entry in default_glossary().entries:
+            for spelling in (entry.term, *entry.variants):
+                simple = to_simplified(spelling)
+                if _HAN_RUN.fullmatch(simple) and len(simple) > 1:
+                    tokenizer.add_word(simple, freq=2000)
+    except (ImportError, AttributeError, XxaiError) as exc:
+        logging.getLogger(__name__).debug("no glossary words for the segmenter: %s", exc)
+    return tokenizer
+
+
+def _cut(run: str) -> list[str]:
+    return [w for w in _segmenter().cut(run) if w.strip()]
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return []
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def fts_document(texts: Iterable[str]) -> tuple[str, str]:
+    """Return the ``words`` and ``grams`` columns for a post's texts."""
+    words: list[str] = []
+    grams: list[str] = []
+    for raw in texts:
+        text = _fold(raw)
+        pos = 0
+        for match in _HAN_RUN.finditer(text):
+            words.append(text[pos : match.start()])
+            run = to_simplified(match.group())
+            words.append(" ".join(_cut(run)))
+            grams.append(" ".join(_bigrams(run)))
+            pos = match.end()
+        words.append(text[pos:])
+    return " ".join(w.strip() for w in words if w.strip()), " ".join(g for g in grams if g)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The searchable terms of a query: Chinese words (simplified) and Latin words."""
+
+    han: tuple[str, ...]
+    latin: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.han or self.latin)
+
+
+def query_terms(query: str) -> Terms:
+    """Split a query into the terms it is searched and highlighted by."""
+    text = _fold(query)
+    han: list[str] = []
+    rest: list[str] = []
+    pos = 0
+    for match in _HAN_RUN.finditer(text):
+        rest.append(text[pos : match.start()])
+        han.extend(_cut(to_simplified(match.group())))
+        pos = match.end()
+    rest.append(text[pos:])
+    latin = [w.lower() for part in rest for w in _WORD.findall(part)]
+    han_keep = [w for w in han if w not in _STOP]
+    latin_keep = [w for w in latin if w not in _STOP]
+    if not han_keep and not latin_keep:
+        han_keep, latin_keep = han, latin
+    return Terms(tuple(dict.fromkeys(han_keep)), tuple(dict.fromkeys(latin_keep)))
+
+
+def _quote(phrase: str) -> str:
+    return '"' + phrase.replace('"', '""') + '"'
+
+
+def match_expression(terms: Terms) -> str | None:
+    """Return an FTS5 MATCH expression that finds posts with any of the terms."""
+    parts: list[str] = []
+    for word in terms.han:
+        if len(word) == 1:
+            parts.append("words:" + _quote(word))
+        else:
+            parts.append("grams:" + _quote(" ".join(_bigrams(word))))
+    parts.extend("words:" + _quote(word) for word in terms.latin)
+    return " OR ".join(dict.fromkeys(parts)) or None
+
+
+def _latin_pattern(word: str) -> str:
+    stem = word
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            break
+    return r"(?<![^\W_])" + re.escape(stem) + r"[^\W_]*"
+
+
+def highlight(text: str, terms: Sequence[Terms]) -> list[tuple[int, int]]:
+    """Return the (start, end) spans in ``text`` where any of the terms occur, merged."""
+    if not text:
+        return []
+    simple = to_simplified(text)
+    # t2s keeps one character for one in nearly all cases; when it does not, match as written.
+    haystack = simple if len(simple) == len(text) else text
+    patterns: list[str] = []
+    for group in terms:
+        single = len(group.han) == 1 and not group.latin
+        for word in group.han:
+            if len(word) > 1 or single:
+                patterns.append(re.escape(word))
+        patterns.extend(_latin_pattern(word) for word in group.latin if len(word) > 1)
+    if not patterns:
+        return []
+    patterns.sort(key=len, reverse=True)
+    regex = re.compile("|".join(dict.fromkeys(patterns)), re.IGNORECASE)
+    spans: list[tuple[int, int]] = []
+    for match in regex.finditer(haystack):
+        if match.end() == match.start():
+            continue
+        if spans and match.start() <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], match.end()))
+        else:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def snippet(
+    text: str, spans: Sequence[tuple[int, int]], width: int = 160
+) -> tuple[str, list[tuple[int, int]]]:
+    """Cut a window of about ``width`` characters around the first highlight.
+
+    Return the window (with "…" where text was cut) and the highlight spans inside it.
+    """
+    # Same length as the text, so the spans stay valid.
+    flat = re.sub(r"\s", " ", text)
+    if len(flat) <= width:
+        return flat, list(spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - width // 4, len(flat) - width))
+    end = start + width
+    window = flat[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    inside = [
+        (max(s, start) - start + len(prefix), min(e, end) - start + len(prefix))
+        for s, e in spans
+        if e > start and s < end
+    ]
+    return prefix + window + suffix, inside

@@ -1,0 +1,152 @@
+"""The openai engine against real OpenAI-compatible servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from xxai.config import load_settings
+from xxai.engines.base import TranslationRequest
+from xxai.engines.openai import OpenAIEngine
+from xxai.errors import EngineError
+from xxai.service import Service
+from xxai.text.langid import detect_language
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(model_path_15b: Path) -> Iterator[str]:
+    """llama-cpp-python's own OpenAI-compatible server with the default packaged model."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path_15b),
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
+         "--n_threads", "2", "--interrupt_requests", "False"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if httpx.get(base + "/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("llama_cpp.server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.model
+def test_translates_through_a_real_server(llama_server: str) -> None:
+    engine = OpenAIEngine(llama_server, "sk-test", "qwen", timeout=120)
+    outs = engine.translate(
+        [TranslationRequest("我明天早上要去机场。", "zh", "en"),
+         TranslationRequest("Good morning, how are you?", "en", "zh")]
+    )
+    assert detect_language(outs[0]).lang == "en" and "airport" in outs[0].lower()
+    assert detect_language(outs[1]).lang == "zh"
+
+
+@pytest.mark.model
+def test_service_uses_the_openai_engine_from_settings(llama_server: str, tmp_path: Path) -> None:
+    settings = load_settings(
+        {"home": str(tmp_path), "engine": "openai", "openai_base_url": llama_server,
+         "openai_model": "qwen", "openai_timeout": "120"}
+    )
+    service = Service(settings)
+    result = service.translate("今天天气很好 @amy https://x.com/a", "en")
+    assert result.engine == "openai"
+    assert "@amy" in result.translation and "https://x.com/a" in result.translation
+    assert detect_language(result.translation).lang == "en"
+    service.close()
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Answers 429, then 503, then a real chat completion; counts requests."""
+
+    script: list[int] = []
+    seen: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append(body)
+        status = type(self).script.pop(0) if type(self).script else 200
+        if status != 200:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"error": {"message": "busy"}}')
+            return
+        payload = {
+            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": "Hello [[0]]"}}],
+        }
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Flaky.seen = []
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_retries_with_backoff_on_429_and_5xx(flaky: str) -> None:
+    _Flaky.script = [429, 503]
+    engine = OpenAIEngine(flaky, "k", "m", retries=3, backoff=0.01)
+    assert engine.translate([TranslationRequest("你好 [[0]]", "zh", "en")]) == ["Hello [[0]]"]
+    assert len(_Flaky.seen) == 3
+    sent = _Flaky.seen[0]["messages"]
+    assert sent[0]["role"] == "system" and "<text>" in sent[-1]["content"]
+
+
+def test_gives_up_after_retries_and_never_retries_4xx(flaky: str) -> None:
+    _Flaky.script = [500, 500, 500]
+    engine = OpenAIEngine(flaky, "k", "m", retries=2, backoff=0.01)
+    with pytest.raises(EngineError, match="500"):
+        engine.translate([TranslationRequest("你好", "zh", "en")])
+    _Flaky.seen = []
+    _Flaky.script = [400]
+    with pytest.raises(EngineError):
+        engine.translate([TranslationRequest("你好", "zh", "en")])
+    assert len(_Flaky.seen) == 1
+
+
+def test_unreachable_server_is_a_clear_error() -> None:
+    engine = OpenAIEngine(f"http://127.0.0.1:{_free_port()}/v1", "k", "m", retries=1,
+                          backoff=0.01, timeout=2)
+    with pytest.raises(EngineError, match="openai engine"):
+        engine.translate([TranslationRequest("你好", "zh", "en")])
