@@ -402,16 +402,14 @@ def _timestamp(value: Any) -> str:
             number /= 1000
         return datetime.fromtimestamp(number, UTC).isoformat().replace("+00:00", "Z")
     text = str(value).strip()
-    for parse in (
-        lambda t: datetime.strptime(t, _TWITTER_TIME),
-        lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
-    ):
+    for candidate, fmt in ((text, _TWITTER_TIME), (text.replace("Z", "+00:00"), "")):
         try:
-            moment = parse(text)
+            moment = (
+                datetime.strptime(candidate, fmt) if fmt else datetime.fromisoformat(candidate)
+            )
         except ValueError:
             continue
-        iso = moment.isoformat()
-        return iso.replace("+00:00", "Z")
+        return moment.isoformat().replace("+00:00", "Z")
     return text
 
 

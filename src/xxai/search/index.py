@@ -67,7 +67,9 @@ class Indexer:
                     self._put_fts(db, outcome.pk, post, [])
                 vector = vectors.get((post.source, post.id))
                 if vector is not None and embedder is not None:
-                    self.store.put_embedding(db, outcome.pk, embedder.name, post.content_hash, vector)
+                    self.store.put_embedding(
+                        db, outcome.pk, embedder.name, post.content_hash, vector
+                    )
             if vectors:
                 self.store.bump_generation(db)
         return outcomes

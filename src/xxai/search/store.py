@@ -241,7 +241,7 @@ class Store:
         """Run one read statement and return its rows."""
         with self._lock:
             try:
-                return self._db.execute(sql, params)
+                return self._db.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise StoreError(f"search database {self.path}: {exc}") from None
 
@@ -469,7 +469,7 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes for ``xxai index``."""
-        one = self.execute
+        one = self.value
         size = self.path.stat().st_size if self.path.exists() else 0
         wal = self.path.with_name(self.path.name + "-wal")
         return {

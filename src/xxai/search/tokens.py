@@ -42,7 +42,7 @@ _STOP = frozenset(
     """a an and are as at be but by can do does for from had has have he her his how i if in
     is it its me my no not of on or our she so that the their them they this to too us was we
     were what when where which who why will with you your der die das und ist nicht ein eine
-    zu den mit von 的 了 是 我 你 他 她 它 在 和 也 就 都 吗 呢 吧 啊 这 那 有 不 个 们""".split()
+    zu den mit von 的 了 是 我 你 他 她 它 在 和 也 就 都 吗 呢 吧 啊 这 那 有 不 个 们""".split()  # noqa: SIM905
 )
 
 
@@ -174,24 +174,42 @@ def highlight(text: str, terms: Sequence[Terms]) -> list[tuple[int, int]]:
     # t2s keeps one character for one in nearly all cases; when it does not, match as written.
     haystack = simple if len(simple) == len(text) else text
     patterns: list[str] = []
+    singles: set[str] = set()
     for group in terms:
-        single = len(group.han) == 1 and not group.latin
         for word in group.han:
-            if len(word) > 1 or single:
+            if len(word) > 1:
                 patterns.append(re.escape(word))
+            elif len(group.han) == 1 and not group.latin:
+                singles.add(word)
         patterns.extend(_latin_pattern(word) for word in group.latin if len(word) > 1)
+    if singles:
+        patterns.append("|".join(re.escape(c) for c in sorted(singles)))
     if not patterns:
         return []
     patterns.sort(key=len, reverse=True)
     regex = re.compile("|".join(dict.fromkeys(patterns)), re.IGNORECASE)
+    # A lone character is marked only where it stands as a word (平, not the 平 of 躺平).
+    words = _word_starts(haystack) if singles else set()
     spans: list[tuple[int, int]] = []
     for match in regex.finditer(haystack):
         if match.end() == match.start():
+            continue
+        if match.group() in singles and (match.start(), match.end()) not in words:
             continue
         if spans and match.start() <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], match.end()))
         else:
             spans.append((match.start(), match.end()))
+    return spans
+
+
+def _word_starts(text: str) -> set[tuple[int, int]]:
+    spans: set[tuple[int, int]] = set()
+    for match in _HAN_RUN.finditer(text):
+        pos = match.start()
+        for word in _segmenter().cut(match.group()):
+            spans.add((pos, pos + len(word)))
+            pos += len(word)
     return spans
 
 

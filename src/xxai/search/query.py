@@ -1,0 +1,532 @@
+"""Cross-lingual hybrid search: one query, run as typed, translated and glossary-expanded.
+
+Every form of the query is looked up twice, by keywords (SQLite FTS5, bm25) and by meaning
+(multilingual embeddings); web results (SearXNG) come in as more ranked lists. The lists are
+merged by reciprocal rank fusion: a post scores the sum of 1 / (60 + rank) over every list
+that found it, so one found by several forms of the query, and by both keywords and
+meaning, rises to the top without having to compare bm25 scores with cosines.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from xxai.errors import InputError, XxaiError
+from xxai.languages import base_lang
+from xxai.search.embed import Embedder, load_embedder
+from xxai.search.index import Indexer
+from xxai.search.store import Store, StoredPost, default_db_path
+from xxai.search.tokens import Terms, highlight, match_expression, query_terms, snippet
+from xxai.search.vectors import VectorIndex
+from xxai.search.web import WebHit, WebSearchError, searxng_search
+from xxai.service import Service
+
+__all__ = ["QueryForm", "SearchResponse", "SearchResult", "Searcher", "rrf"]
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+# At most this many forms of a query are searched (as typed, translations, glossary).
+MAX_FORMS = 6
+
+
+def rrf(lists: Sequence[Sequence[Any]], k: int = RRF_K) -> dict[Any, float]:
+    """Fuse ranked lists of keys: each key scores the sum of 1 / (k + rank) over the lists."""
+    scores: dict[Any, float] = {}
+    for ranked in lists:
+        for rank, key in enumerate(ranked, start=1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+@dataclass(frozen=True)
+class QueryForm:
+    """One form the query is searched in."""
+
+    text: str
+    lang: str
+    kind: str  # query | translation | glossary
+
+    def to_json(self) -> dict[str, str]:
+        return {"text": self.text, "lang": self.lang, "kind": self.kind}
+
+
+@dataclass
+class SearchResult:
+    """One hit: a stored post or a web page."""
+
+    kind: str  # post | web
+    id: str
+    text: str
+    lang: str
+    score: float
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    author: str = ""
+    created_at: str = ""
+    tags: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)  # keyword, semantic, web
+    via: list[str] = field(default_factory=list)  # which forms of the query found it
+    snippet: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    translation: str | None = None
+    translation_lang: str = ""
+    translation_title: str = ""
+    translation_snippet: str = ""
+    translation_highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "lang": self.lang,
+            "score": round(self.score, 6),
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "author": self.author,
+            "created_at": self.created_at,
+            "tags": self.tags,
+            "matched": self.matched,
+            "via": self.via,
+            "snippet": self.snippet,
+            "highlights": [list(s) for s in self.highlights],
+        }
+        if self.translation is not None:
+            data["translation"] = self.translation
+            data["translation_lang"] = self.translation_lang
+            data["translation_title"] = self.translation_title
+            data["translation_snippet"] = self.translation_snippet
+            data["translation_highlights"] = [list(s) for s in self.translation_highlights]
+        return data
+
+
+@dataclass
+class SearchResponse:
+    """Everything a search found, with the forms of the query it ran and any notices."""
+
+    query: str
+    query_lang: str
+    forms: list[QueryForm]
+    results: list[SearchResult]
+    glossary: list[dict[str, Any]]
+    notices: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "query_lang": self.query_lang,
+            "queries": [f.to_json() for f in self.forms],
+            "results": [r.to_json() for r in self.results],
+            "glossary": self.glossary,
+            "notices": self.notices,
+        }
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def _default_glossary() -> Any:
+    try:
+        from xxai.slang.glossary import default_glossary
+
+        return default_glossary()
+    except (ImportError, AttributeError, XxaiError) as exc:
+        log.info("search runs without the glossary: %s", exc)
+        return None
+
+
+def _toneless(pinyin: str) -> str:
+    text = unicodedata.normalize("NFD", pinyin)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def _names(entry: Any, query: str) -> bool:
+    """Return True when the query names the entry: a spelling, pinyin or rendering of it."""
+    q = _fold(query)
+    spellings = [entry.term, *getattr(entry, "variants", ())]
+    renderings = [r for values in entry.renderings.values() for r in values]
+    if q in {_fold(s) for s in (*spellings, *renderings)}:
+        return True
+    pinyin = _toneless(getattr(entry, "pinyin", "") or "")
+    return bool(pinyin) and q.replace(" ", "") == pinyin.replace(" ", "")
+
+
+def _card(entry: Any) -> dict[str, Any]:
+    if hasattr(entry, "to_json"):
+        data: dict[str, Any] = dict(entry.to_json())
+    else:
+        data = {
+            "term": entry.term,
+            "pinyin": getattr(entry, "pinyin", ""),
+            "meaning": dict(entry.meaning),
+            "renderings": {k: list(v) for k, v in entry.renderings.items()},
+            "register": getattr(entry, "register", ""),
+            "kind": getattr(entry, "kind", ""),
+        }
+    return data
+
+
+class Searcher:
+    """Search one store with one service's translation engine, embedder and glossary."""
+
+    def __init__(
+        self,
+        service: Service,
+        store: Store | None = None,
+        embedder: Embedder | Literal["setting"] | None = "setting",
+        glossary: Any = "default",
+    ) -> None:
+        self.service = service
+        self.store = store or Store(default_db_path(service.settings.home))
+        self.embedder: Embedder | None = (
+            load_embedder(service.settings.embed_model) if embedder == "setting" else embedder
+        )
+        self._glossary = _default_glossary() if glossary == "default" else glossary
+        self._names: dict[str, list[Any]] | None = None
+        self.indexer = Indexer(self.store, self.embedder)
+
+    # -- the query and its forms -------------------------------------------------------
+
+    def _names_index(self) -> dict[str, list[Any]] | None:
+        """Map each folded spelling, pinyin and rendering to its entries (spellings first)."""
+        if self._names is None and self._glossary is not None:
+            entries = getattr(self._glossary, "entries", None)
+            if entries is None:
+                return None
+            ranked: dict[str, list[tuple[int, int, Any]]] = {}
+            for order, entry in enumerate(entries):
+                names = [(0, n) for n in (entry.term, *getattr(entry, "variants", ()))]
+                pinyin = _toneless(getattr(entry, "pinyin", "") or "").replace(" ", "")
+                if pinyin:
+                    names.append((1, pinyin))
+                names += [(2, r) for values in entry.renderings.values() for r in values]
+                for priority, name in names:
+                    ranked.setdefault(_fold(name), []).append((priority, order, entry))
+            self._names = {}
+            for key, items in ranked.items():
+                unique: dict[str, Any] = {}
+                for _priority, _order, entry in sorted(items, key=lambda t: t[:2]):
+                    unique.setdefault(entry.term, entry)
+                self._names[key] = list(unique.values())
+        return self._names
+
+    def glossary_entries(self, query: str, limit: int = 3) -> list[Any]:
+        """Return the glossary entries the query names, or that occur in it."""
+        if self._glossary is None:
+            return []
+        found: list[Any] = []
+        try:
+            names = self._names_index()
+            if names is not None:
+                q = _fold(query)
+                found = list(names.get(q, names.get(q.replace(" ", ""), [])))
+            else:
+                found = [e for e in self._glossary.lookup(query, limit + 2) if _names(e, query)]
+            finder = getattr(self._glossary, "matches", None)
+            if callable(finder) and len(query) > 1:
+                for _start, _end, entry in finder(query):
+                    if all(entry.term != e.term for e in found):
+                        found.append(entry)
+        except (AttributeError, XxaiError) as exc:
+            log.info("glossary lookup failed: %s", exc)
+        return found[:limit]
+
+    def _targets(self, query_lang: str, extra: Sequence[str]) -> list[str]:
+        """Return the languages a query is translated into: the collection's other ones."""
+        counts: dict[str, int] = {}
+        for lang, n in self.store.languages().items():
+            if lang != "und":
+                counts[base_lang(lang)] = counts.get(base_lang(lang), 0) + n
+        ordered = sorted(counts, key=lambda lang: -counts[lang])
+        targets = [lang for lang in ordered if lang != base_lang(query_lang)][:3]
+        for lang in extra:
+            if lang and base_lang(lang) != base_lang(query_lang) and lang not in targets:
+                targets.append(base_lang(lang))
+        return targets
+
+    def forms(
+        self,
+        query: str,
+        query_lang: str,
+        entries: Sequence[Any],
+        targets: Sequence[str],
+        translate: bool,
+        notices: list[str],
+    ) -> list[QueryForm]:
+        """Return the query as typed, its translations and its glossary expansions."""
+        forms = [QueryForm(query, query_lang, "query")]
+        seen = {_fold(query)}
+
+        def add(text: str, lang: str, kind: str) -> None:
+            if text.strip() and _fold(text) not in seen and len(forms) < MAX_FORMS:
+                seen.add(_fold(text))
+                forms.append(QueryForm(text.strip(), lang, kind))
+
+        if translate:
+            for target in targets:
+                try:
+                    result = self.service.translate_many([query], target, query_lang)[0]
+                except XxaiError as exc:
+                    notices.append(
+                        f"the query was not translated into {target} ({exc}); searching "
+                        "with it as typed"
+                    )
+                    break
+                add(result.translation, target, "translation")
+        languages = [base_lang(query_lang), *targets]
+        for entry in entries:
+            add(entry.term, getattr(entry, "lang", "") or "", "glossary")
+            for lang in languages:
+                renderings = entry.renderings.get(lang, [])
+                if renderings:
+                    add(renderings[0], lang, "glossary")
+        return forms
+
+    # -- ranking -----------------------------------------------------------------------
+
+    def local_lists(
+        self, forms: Sequence[QueryForm], depth: int, notices: list[str]
+    ) -> list[tuple[str, QueryForm, list[int]]]:
+        """Return ranked post keys per (kind of match, form of the query)."""
+        lists: list[tuple[str, QueryForm, list[int]]] = []
+        for form in forms:
+            expression = match_expression(query_terms(form.text))
+            if expression:
+                hits = self.store.fts_search(expression, depth)
+                lists.append(("keyword", form, [pk for pk, _ in hits]))
+        semantic = [f for f in forms if f.kind in {"query", "translation"}]
+        if self.embedder is not None and semantic:
+            try:
+                vectors = VectorIndex(self.store, self.embedder.name)
+                _matrix, rows = vectors.load()
+                if rows.size:
+                    # One list from the mean of the query's and its translations' vectors:
+                    # a language-neutral centre, so no one form's noise dominates.
+                    encoded = self.embedder.queries([f.text for f in semantic])
+                    centre = encoded.mean(axis=0, keepdims=True)
+                    centre /= max(float(np.linalg.norm(centre)), 1e-12)
+                    hits = vectors.search(centre.astype(np.float32), depth)[0]
+                    lists.append(("semantic", semantic[0], [pk for pk, _ in hits]))
+                missing = self.store.count() - rows.size
+                if missing > 0:
+                    notices.append(
+                        f"{missing} posts are not embedded yet, so they are found by keywords "
+                        "only; run `xxai index` to embed them"
+                    )
+            except XxaiError as exc:
+                notices.append(f"semantic search is off: {exc}")
+        return lists
+
+    # -- the whole search --------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        lang: str | None = None,
+        limit: int | None = None,
+        web: bool | None = None,
+        translate_query: bool | None = None,
+    ) -> SearchResponse:
+        """Search posts, the glossary and (optionally) the web; translate results into ``lang``."""
+        settings = self.service.settings
+        query = unicodedata.normalize("NFC", query).strip()
+        if not query:
+            raise InputError("the search query is empty")
+        limit = limit or settings.search_limit
+        if limit < 1:
+            raise InputError("--limit must be at least 1")
+        lang = self.service.normalize_lang(lang) if lang else None
+        web = bool(settings.searxng_url) if web is None else web
+        translate = settings.search_translate if translate_query is None else translate_query
+        notices: list[str] = []
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+
+        query_lang = self.service.detect(query).lang
+        if query_lang == "und":
+            query_lang = lang or "en"
+        entries = self.glossary_entries(query)
+        extra = ["zh" if base_lang(query_lang) != "zh" else "en"] if web else []
+        targets = self._targets(query_lang, extra)
+        mark = time.perf_counter()
+        forms = self.forms(query, query_lang, entries, targets, translate, notices)
+        timings["translate_query"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        depth = max(50, limit * 5)
+        lists = self.local_lists(forms, depth, notices)
+        keyed: list[list[tuple[str, Any]]] = [[("post", pk) for pk in pks] for _, _, pks in lists]
+        found_by: dict[tuple[str, Any], tuple[set[str], list[str]]] = {}
+        for (how, form, pks), ranked in zip(lists, keyed, strict=True):
+            del pks
+            for key in ranked:
+                hows, via = found_by.setdefault(key, (set(), []))
+                hows.add(how)
+                if form.text not in via:
+                    via.append(form.text)
+        timings["local"] = time.perf_counter() - mark
+
+        hits: dict[str, WebHit] = {}
+        if web:
+            mark = time.perf_counter()
+            web_lists = self._web(forms, limit, notices)
+            for ranked_hits in web_lists:
+                ranked_keys: list[tuple[str, Any]] = []
+                for hit in ranked_hits:
+                    hits.setdefault(hit.url, hit)
+                    key = ("web", hit.url)
+                    ranked_keys.append(key)
+                    hows, via = found_by.setdefault(key, (set(), []))
+                    hows.add("web")
+                    if hit.query not in via:
+                        via.append(hit.query)
+                keyed.append(ranked_keys)
+            timings["web"] = time.perf_counter() - mark
+
+        scores = rrf(keyed)
+        top = sorted(scores, key=lambda key: (-scores[key], str(key[1])))[:limit]
+        results = self._results(top, scores, found_by, hits, forms)
+        mark = time.perf_counter()
+        if lang is not None or any(r.kind == "web" for r in results):
+            self._translate_results(results, lang or base_lang(query_lang), forms, notices)
+        timings["translate_results"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        return SearchResponse(
+            query=query,
+            query_lang=query_lang,
+            forms=forms,
+            results=results,
+            glossary=[_card(e) for e in entries],
+            notices=notices,
+            timings=timings,
+        )
+
+    def _web(
+        self, forms: Sequence[QueryForm], limit: int, notices: list[str]
+    ) -> list[list[WebHit]]:
+        settings = self.service.settings
+        if not settings.searxng_url:
+            notices.append(
+                "web search needs a SearXNG instance: set searxng_url (XXAI_SEARXNG_URL)"
+            )
+            return []
+        queries = [(f.text, None) for f in forms if f.kind in {"query", "translation"}]
+        try:
+            return searxng_search(
+                settings.searxng_url, queries, timeout=settings.searxng_timeout, limit=limit
+            )
+        except WebSearchError as exc:
+            notices.append(f"web search failed: {exc}; showing local results only")
+            return []
+
+    def _results(
+        self,
+        top: Sequence[tuple[str, Any]],
+        scores: dict[tuple[str, Any], float],
+        found_by: dict[tuple[str, Any], tuple[set[str], list[str]]],
+        hits: dict[str, WebHit],
+        forms: Sequence[QueryForm],
+    ) -> list[SearchResult]:
+        posts = self.store.posts([key for kind, key in top if kind == "post"])
+        terms = [query_terms(f.text) for f in forms]
+        results = []
+        for key in top:
+            kind, ident = key
+            hows, via = found_by.get(key, (set(), []))
+            matched: list[str] = [h for h in ("keyword", "semantic", "web") if h in hows]
+            if kind == "post":
+                post = posts.get(ident)
+                if post is None:
+                    continue
+                result = self._post_result(post, scores[key], terms)
+            else:
+                hit = hits[ident]
+                detected = self.service.detect(f"{hit.title}\n{hit.content}").lang
+                result = SearchResult(
+                    kind="web", id=hit.url, text=hit.content, lang=detected,
+                    score=scores[key], title=hit.title, url=hit.url, source=hit.engine or "web",
+                )  # fmt: skip
+                spans = highlight(hit.content, terms)
+                result.snippet, result.highlights = snippet(hit.content, spans)
+            result.matched, result.via = matched, list(via)
+            results.append(result)
+        return results
+
+    @staticmethod
+    def _post_result(post: StoredPost, score: float, terms: Sequence[Terms]) -> SearchResult:
+        result = SearchResult(
+            kind="post", id=post.id, text=post.text, lang=post.lang, score=score,
+            title=post.title, url=post.url, source=post.source, author=post.author,
+            created_at=post.created_at, tags=list(post.tags),
+        )  # fmt: skip
+        body = post.text or post.title
+        result.snippet, result.highlights = snippet(body, highlight(body, terms))
+        return result
+
+    def _translate_results(
+        self,
+        results: list[SearchResult],
+        lang: str,
+        forms: Sequence[QueryForm],
+        notices: list[str],
+    ) -> None:
+        """Give each result not in ``lang`` its translation; posts' translations are stored."""
+        todo = [r for r in results if base_lang(r.lang) != base_lang(lang) and r.lang != "und"]
+        if not todo:
+            return
+        stored: dict[tuple[str, str], Any] = {}
+        post_keys = {(r.source, r.id) for r in todo if r.kind == "post"}
+        known = self.store.existing(post_keys)
+        pk_of = {key: value[0] for key, value in known.items()}
+        if pk_of:
+            cached = self.store.translations(list(pk_of.values()), lang)
+            for key, pk in pk_of.items():
+                if pk in cached:
+                    stored[key] = cached[pk]
+        missing = [r for r in todo if (r.source, r.id) not in stored]
+        texts: list[str] = []
+        for r in missing:
+            texts.extend([r.text, r.title])
+        outputs: list[str] = []
+        if missing:
+            try:
+                translated = self.service.translate_many(texts, lang)
+                outputs = [t.translation for t in translated]
+            except XxaiError as exc:
+                notices.append(f"results were not translated into {lang}: {exc}")
+                missing = []
+        engine = self.service.settings.engine
+        new: list[tuple[int, str, str, str, str]] = []
+        for index, r in enumerate(missing):
+            text, title = outputs[2 * index], outputs[2 * index + 1]
+            stored[(r.source, r.id)] = _Translated(title, text)
+            if r.kind == "post" and (r.source, r.id) in pk_of:
+                new.append((pk_of[(r.source, r.id)], lang, title, text, engine))
+        if new:
+            self.indexer.add_translations(new)
+        terms = [query_terms(f.text) for f in forms]
+        for r in todo:
+            found = stored.get((r.source, r.id))
+            if found is None:
+                continue
+            r.translation, r.translation_lang, r.translation_title = found.text, lang, found.title
+            spans = highlight(found.text, terms)
+            r.translation_snippet, r.translation_highlights = snippet(found.text, spans)
+
+
+@dataclass(frozen=True)
+class _Translated:
+    title: str
+    text: str

@@ -1,0 +1,232 @@
+"""The native JSON API under /api/v1, driven in-process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from xxai.api import features
+
+from fakes import FakeEngine
+
+MakeClient = Callable[..., TestClient]
+
+
+def test_translate_one_text_returns_the_cli_json_shape_with_slang_offsets(
+    client: TestClient,
+) -> None:
+    text = "这家店yyds，绝绝子！"
+    r = client.post("/api/v1/translate", json={"text": text, "target": "en"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["source_lang"] == "zh" and data["target_lang"] == "en"
+    assert data["engine"] == "fake"
+    assert "the GOAT" in data["translation"]
+    yyds = next(t for t in data["terms"] if t["term"] == "yyds")
+    assert text[yyds["start"] : yyds["end"]] == "yyds"
+    assert yyds["rendering"] == "the GOAT" and yyds["meaning"]
+
+
+def test_translate_a_list_keeps_order_and_goes_to_the_engine_once(
+    client: TestClient, fake_engine: FakeEngine
+) -> None:
+    r = client.post("/api/v1/translate", json={"text": ["你好", "躺平了", "世界"], "target": "en"})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [x["text"] for x in results] == ["你好", "躺平了", "世界"]
+    assert results[0]["translation"].startswith("ni hao")
+    assert len(fake_engine.calls) == 1
+
+
+def test_repeated_translation_is_answered_from_the_translation_memory(
+    client: TestClient, fake_engine: FakeEngine
+) -> None:
+    body = {"text": "今天天气很好", "target": "en", "source": "zh"}
+    first = client.post("/api/v1/translate", json=body).json()
+    calls = len(fake_engine.requests)
+    second = client.post("/api/v1/translate", json=body).json()
+    assert second["translation"] == first["translation"]
+    assert len(fake_engine.requests) == calls
+
+
+def test_html_format_translates_text_nodes_and_keeps_markup(client: TestClient) -> None:
+    html = '<p class="x" title="你好">你好 <a href="/a?b=1&amp;c=2">世界</a></p><code>代码</code>'
+    r = client.post("/api/v1/translate", json={"text": html, "target": "en", "format": "html"})
+    assert r.status_code == 200
+    out = r.json()["translation"]
+    assert out.startswith('<p class="x" title="你好">ni hao')
+    assert '<a href="/a?b=1&amp;c=2">shi jie</a></p>' in out
+    assert out.endswith("<code>代码</code>")
+
+
+@pytest.mark.parametrize("mode", ["ndjson", "sse"])
+def test_stream_long_text_line_by_line(client: TestClient, mode: str) -> None:
+    text = "第一行yyds\n\n第二行\n第三行"
+    body = {"text": text, "target": "en", "stream": mode}
+    with client.stream("POST", "/api/v1/translate", json=body) as r:
+        assert r.status_code == 200
+        raw = r.read().decode()
+    if mode == "ndjson":
+        assert r.headers["content-type"].startswith("application/x-ndjson")
+        events = [json.loads(line) for line in raw.splitlines() if line]
+    else:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = [
+            json.loads(block.split("data: ", 1)[1]) for block in raw.split("\n\n") if block.strip()
+        ]
+        assert raw.startswith("event: start\n")
+    kinds = [e["type"] for e in events]
+    assert kinds == ["start", "unit", "unit", "unit", "unit", "done"]
+    units = [e for e in events if e["type"] == "unit"]
+    assert [u["text"] for u in units] == ["第一行yyds", "", "第二行", "第三行"]
+    done = events[-1]
+    assert done["translation"].split("\n") == [u["translation"] for u in units]
+    yyds = next(t for t in done["terms"] if t["term"] == "yyds")
+    assert text[yyds["start"] : yyds["end"]] == "yyds"
+    second = next(t for t in done["terms"] if t["term"] == "二")
+    assert text[second["start"] : second["end"]] == "二"
+
+
+def test_stream_takes_one_text(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/translate", json={"text": ["a", "b"], "target": "zh", "stream": "ndjson"}
+    )
+    assert r.status_code == 400
+    assert "one text" in r.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        ({"text": "hi", "target": "xx"}, 400, "unknown language 'xx'"),
+        ({"text": "hi", "target": "en", "source": "klingon"}, 400, "unknown language"),
+        ({"text": [], "target": "en"}, 400, "empty list"),
+        ({"target": "en"}, 400, "text"),
+        ({"text": "hi", "target": "en", "format": "pdf"}, 400, "format"),
+        ({"text": 5, "target": "en"}, 400, "text"),
+    ],
+)
+def test_bad_requests_get_a_4xx_json_error(
+    client: TestClient, body: dict[str, object], status: int, needle: str
+) -> None:
+    r = client.post("/api/v1/translate", json=body)
+    assert r.status_code == status
+    assert set(r.json()) == {"error"}
+    assert needle in r.json()["error"]
+
+
+def test_invalid_json_and_unknown_route_are_json_errors(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/translate", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 400
+    assert r.json() == {"error": "Invalid JSON format"}
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404 and "not found" in r.json()["error"]
+    r = client.get("/api/v1/translate")
+    assert r.status_code == 405 and "error" in r.json()
+
+
+def test_limits_on_batch_size_characters_and_body_bytes(make_client: MakeClient) -> None:
+    client = make_client(max_batch=3, max_request_chars=20, max_request_bytes=2048)
+    r = client.post("/api/v1/translate", json={"text": ["a", "b", "c", "d"], "target": "zh"})
+    assert r.status_code == 413
+    assert "too many texts: 4" in r.json()["error"] and "max_batch" in r.json()["error"]
+    r = client.post("/api/v1/translate", json={"text": "x" * 21, "target": "zh"})
+    assert r.status_code == 413
+    assert "21 characters" in r.json()["error"]
+    r = client.post("/api/v1/translate", json={"text": "y" * 3000, "target": "zh"})
+    assert r.status_code == 413
+    assert "request body too large" in r.json()["error"]
+    r = client.post("/api/v1/translate", json={"text": "ok", "target": "zh"})
+    assert r.status_code == 200
+
+
+def test_engine_failure_is_a_503_json_error(make_client: MakeClient) -> None:
+    from xxai.errors import EngineError
+
+    client = make_client()
+    engine = client.app.state.xxai.service._engines["fake"]  # type: ignore[attr-defined]
+
+    def broken(*args: object, **kwargs: object) -> list[str]:
+        raise EngineError("the openai endpoint answered 500")
+
+    engine.translate = broken
+    r = client.post("/api/v1/translate", json={"text": "全新的句子", "target": "en"})
+    assert r.status_code == 503
+    assert r.json() == {"error": "the openai endpoint answered 500"}
+
+
+def test_detect_explain_languages(client: TestClient) -> None:
+    r = client.post("/api/v1/detect", json={"text": "u1s1 这个真的绝"})
+    assert r.status_code == 200 and r.json()["lang"] == "zh"
+    r = client.get("/api/v1/explain", params={"term": "yyds"})
+    entry = r.json()["entries"][0]
+    assert entry["term"] == "yyds" and entry["pinyin"] and entry["meaning"]["en"]
+    r = client.get("/api/v1/explain", params={"term": " "})
+    assert r.status_code == 400
+    codes = [lang["code"] for lang in client.get("/api/v1/languages").json()]
+    assert {"en", "zh", "zh-Hant", "de"} <= set(codes)
+
+
+def test_glossary_endpoint_filters(client: TestClient) -> None:
+    r = client.get("/api/v1/glossary", params={"q": "躺平"})
+    terms = [e["term"] for e in r.json()["entries"]]
+    assert "躺平" in terms
+    r = client.get("/api/v1/glossary", params={"kind": "en-slang", "limit": 5})
+    data = r.json()
+    assert data["total"] > 5 and len(data["entries"]) == 5
+    assert all(e["kind"] == "en-slang" for e in data["entries"])
+
+
+@pytest.mark.skipif(not features.available("gloss"), reason="xxai.learn.gloss not installed")
+def test_gloss_gives_word_pinyin(client: TestClient) -> None:
+    r = client.post("/api/v1/gloss", json={"text": "我在银行工作"})
+    assert r.status_code == 200
+    words = {w["word"]: w for w in r.json()["words"]}
+    assert words["银行"]["pinyin"] == "yínháng"
+
+
+def test_missing_feature_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = features.optional_module
+    monkeypatch.setattr(
+        features,
+        "optional_module",
+        lambda name: None if name.startswith("xxai.learn") else real(name),
+    )
+    r = client.post("/api/v1/reply", json={"text": "see you tomorrow"})
+    assert r.status_code == 501
+    assert "not available" in r.json()["error"]
+    r = client.post("/api/v1/gloss", json={"text": "你好"})
+    assert r.status_code == 501
+
+
+def test_import_then_posts_and_search(client: TestClient) -> None:
+    posts = [
+        {"id": "p1", "text": "今天躺平了，家人们", "author": "小红"},
+        {"id": "p2", "text": "This cafe slaps, no cap"},
+        {"text": ""},
+    ]
+    r = client.post("/api/v1/import", json={"posts": posts})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["inserted"] == 2 and len(report["errors"]) == 1
+    again = client.post("/api/v1/import", json={"posts": posts[:2]}).json()
+    assert again["inserted"] == 0 and again["unchanged"] == 2
+    listed = client.get("/api/v1/posts").json()
+    assert listed["total"] == 2
+    assert [p["id"] for p in listed["posts"]] == ["p2", "p1"]
+    found = client.get("/api/v1/search", params={"q": "躺平"}).json()
+    assert found["results"][0]["id"] == "p1"
+    assert client.get("/api/v1/search", params={"q": " "}).status_code == 400
+
+
+def test_openapi_documents_the_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/translate", "/translate", "/detect", "/languages", "/health"):
+        assert path in paths
+    assert "requestBody" in paths["/translate"]["post"]
+    assert "<title>" in client.get("/docs").text
