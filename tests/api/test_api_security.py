@@ -58,7 +58,8 @@ def test_translation_of_a_payload_is_escaped_on_the_translate_page(client: TestC
     r = client.post("/", data={"text": f"你好 {SCRIPT} {IMG}", "target": "en"})
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "<img src=x" not in r.text
-    assert r.text.count("&lt;script&gt;") == 2  # the original and its translation
+    # The text box, the original and its translation.
+    assert r.text.count("&lt;script&gt;") == 3
 
 
 def test_security_headers_and_csp_on_pages_and_api(client: TestClient) -> None:

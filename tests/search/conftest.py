@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from xxai.config import Settings, load_settings
-from xxai.engines.base import ProgressFn, TranslationRequest
+sys.path.insert(0, str(Path(__file__).parent))
+
+from searchkit import CORPUS, FakeEngine, make_settings, write_jsonl
+
 from xxai.search.embed import load_embedder
 from xxai.search.index import Indexer
 from xxai.search.query import Searcher
@@ -17,80 +19,12 @@ from xxai.search.store import Store, default_db_path
 from xxai.search.vectors import VectorIndex
 from xxai.service import Service
 
-# (id, lang, text, translation): the posts of the test corpus and their translations.
-CORPUS = [
-    ("p1", "zh", "房价这么高，我决定躺平了。",
-     "Housing prices are so high that I have decided to lie flat."),
-    ("p2", "zh", "这家火锅店太好吃了，强烈推荐！",
-     "This hotpot restaurant is delicious, highly recommended!"),
-    ("p3", "zh", "我的猫每天早上六点叫我起床。", "My cat wakes me up at six every morning."),
-    ("p4", "zh", "周末去爬山，风景很美。", "Went hiking on the weekend, the scenery was beautiful."),
-    ("p5", "zh", "平安夜快乐！", "Merry Christmas Eve!"),
-    ("p6", "zh-Hant", "我喜歡在下雨天看書。", "I like reading books on rainy days."),
-    ("p7", "en", "Just moved to RedNote from TikTok, hello everyone!",
-     "刚从TikTok搬到小红书，大家好！"),
-    ("p8", "en", "The best coffee in Berlin is near the station.", "柏林最好的咖啡在车站附近。"),
-    ("p9", "en", "My dog loves playing in the snow.", "我的狗喜欢在雪地里玩。"),
-    ("p10", "en", "Learning Chinese is hard but fun.", "学中文很难但是很有趣。"),
-]  # fmt: skip
-
-# Query translations the fake engine knows, both ways.
-QUERIES = [
-    ("猫", "cat"),
-    ("咖啡", "coffee"),
-    ("火锅", "hotpot"),
-    ("躺平", "lying flat"),
-    ("爬山", "hiking"),
-    ("早上叫醒我的猫", "the cat that wakes me up in the morning"),
-    ("最好的咖啡", "the best coffee"),
-]
-
-class FakeEngine:
-    """Translates a fixed dictionary of sentences; counts what it was asked."""
-
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.requests: list[TranslationRequest] = []
-        table: dict[tuple[str, str], str] = {}
-        for _id, lang, text, translation in CORPUS:
-            other = "en" if lang.startswith("zh") else "zh"
-            table[(text, other)] = translation
-            table[(translation, lang[:2])] = text
-        for zh, en in QUERIES:
-            table[(zh, "en")] = en
-            table[(en, "zh")] = zh
-        self.table = table
-
-    @property
-    def model_id(self) -> str:
-        return "fake-1"
-
-    def translate(
-        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
-    ) -> list[str]:
-        out = []
-        for request in requests:
-            self.requests.append(request)
-            text = request.text.strip()
-            found = self.table.get((text, request.target))
-            # Unknown text comes back as it was, as a weak model would leave it.
-            out.append(text if found is None else found)
-        if progress is not None:
-            progress(len(requests))
-        return out
-
-    def close(self) -> None:
-        pass
+__all__ = ["CORPUS", "FakeEngine", "make_settings", "write_jsonl"]
 
 
 @pytest.fixture
 def engine() -> FakeEngine:
     return FakeEngine()
-
-
-def make_settings(home: Path, **extra: object) -> Settings:
-    return load_settings({"home": str(home), "engine": "fake", **extra}, environ={})
 
 
 @pytest.fixture
@@ -111,11 +45,6 @@ def store(home: Path) -> Iterator[Store]:
     with Store(default_db_path(home)) as db:
         yield db
     VectorIndex.forget()
-
-
-def write_jsonl(path: Path, rows: Sequence[object]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 @pytest.fixture

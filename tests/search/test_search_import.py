@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from searchkit import write_jsonl
 
-from conftest import write_jsonl
 from xxai.errors import InputError
 from xxai.search.importer import import_file, parse_mapping
 from xxai.search.index import Indexer
@@ -104,11 +104,7 @@ def test_twitter_preset_reads_nested_fields(tmp_path: Path, store: Store) -> Non
 def test_csv_with_field_mapping_and_multiline_cells(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "posts.csv"
     path.write_text(
-        'post_id,body,who\n'
-        '1,"第一行\n第二行",ana\n'
-        '2,Second post,bo\n'
-        '3,too,many,fields\n'
-        '4,,empty\n',
+        'post_id,body,who\n1,"第一行\n第二行",ana\n2,Second post,bo\n3,too,many,fields\n4,,empty\n',
         "utf-8",
     )
     mapping = parse_mapping(["id=post_id", "text=body", "author=who"])

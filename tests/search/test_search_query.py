@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from searchkit import CORPUS, FakeEngine, write_jsonl
 
-from conftest import CORPUS, FakeEngine, write_jsonl
 from xxai.errors import InputError
 from xxai.search.importer import import_file
 from xxai.search.index import Indexer

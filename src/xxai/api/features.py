@@ -27,8 +27,8 @@ __all__ = [
     "FeedPost",
     "available",
     "feed",
-    "glossary_entries",
     "gloss",
+    "glossary_entries",
     "import_records",
     "optional_module",
     "reply",
@@ -250,7 +250,9 @@ def feed(state: AppState, offset: int, limit: int) -> FeedPage:
     total = int(store.count())
     pks = [
         int(row[0])
-        for row in store.rows("SELECT pk FROM posts ORDER BY pk DESC LIMIT ? OFFSET ?", (limit, offset))
+        for row in store.rows(
+            "SELECT pk FROM posts ORDER BY pk DESC LIMIT ? OFFSET ?", (limit, offset)
+        )
     ]
     by_pk = store.posts(pks)
     posts = []

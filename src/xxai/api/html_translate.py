@@ -83,9 +83,10 @@ class _Tokens(HTMLParser):
             return
         skip, keep = self._state()
         values = {name: (value or "") for name, value in attrs}
-        opted_out = values.get("translate", "").lower() == "no" or "notranslate" in values.get(
-            "class", ""
-        ).split()
+        opted_out = (
+            values.get("translate", "").lower() == "no"
+            or "notranslate" in values.get("class", "").split()
+        )
         self._stack.append((tag, skip or tag in _SKIP or opted_out, keep or tag in _PRESERVE_SPACE))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -102,13 +103,20 @@ class _Tokens(HTMLParser):
         skip, keep = self._state()
         self.events.append(("data", self._offset(), data, skip, keep))
 
-    def _other(self, *_args: object) -> None:
+    def _other(self) -> None:
         self.events.append(("other", self._offset(), "", False, False))
 
-    handle_comment = _other
-    handle_decl = _other
-    handle_pi = _other
-    unknown_decl = _other
+    def handle_comment(self, data: str) -> None:
+        self._other()
+
+    def handle_decl(self, decl: str) -> None:
+        self._other()
+
+    def handle_pi(self, data: str) -> None:
+        self._other()
+
+    def unknown_decl(self, data: str) -> None:
+        self._other()
 
 
 def _has_letters(text: str) -> bool:

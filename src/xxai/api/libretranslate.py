@@ -114,9 +114,10 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
         if params.get(name) in (None, "", []):
             raise ApiError(400, f"Invalid request: missing {name} parameter")
     batch = isinstance(q, list)
-    texts = q if isinstance(q, list) else [q]
-    if not all(isinstance(t, str) for t in texts):
+    items: list[Any] = q if isinstance(q, list) else [q]
+    if not all(isinstance(t, str) for t in items):
         raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+    texts = [str(t) for t in items]
     source = _lang(state, params["source"], allow_auto=True)
     target = _lang(state, params["target"], allow_auto=False)
     fmt = str(params.get("format") or "text")

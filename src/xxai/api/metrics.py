@@ -75,7 +75,9 @@ class Metrics:
                     lines.append(f"xxai_http_request_duration_seconds_bucket{labels} {running}")
                 inf = _labels(route=route, le="+Inf")
                 lines.append(f"xxai_http_request_duration_seconds_bucket{inf} {n}")
-                lines.append(f"xxai_http_request_duration_seconds_sum{_labels(route=route)} {total}")
+                lines.append(
+                    f"xxai_http_request_duration_seconds_sum{_labels(route=route)} {total}"
+                )
                 lines.append(f"xxai_http_request_duration_seconds_count{_labels(route=route)} {n}")
             counters = dict(self._counters)
             in_flight = self.in_flight
@@ -84,7 +86,10 @@ class Metrics:
         gauges = {
             **gauges,
             "xxai_http_requests_in_flight": ("Requests being answered now.", float(in_flight)),
-            "xxai_uptime_seconds": ("Seconds since the server started.", time.time() - self.started),
+            "xxai_uptime_seconds": (
+                "Seconds since the server started.",
+                time.time() - self.started,
+            ),
         }
         for name, (help_text, value) in gauges.items():
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {value:g}"]
@@ -94,7 +99,9 @@ class Metrics:
 class MetricsMiddleware:
     """Time every HTTP request and count it under its route's path template."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter):
+    def __init__(
+        self, app: ASGIApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter
+    ):
         self.app = app
         self.metrics = metrics
         self.clock = clock

@@ -81,8 +81,7 @@ def translate_texts(
         return state.translate(texts, target, source)
     docs = list(texts)
     detections = [
-        state.service.detect(features.visible_text(d)) if source == "auto" else None
-        for d in docs
+        state.service.detect(features.visible_text(d)) if source == "auto" else None for d in docs
     ]
     sources = [d.lang if d is not None else source for d in detections]
 
@@ -173,9 +172,7 @@ def _stream(state: AppState, text: str, target: str, source: str, mode: str) -> 
         try:
             for batch in _batches(len(lines), max(1, int(service.settings.batch_size))):
                 chunk = [lines[i][1] for i in batch]
-                results = await anyio.to_thread.run_sync(
-                    state.translate, chunk, target, src_arg
-                )
+                results = await anyio.to_thread.run_sync(state.translate, chunk, target, src_arg)
                 for i, result in zip(batch, results, strict=True):
                     offset = lines[i][0]
                     shifted = [
@@ -212,9 +209,7 @@ def _stream(state: AppState, text: str, target: str, source: str, mode: str) -> 
         )
 
     media = "text/event-stream" if mode == "sse" else "application/x-ndjson"
-    return StreamingResponse(
-        generate(), media_type=media, headers={"Cache-Control": "no-cache"}
-    )
+    return StreamingResponse(generate(), media_type=media, headers={"Cache-Control": "no-cache"})
 
 
 @router.post("/detect", summary="Detect the language of a text")

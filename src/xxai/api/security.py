@@ -223,50 +223,53 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        length = None
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     length = int(value)
                 except ValueError:
-                    length = 0
-                if length > self.max_bytes:
-                    await _send_json(send, 413, self._message())
-                    return
-        received = 0
-        too_large = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    too_large = True
-                    raise _BodyTooLarge
-            return message
-
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _send_json(send, 413, self._message())
-        except Exception:
-            if too_large and not started:
+                    length = None
+        if length is not None:
+            # The server holds the client to its Content-Length: checking it is enough.
+            if length > self.max_bytes:
                 await _send_json(send, 413, self._message())
                 return
-            raise
+            await self.app(scope, receive, send)
+            return
+        # A chunked body: read it all (up to the limit) before the app sees any of it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message, receive), send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                await _send_json(send, 413, self._message())
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(chunks, None, receive), send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _replay(chunks: list[bytes], first: Message | None, receive: Receive) -> Receive:
+    """Return a receive that gives the buffered body once, then the real channel."""
+    pending: list[Message] = (
+        [first]
+        if first is not None
+        else [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+    )
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
 
 
 async def _send_json(send: Send, status: int, message: str) -> None:

@@ -16,7 +16,8 @@ __all__ = ["register"]
 
 def register(cli: click.Group) -> None:
     """Add gloss, convert and reply to the ``xxai`` command group."""
-    from xxai.cli import _handle_errors, _print_json, _read_text, _service, _settings_options
+    from xxai import cli as cli_module
+    from xxai.cli import _handle_errors, _print_json, _read_text, _settings_options
     from xxai.config import load_settings
     from xxai.errors import InputError
 
@@ -177,7 +178,7 @@ def register(cli: click.Group) -> None:
         """
         from xxai.learn.reply import compose_reply
 
-        service = _service(kwargs)
+        service = cli_module._service(kwargs)
         result = compose_reply(service, _read_text(text), target, tone, source, numbers=numbers)
         if as_json:
             _print_json(result.to_json())

@@ -42,7 +42,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Bump when the index layout or the parsing changes: old index files are then rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # (package, data file inside it), newest copy first.
 SOURCES = (
@@ -138,19 +138,27 @@ CREATE TABLE entry (
     reading TEXT NOT NULL,
     senses TEXT NOT NULL
 );
-CREATE INDEX entry_simplified ON entry(simplified);
-CREATE INDEX entry_traditional ON entry(traditional);
+-- Every spelling (simplified and traditional) of every entry, for one indexed lookup.
+CREATE TABLE spelling (
+    word TEXT NOT NULL,
+    entry INTEGER NOT NULL,
+    PRIMARY KEY (word, entry)
+) WITHOUT ROWID;
 """
 
 
 def _fill(conn: sqlite3.Connection, source: Path) -> None:
     conn.executescript(_SCHEMA)
     conn.executemany(
-        "INSERT INTO entry (simplified, traditional, reading, senses) VALUES (?, ?, ?, ?)",
+        "INSERT INTO entry (id, simplified, traditional, reading, senses) VALUES (?, ?, ?, ?, ?)",
         (
-            (e.simplified, e.traditional, e.reading, "/".join(e.senses))
-            for e in parse_cedict(source)
+            (i, e.simplified, e.traditional, e.reading, "/".join(e.senses))
+            for i, e in enumerate(parse_cedict(source))
         ),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO spelling (word, entry) "
+        "SELECT simplified, id FROM entry UNION ALL SELECT traditional, id FROM entry"
     )
     conn.commit()
 
@@ -206,9 +214,9 @@ class Dictionary:
     def _query(self, word: str) -> tuple[DictEntry, ...]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT simplified, traditional, reading, senses FROM entry "
-                "WHERE simplified = ? OR traditional = ? ORDER BY id",
-                (word, word),
+                "SELECT e.simplified, e.traditional, e.reading, e.senses "
+                "FROM spelling s JOIN entry e ON e.id = s.entry WHERE s.word = ? ORDER BY e.id",
+                (word,),
             ).fetchall()
         return tuple(DictEntry(s, t, r, tuple(senses.split("/"))) for s, t, r, senses in rows)
 

@@ -208,16 +208,40 @@ class Glosser:
         return words
 
     def segment(self, text: str) -> list[tuple[int, int, Entry | None]]:
-        """Split ``text`` into ``(start, end, slang entry or None)`` spans covering it."""
+        """Split ``text`` into ``(start, end, slang entry or None)`` spans covering it.
+
+        Slang of two or more characters (or Latin letters) is a unit of its own; one Han
+        character of slang (水 "watered-down") is slang only where it stands as a word.
+        """
+        forced: list[tuple[int, int, Entry]] = []
+        single: dict[tuple[int, int], Entry] = {}
+        for start, end, entry in self._slang(text):
+            if end - start == 1 and py.is_han(text[start]):
+                single[(start, end)] = entry
+            else:
+                forced.append((start, end, entry))
         spans: list[tuple[int, int, Entry | None]] = []
         pos = 0
-        matches = self.glossary.matches(text) if self.glossary is not None else []
-        for start, end, entry in matches:
-            spans.extend((s, e, None) for s, e in self._segment_plain(text, pos, start))
+        for start, end, entry in forced:
+            spans.extend(
+                (s, e, single.get((s, e))) for s, e in self._segment_plain(text, pos, start)
+            )
             spans.append((start, end, entry))
             pos = end
-        spans.extend((s, e, None) for s, e in self._segment_plain(text, pos, len(text)))
+        spans.extend(
+            (s, e, single.get((s, e))) for s, e in self._segment_plain(text, pos, len(text))
+        )
         return spans
+
+    def _slang(self, text: str) -> list[tuple[int, int, Entry]]:
+        if self.glossary is None:
+            return []
+        return [
+            (start, end, entry)
+            for start, end, entry in self.glossary.matches(text)
+            # Folding can turn an emoji into a plain character (🉑 -> 可): not a match.
+            if entry.kind != "emoji" or text[start:end] in (entry.term, *entry.variants)
+        ]
 
     def _segment_plain(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         if start >= end:
@@ -259,16 +283,28 @@ class Glosser:
                 and py.is_han(text[pieces[j][0]])
             ):
                 j += 1
-            out.extend(self._longest_match(text, pieces[i][0], pieces[j - 1][1]))
+            out.extend(self._longest_match(text, pieces[i][0], pieces[j - 1][1], phrases=True))
             i = j
         return out
 
-    def _longest_match(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    def _longest_match(
+        self, text: str, start: int, end: int, phrases: bool = False
+    ) -> list[tuple[int, int]]:
+        """Cut ``text[start:end]`` into the longest dictionary words, left to right.
+
+        With ``phrases``, pypinyin's phrase list counts too (还钱 huánqián), so a phrase
+        whose reading differs from its characters' own readings is read as one.
+        """
         out = []
         pos = start
         while pos < end:
             for length in range(min(_MAX_WORD, end - pos), 0, -1):
-                if length == 1 or text[pos : pos + length] in self.dictionary:
+                piece = text[pos : pos + length]
+                if (
+                    length == 1
+                    or piece in self.dictionary
+                    or (phrases and py.in_phrase_list(piece))
+                ):
                     out.append((pos, pos + length))
                     pos += length
                     break
@@ -286,8 +322,9 @@ class Glosser:
 
     def _reading(self, word: str, simplified: str) -> Syllables:
         entries = self._entries_for(word, simplified)
-        guess = py.guess_syllables(simplified)
-        return py.choose_reading(simplified, [e.syllables for e in entries], guess)
+        current = [e for e in entries if not _dated(e)] or list(entries)
+        readings = [e.syllables for e in current]
+        return py.choose_reading(simplified, readings, lambda: py.guess_syllables(simplified))
 
     def gloss_for(self, word: str, simplified: str, syllables: Syllables) -> tuple[str, ...]:
         """Return the dictionary senses of ``word`` read as ``syllables`` (all, if none fit)."""
@@ -334,7 +371,7 @@ class Glosser:
 
     def _groups(self, simplified: str) -> tuple[int, ...]:
         """Split a long unit (a meme phrase) into words, so its pinyin can be spaced."""
-        if len(simplified) < 5:
+        if len(simplified) < 4:
             return (len(simplified),)
         groups: list[int] = []
         for s, e in self._longest_match(simplified, 0, len(simplified)):
@@ -392,6 +429,25 @@ class Glosser:
             own = tuple(py.normalize_syllable(s) for s in entry.pinyin.split())
             if len(own) == len(word.word):
                 word.syllables = own
+
+
+_DATED = (
+    "(archaic)",
+    "(old)",
+    "(literary)",
+    "(classical)",
+    "in imperial China",
+    "in ancient China",
+)
+
+
+def _dated(entry: DictEntry) -> bool:
+    """Return True for an entry whose every sense is historical or literary.
+
+    A modern text means 大夫 dàifu "doctor", not dàfū "senior official (in imperial China)".
+    """
+    senses = [s for s in entry.senses if s]
+    return bool(senses) and all(any(mark in s for mark in _DATED) for s in senses)
 
 
 def _sound(syllables: Sequence[str]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
@@ -34,12 +34,6 @@ __all__ = [
 
 Syllables = tuple[str, ...]
 
-_HAN_RANGES = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2FA1F),
-)
 _MARKS = {
     "a": "āáǎà",
     "e": "ēéěè",
@@ -68,8 +62,12 @@ _PRONOUNS = frozenset(
 
 def is_han(ch: str) -> bool:
     """Return True for a CJK ideograph."""
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    return (
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0002fa1f"
+    )
 
 
 def normalize_syllable(raw: str) -> str:
@@ -160,10 +158,25 @@ def _phrases() -> Any:
     return PHRASES_DICT
 
 
+@functools.cache
+def _chars() -> Any:
+    from pypinyin.constants import PINYIN_DICT
+
+    return PINYIN_DICT
+
+
 def guess_syllables(word: str) -> Syllables:
     """Return pypinyin's phrase-aware reading of an all-Han word (numbered syllables)."""
-    if len(word) == 1 and word in _STANDALONE:
-        return (_STANDALONE[word],)
+    if len(word) == 1:
+        if word in _STANDALONE:
+            return (_STANDALONE[word],)
+        readings = _chars().get(ord(word))
+        if readings:
+            # pypinyin's own default for a lone character: its first reading.
+            return (normalize_syllable(readings.split(",")[0]),)
+    phrase = _phrases().get(word)
+    if phrase is not None and len(phrase) == len(word):
+        return tuple(normalize_syllable(options[0]) for options in phrase)
     pp = _pypinyin()
     raw = pp.lazy_pinyin(
         word, style=pp.Style.TONE3, neutral_tone_with_five=True, v_to_u=True, errors="default"
@@ -198,25 +211,32 @@ def particle_reading(word: str, previous: str, following: str) -> str | None:
     return None
 
 
-def choose_reading(word: str, readings: Sequence[Syllables], guess: Syllables) -> Syllables:
+def choose_reading(
+    word: str, readings: Sequence[Syllables], guess: Callable[[], Syllables]
+) -> Syllables:
     """Pick the dictionary reading of ``word`` that fits pypinyin's guess.
 
-    One dictionary reading wins outright; among several, the one that equals the guess, else
-    the one sharing most syllables with it. A capitalised (proper-noun) reading is kept only
-    for words of two or more characters with no lower-case reading of the same sound.
+    One dictionary reading wins outright; among several, the one that equals the guess
+    (``guess()`` is only called then, since pypinyin is the slow part), else
+    the one sharing most syllables with it. Where the dictionary also has the same word with
+    a neutral tone (东西 dōngxi "thing" beside dōngxī "east and west", 多少 duōshao), the
+    neutral-tone reading is the everyday, lexicalised word, and it wins. A capitalised
+    (proper-noun) reading is kept only for words of two or more characters with no
+    lower-case reading of the same sound.
     """
     fitting = [r for r in readings if len(r) == len(word) and all(map(_is_syllable, r))]
     if not fitting:
-        return guess
+        return guess()
     by_sound: dict[Syllables, Syllables] = {}
     for reading in fitting:
         key = tuple(s.lower() for s in reading)
         if key not in by_sound or (by_sound[key][0][:1].isupper() and reading[0][:1].islower()):
             by_sound[key] = reading
-    lowered_guess = tuple(s.lower() for s in guess)
     if len(by_sound) == 1:
         chosen = next(iter(by_sound.values()))
-    elif lowered_guess in by_sound:
+        return tuple(s.lower() for s in chosen) if len(word) == 1 else chosen
+    lowered_guess = tuple(s.lower() for s in guess())
+    if lowered_guess in by_sound:
         chosen = by_sound[lowered_guess]
     else:
         chosen = max(
@@ -224,5 +244,18 @@ def choose_reading(word: str, readings: Sequence[Syllables], guess: Syllables) -
             key=lambda r: sum(a.lower() == b for a, b in zip(r, lowered_guess, strict=False)),
         )
     if len(word) == 1:
-        chosen = tuple(s.lower() for s in chosen)
+        return tuple(s.lower() for s in chosen)
+    for other in by_sound.values():
+        if _neutral_variant(other, chosen):
+            return other
     return chosen
+
+
+def _neutral_variant(other: Syllables, chosen: Syllables) -> bool:
+    """Return True when ``other`` is ``chosen`` with some full tones made neutral."""
+    if other == chosen:
+        return False
+    for a, b in zip(other, chosen, strict=True):
+        if a.lower() != b.lower() and not (a[-1] == "5" and a[:-1].lower() == b[:-1].lower()):
+            return False
+    return True

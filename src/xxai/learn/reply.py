@@ -16,7 +16,7 @@ from typing import Any
 from xxai.engines.base import Hint, TranslationRequest
 from xxai.errors import InputError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
-from xxai.learn.gloss import default_glosser, pinyin_line
+from xxai.learn.gloss import Glosser, default_glosser, pinyin_line
 from xxai.pipeline import convert_script
 from xxai.service import Service
 from xxai.slang.glossary import LANGS, Glossary, default_glossary, fold
@@ -116,7 +116,7 @@ def suggest_slang(
     """Find target-language slang whose meaning the text expresses ("amazing" -> 绝绝子).
 
     An entry fits when one of its renderings in the user's language appears in the text;
-    longer (more specific) renderings win. Vulgar and offensive terms are never offered.
+    longer (more specific) renderings win, one suggestion per phrase of the text. Vulgar and offensive terms are never offered.
     """
     src = base_lang(source)
     src_lang = src if src in LANGS else "en"
@@ -127,16 +127,19 @@ def suggest_slang(
             continue
         if entry.kind not in _SLANG_KINDS:
             continue
+        best: tuple[int, str] | None = None
         for rendering in entry.renderings.get(src_lang, []):
             phrase = fold(rendering)
-            if len(phrase) < 2:
+            if len(phrase) < 2 or (best is not None and len(phrase) <= len(best[1])):
                 continue
             where = _mentions(folded, phrase, spaced=src_lang != "zh")
             if where >= 0:
-                meaning = entry.meaning.get(src_lang) or entry.meaning["en"]
-                hint = Hint(text[where : where + len(phrase)], entry.term, meaning)
-                scored.append((-len(phrase), where, entry.term, hint))
-                break
+                best = (where, phrase)
+        if best is not None:
+            where, phrase = best
+            meaning = entry.meaning.get(src_lang) or entry.meaning["en"]
+            hint = Hint(text[where : where + len(phrase)], entry.term, meaning)
+            scored.append((-len(phrase), where, entry.term, hint))
     scored.sort(key=lambda item: (item[0], item[1]))
     hints: list[Hint] = []
     covered: list[str] = []
@@ -196,6 +199,7 @@ def compose_reply(
     engine: str | None = None,
     glossary: Glossary | None = None,
     numbers: bool = False,
+    glosser: Glosser | None = None,
 ) -> Reply:
     """Write ``text`` as a natural reply in ``target``, with pinyin and a back-translation."""
     if not text.strip():
@@ -210,8 +214,7 @@ def compose_reply(
             raise InputError("cannot tell which language the text is in; give it with --from")
     if base_lang(source) == base_lang(target):
         raise InputError(
-            f"the text is already in {_lang_name(target)}: write what you want to say in your "
-            "own language, or pick another --to"
+            f"the text is already in {_lang_name(target)}: write it in your own language"
         )
     glossary = glossary or default_glossary()
     found = glossary.find(text, source, target)
@@ -243,7 +246,8 @@ def compose_reply(
     reply = convert_script(reply, target)
     pinyin = ""
     if base_lang(target) == "zh":
-        glossed = default_glosser(service.settings.home).gloss(reply)
+        glosser = glosser or default_glosser(service.settings.home)
+        glossed = glosser.gloss(reply)
         pinyin = pinyin_line(glossed.words, numbers)
     back = service.translate(reply, source, target, engine).translation
     return Reply(

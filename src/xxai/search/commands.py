@@ -29,18 +29,34 @@ def register(cli: click.Group) -> None:
 
 
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--preset", default="generic", show_default=True,
-              type=click.Choice(["generic", "rednote", "twitter"]),
-              help="Field mapping for a common export shape (see Presets above).")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=PATH[,PATH]",
-              help="Map one of our fields (id, text, title, url, author, created_at, lang, tags, "
-              "metrics) to a field of the file; dotted paths reach nested fields "
-              "(user.screen_name); repeatable.")
+@click.option(
+    "--preset",
+    default="generic",
+    show_default=True,
+    type=click.Choice(["generic", "rednote", "twitter"]),
+    help="Field mapping for a common export shape (see Presets above).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=PATH[,PATH]",
+    help="Map one of our fields (id, text, title, url, author, created_at, lang, tags, "
+    "metrics) to a field of the file; dotted paths reach nested fields "
+    "(user.screen_name); repeatable.",
+)
 @click.option("--source", help="Platform label stored with the posts (default: the preset's).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]),
-              help="File format when the extension does not tell.")
-@click.option("--no-embed", is_flag=True,
-              help="Skip embeddings (fast; keyword search only until `xxai index`).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv"]),
+    help="File format when the extension does not tell.",
+)
+@click.option(
+    "--no-embed",
+    is_flag=True,
+    help="Skip embeddings (fast; keyword search only until `xxai index`).",
+)
 @click.option("--chunk-size", default=256, show_default=True, hidden=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 def import_command(
@@ -112,7 +128,6 @@ def import_command(
     )
 
 
-
 def _report_json(report: ImportReport, total: int) -> dict[str, Any]:
     return {
         "file": str(report.path),
@@ -128,10 +143,16 @@ def _report_json(report: ImportReport, total: int) -> dict[str, Any]:
 @click.argument("query")
 @click.option("--lang", help="Translate results into this language (en, zh, de, …).")
 @click.option("--limit", type=int, help="How many results (setting: search_limit).")
-@click.option("--web/--no-web", default=None,
-              help="Also search the web through SearXNG (default: on when searxng_url is set).")
-@click.option("--translate-query/--no-translate-query", default=None,
-              help="Also search with the query's translation (setting: search_translate).")
+@click.option(
+    "--web/--no-web",
+    default=None,
+    help="Also search the web through SearXNG (default: on when searxng_url is set).",
+)
+@click.option(
+    "--translate-query/--no-translate-query",
+    default=None,
+    help="Also search with the query's translation (setting: search_translate).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def search_command(
     query: str,
@@ -205,8 +226,16 @@ def _print_card(card: dict[str, Any]) -> None:
         title.append(f"  {card['pinyin']}", style="cyan")
     register = card.get("register", "")
     subtitle = f"glossary · {card.get('kind', '')}" + (f" · {register}" if register else "")
-    out.print(Panel(body, title=title, title_align="left", subtitle=subtitle,
-                    subtitle_align="left", expand=False))
+    out.print(
+        Panel(
+            body,
+            title=title,
+            title_align="left",
+            subtitle=subtitle,
+            subtitle_align="left",
+            expand=False,
+        )
+    )
 
 
 def _marked(text: str, spans: list[tuple[int, int]], text_cls: Any) -> Any:
@@ -229,15 +258,20 @@ def _print_result(number: int, result: SearchResult, out: Any, text_cls: Any) ->
             _marked(result.translation_snippet, result.translation_highlights, text_cls)
         )
         out.print(line)
-    meta = [result.source, f"@{result.author}" if result.author else "", result.created_at[:10]]
+    source = "" if result.source == "generic" else result.source
+    meta = [source, f"@{result.author}" if result.author else "", result.created_at[:10]]
     how = "+".join(result.matched)
     detail = " · ".join(m for m in meta if m)
-    out.print(text_cls(f"    {detail}  {result.url}  ({how}, {result.score:.4f})".rstrip(),
-                       style="dim"))
+    out.print(
+        text_cls(f"    {detail}  {result.url}  ({how}, {result.score:.4f})".rstrip(), style="dim")
+    )
 
 
-@click.option("--rebuild", is_flag=True,
-              help="Drop the full-text index and embeddings and build them again from scratch.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Drop the full-text index and embeddings and build them again from scratch.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print index statistics as JSON.")
 def index_command(rebuild: bool, as_json: bool, **kwargs: Any) -> None:
     """Bring the search index up to date, or rebuild it with --rebuild.

@@ -404,9 +404,7 @@ def _timestamp(value: Any) -> str:
     text = str(value).strip()
     for candidate, fmt in ((text, _TWITTER_TIME), (text.replace("Z", "+00:00"), "")):
         try:
-            moment = (
-                datetime.strptime(candidate, fmt) if fmt else datetime.fromisoformat(candidate)
-            )
+            moment = datetime.strptime(candidate, fmt) if fmt else datetime.fromisoformat(candidate)
         except ValueError:
             continue
         return moment.isoformat().replace("+00:00", "Z")
@@ -518,8 +516,11 @@ def import_file(
             flush()
     flush()
     stored = report.inserted + report.updated + report.unchanged
-    if report.rows and not stored and keys_seen and all(
-        e.startswith("no text") for _, e in report.errors
+    if (
+        report.rows
+        and not stored
+        and keys_seen
+        and all(e.startswith("no text") for _, e in report.errors)
     ):
         looked = ", ".join(mapping.get("text", chosen.mapping["text"]))
         raise InputError(

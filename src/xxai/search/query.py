@@ -194,13 +194,16 @@ class Searcher:
             load_embedder(service.settings.embed_model) if embedder == "setting" else embedder
         )
         self._glossary = _default_glossary() if glossary == "default" else glossary
-        self._names: dict[str, list[Any]] | None = None
+        self._names: dict[str, list[tuple[int, Any]]] | None = None
         self.indexer = Indexer(self.store, self.embedder)
 
     # -- the query and its forms -------------------------------------------------------
 
-    def _names_index(self) -> dict[str, list[Any]] | None:
-        """Map each folded spelling, pinyin and rendering to its entries (spellings first)."""
+    def _names_index(self) -> dict[str, list[tuple[int, Any]]] | None:
+        """Map each folded spelling, pinyin and rendering to (priority, entry), best first.
+
+        Priority 0 is a spelling of the term, 1 its pinyin, 2 one of its renderings.
+        """
         if self._names is None and self._glossary is not None:
             entries = getattr(self._glossary, "entries", None)
             if entries is None:
@@ -216,14 +219,18 @@ class Searcher:
                     ranked.setdefault(_fold(name), []).append((priority, order, entry))
             self._names = {}
             for key, items in ranked.items():
-                unique: dict[str, Any] = {}
-                for _priority, _order, entry in sorted(items, key=lambda t: t[:2]):
-                    unique.setdefault(entry.term, entry)
+                unique: dict[str, tuple[int, Any]] = {}
+                for priority, _order, entry in sorted(items, key=lambda t: t[:2]):
+                    unique.setdefault(entry.term, (priority, entry))
                 self._names[key] = list(unique.values())
         return self._names
 
     def glossary_entries(self, query: str, limit: int = 3) -> list[Any]:
-        """Return the glossary entries the query names, or that occur in it."""
+        """Return the glossary entries the query names, or that occur in it.
+
+        A query that spells a term ("躺平", "yyds") gets that term's card; one that only
+        equals a rendering ("lying flat") gets the cards of the terms it renders.
+        """
         if self._glossary is None:
             return []
         found: list[Any] = []
@@ -231,7 +238,9 @@ class Searcher:
             names = self._names_index()
             if names is not None:
                 q = _fold(query)
-                found = list(names.get(q, names.get(q.replace(" ", ""), [])))
+                hits = names.get(q) or names.get(q.replace(" ", ""), [])
+                best = min((priority for priority, _ in hits), default=0)
+                found = [entry for priority, entry in hits if priority < 2 or best == 2]
             else:
                 found = [e for e in self._glossary.lookup(query, limit + 2) if _names(e, query)]
             finder = getattr(self._glossary, "matches", None)

@@ -152,9 +152,7 @@ class UpsertOutcome:
     content_changed: bool
 
 
-_POST_COLUMNS = (
-    "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
-)
+_POST_COLUMNS = "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
 
 
 def _row_to_post(row: sqlite3.Row) -> StoredPost:
@@ -271,7 +269,9 @@ class Store:
                 )
                 for row in rows:
                     found[(source, row["id"])] = (
-                        int(row["pk"]), row["record_hash"], row["content_hash"]
+                        int(row["pk"]),
+                        row["record_hash"],
+                        row["content_hash"],
                     )
         return found
 
@@ -319,9 +319,7 @@ class Store:
         for start in range(0, len(pks), 500):
             part = list(pks[start : start + 500])
             marks = ",".join("?" * len(part))
-            rows = self.rows(
-                f"SELECT {_POST_COLUMNS} FROM posts WHERE pk IN ({marks})", part
-            )
+            rows = self.rows(f"SELECT {_POST_COLUMNS} FROM posts WHERE pk IN ({marks})", part)
             for row in rows:
                 out[int(row["pk"])] = _row_to_post(row)
         return out

@@ -9,6 +9,7 @@ inside prices, phone numbers, URLs or dates.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -24,7 +25,6 @@ import ahocorasick
 from xxai.errors import GlossaryError
 from xxai.languages import base_lang
 from xxai.pipeline import TermMatch
-from xxai.text.protect import find_protected_spans
 
 __all__ = ["Entry", "Glossary", "default_glossary", "fold", "load_entries", "validate"]
 
@@ -70,14 +70,38 @@ class Entry:
         }
 
 
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch).casefold()
-    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in [
+        *range(0x41, 0x5B),
+        *range(0xC0, 0x250),
+        *range(0x391, 0x3AA),
+        *range(0x410, 0x430),
+    ]:
+        lower = chr(code).lower()
+        if len(lower) == 1 and lower != chr(code):
+            table[code] = lower
+    # Full-width letters and digits (not punctuation: ！ and ， stay as they are).
+    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]:
+        table[code] = chr(code - 0xFEE0).lower()
+    table[0x3000] = " "  # ideographic space
+    table[0x2019] = "'"
+    return table
+
+
+_FOLD = _fold_table()
+
+
+_NEEDS_TABLE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u2019\u0130]")
 
 
 def fold(text: str) -> str:
     """Fold case and full-width forms one character at a time (length is preserved)."""
-    return "".join(_fold_char(ch) for ch in text.replace("’", "'"))
+    if _NEEDS_TABLE.search(text) is None:
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return lowered
+    return text.translate(_FOLD)
 
 
 def _strip_tones(pinyin: str) -> str:
@@ -185,10 +209,34 @@ def _opencc(config: str) -> Any:
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
-_NUMBER_NEIGHBOURS = set("0123456789.,:/-+¥￥$€£%#@_") | set(
-    "元块号路年月日点个岁万米楼室层号线次分秒斤克人位天期届kKwW"
+_NUMBER_BEFORE = set("0123456789.,:/-+¥￥$€£#@_第") | set("abcdefghijklmnopqrstuvwxyz")
+_NUMBER_AFTER = set("0123456789.,:/-+%_") | set(
+    "元块号路年月日点个岁万米楼室层线次分秒斤克人位天期届kKwW"
 )
-_NUMBER_BEFORE = set("第¥￥$€£#") | {"No", "no"}
+_PLAIN_KINDS = frozenset({"word", "meme", "platform"})
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+# Where terms must not match: inside URLs, e-mail addresses, @mentions, code and markup.
+_BLOCK_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|@[^\s@#，。！？、,!?;；:：()（）]{1,30}"
+    r"|`[^`\n]+`|<[^<>\n]{1,200}>"
+)
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _BLOCK_RE.finditer(text)]
+
+
+class _Spans:
+    """Sorted, non-overlapping spans with a fast overlap test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
 
 
 def _is_latin(key: str) -> bool:
@@ -236,17 +284,22 @@ class Glossary:
     # -- matching ----------------------------------------------------------------------
 
     def _candidates(self, text: str) -> list[tuple[int, int, int]]:
-        folded = fold(text)
         found = []
-        for end, (length, indices) in self._automaton.iter(folded):
-            start = end - length + 1
-            found.append((start, end + 1, indices[0]))
+        for end, (length, indices) in self._automaton.iter_long(fold(text)):
+            found.append((end - length + 1, end + 1, indices[0]))
         return found
 
-    def _allowed(
-        self, text: str, start: int, end: int, entry: Entry, blocked: list[tuple[int, int]]
-    ) -> bool:
+    def _allowed(self, text: str, start: int, end: int, entry: Entry, blocked: _Spans) -> bool:
+        if blocked.overlaps(start, end):
+            return False
         key = text[start:end]
+        if (
+            entry.kind in _PLAIN_KINDS
+            and end - start > 1
+            and not entry.context
+            and not _ASCII_ALNUM.search(key)
+        ):
+            return True  # multi-character Chinese words need no further checks
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
         if _is_latin(key):
@@ -254,12 +307,15 @@ class Glossary:
                 return False
             if after and _ASCII_ALNUM.match(after) and _ASCII_ALNUM.match(key[-1]):
                 return False
-        if any(start < b_end and b_start < end for b_start, b_end in blocked):
-            return False
-        if entry.kind == "number" and key.isdigit():
-            if before in _NUMBER_NEIGHBOURS or after in _NUMBER_NEIGHBOURS:
+        elif len(key) == 1 and _HAN_CHAR.match(key):
+            # A one-character term (冲, 牛) only stands alone or repeated (冲冲冲),
+            # never inside a word (冲突, 牛肉).
+            if (before and before != key and _HAN_CHAR.match(before)) or (
+                after and after != key and _HAN_CHAR.match(after)
+            ):
                 return False
-            if text[max(0, start - 2) : start] in _NUMBER_BEFORE:
+        if entry.kind == "number" and key.isdigit():
+            if before.lower() in _NUMBER_BEFORE or after in _NUMBER_AFTER:
                 return False
         if entry.context:
             window = text[max(0, start - 40) : min(len(text), end + 40)]
@@ -273,27 +329,14 @@ class Glossary:
         """Return non-overlapping ``(start, end, entry)`` matches, longest first."""
         if not text:
             return []
-        blocked = [
-            (s, e)
-            for s, e, kind in find_protected_spans(text)
-            if kind not in {"number", "emoji", "hashtag", "topic"}
-        ]
-        candidates = [
+        blocked = _Spans(_blocked_spans(text))
+        candidates: list[tuple[int, int, Entry]] = [
             (start, end, self.entries[index])
             for start, end, index in self._candidates(text)
             if self._allowed(text, start, end, self.entries[index], blocked)
         ]
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        chosen: list[tuple[int, int, Entry]] = []
-        taken = [False] * len(text)
-        for start, end, entry in candidates:
-            if any(taken[start:end]):
-                continue
-            chosen.append((start, end, entry))
-            for i in range(start, end):
-                taken[i] = True
-        chosen.sort(key=lambda c: c[0])
-        return chosen
+        # iter_long already gives leftmost-longest, non-overlapping matches in order.
+        return candidates
 
     def find(self, text: str, source: str, target: str) -> list[TermMatch]:
         """Return terms in ``text`` with meanings and renderings for ``target``."""

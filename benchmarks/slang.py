@@ -1,0 +1,149 @@
+"""Slang: term accuracy of our pipeline against the plain model, and the matcher's quality.
+
+On benchmarks/data/slang_eval.jsonl (posts and comments, zh->en, en->zh, zh->de), a term
+counts as right when the translation contains one of its acceptable renderings (written
+independently of the glossary). The matcher is scored against the terms each post names,
+and its speed is measured on several MB of post text on one core.
+
+Usage: .venv/bin/python benchmarks/slang.py [--limit N] [--model qwen2.5-coder-1.5b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from xxai.engines.base import TranslationRequest
+from xxai.pipeline import Translator
+from xxai.slang.glossary import default_glossary, fold
+
+from _common import local_engine, save, table, timed
+
+EVAL = Path(__file__).parent / "data" / "slang_eval.jsonl"
+
+
+def load(limit: int | None) -> list[dict[str, object]]:
+    rows = [json.loads(line) for line in EVAL.read_text("utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def term_hits(post: dict[str, object], translation: str) -> list[bool]:
+    import opencc
+
+    text = fold(translation)
+    if post["target"] == "zh":
+        text += fold(str(opencc.OpenCC("t2s").convert(translation)))
+    return [any(fold(a) in text for a in t["accept"]) for t in post["terms"]]  # type: ignore[attr-defined]
+
+
+def matcher_scores(posts: list[dict[str, object]]) -> dict[str, float]:
+    glossary = default_glossary()
+    gold = found = hit_gold = hit_found = 0
+    misses: list[str] = []
+    extras: list[str] = []
+    for post in posts:
+        text = str(post["text"])
+        spans = [(s, e) for s, e, _ in glossary.matches(text)]
+        golds = []
+        for t in post["terms"]:  # type: ignore[attr-defined]
+            start = text.find(t["term"])
+            golds.append((start, start + len(t["term"])))
+        gold += len(golds)
+        found += len(spans)
+        for g in golds:
+            if any(s < g[1] and g[0] < e for s, e in spans):
+                hit_gold += 1
+            else:
+                misses.append(text[g[0] : g[1]])
+        for s, e in spans:
+            if any(s < g[1] and g[0] < e for g in golds):
+                hit_found += 1
+            else:
+                extras.append(text[s:e])
+    sample = "\n".join(str(p["text"]) for p in posts)
+    big = (sample + "\n") * max(1, (5_000_000 // len(sample.encode())))
+    # CPU time of this process: the matcher is single-threaded, so this is one core's
+    # throughput, unaffected by other work on the machine.
+    start = time.process_time()
+    glossary.matches(big)
+    dt = time.process_time() - start
+    return {
+        "precision": round(hit_found / max(found, 1), 3),
+        "recall": round(hit_gold / max(gold, 1), 3),
+        "mb_per_s": round(len(big.encode()) / 1e6 / dt, 2),
+        "missed": misses[:30],
+        "unlabelled_matches": extras[:30],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
+    parser.add_argument("--matcher-only", action="store_true")
+    args = parser.parse_args()
+    posts = load(args.limit)
+    m = matcher_scores(posts)
+    print(
+        f"matcher on {len(posts)} posts: precision {m['precision']}, recall {m['recall']}, "
+        f"{m['mb_per_s']} MB/s on one core"
+    )
+    if args.matcher_only:
+        return
+    engine = local_engine(args.model)
+    ours = Translator(engine, default_glossary())
+    rows = []
+    by_dir: dict[str, dict[str, object]] = {}
+    failures = []
+    for direction in ("zh->en", "en->zh", "zh->de"):
+        src, tgt = direction.split("->")
+        group = [p for p in posts if p["source"] == src and p["target"] == tgt]
+        if not group:
+            continue
+        texts = [str(p["text"]) for p in group]
+        plain, dt_plain = timed(
+            engine.translate_plain, [TranslationRequest(t, src, tgt) for t in texts]
+        )
+        results, dt_ours = timed(ours.translate_many, texts, tgt, src)
+        plain_hits = [h for p, out in zip(group, plain, strict=True) for h in term_hits(p, out)]
+        ours_hits = []
+        for p, r in zip(group, results, strict=True):
+            hits = term_hits(p, r.translation)
+            ours_hits.extend(hits)
+            if not all(hits):
+                failures.append({"id": p["id"], "text": p["text"], "translation": r.translation})
+        acc_plain = sum(plain_hits) / len(plain_hits)
+        acc_ours = sum(ours_hits) / len(ours_hits)
+        by_dir[direction] = {
+            "posts": len(group),
+            "terms": len(ours_hits),
+            "plain": round(acc_plain, 3),
+            "ours": round(acc_ours, 3),
+            "seconds": {"plain": round(dt_plain), "ours": round(dt_ours)},
+        }
+        rows.append([direction, len(group), len(ours_hits), f"{acc_plain:.1%}", f"{acc_ours:.1%}"])
+    all_terms = sum(int(d["terms"]) for d in by_dir.values())  # type: ignore[call-overload]
+    total_plain = sum(float(d["plain"]) * int(d["terms"]) for d in by_dir.values()) / all_terms  # type: ignore[arg-type, call-overload]
+    total_ours = sum(float(d["ours"]) * int(d["terms"]) for d in by_dir.values()) / all_terms  # type: ignore[arg-type, call-overload]
+    rows.append(["all", len(posts), all_terms, f"{total_plain:.1%}", f"{total_ours:.1%}"])
+    print(table(["direction", "posts", "terms", "plain model", "xxai pipeline"], rows))
+    path = save(
+        "slang",
+        {
+            "model": args.model,
+            "matcher": m,
+            "term_accuracy": by_dir,
+            "overall": {"plain": round(total_plain, 3), "ours": round(total_ours, 3)},
+            "failures": failures[:40],
+        },
+    )
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""CC-CEDICT lookups, as `xxai explain` uses them for plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xxai.learn.dictionary import Dictionary, cedict_source, lookup_entries
+from xxai.slang.explain import explain
+
+
+def test_lookup_entries_shape(learn_home: Path) -> None:
+    (entry,) = lookup_entries("银行", learn_home)
+    assert entry["term"] == "银行"
+    assert entry["traditional"] == "銀行"
+    assert entry["pinyin"] == "yínháng"
+    assert entry["meaning"]["en"].startswith("bank")
+    assert entry["source"] == "cc-cedict"
+    assert entry["hsk"] == 3
+
+
+def test_traditional_spelling_finds_the_same_word(learn_home: Path) -> None:
+    assert [e["term"] for e in lookup_entries("銀行", learn_home)] == ["银行"]
+
+
+def test_every_reading_of_a_polyphone_is_listed(learn_home: Path) -> None:
+    readings = {e["pinyin"] for e in lookup_entries("行", learn_home)}
+    assert {"xíng", "háng"} <= readings
+
+
+def test_unknown_words_give_nothing(learn_home: Path) -> None:
+    assert lookup_entries("不存在的词语啊", learn_home) == []
+
+
+def test_explain_falls_back_to_the_dictionary() -> None:
+    result = explain("银行")
+    assert result["found"]
+    assert any(e.get("source") == "cc-cedict" and e["pinyin"] == "yínháng" for e in result["entries"])
+
+
+SAMPLE = """# CC-CEDICT sample
+銀行 银行 [yin2 hang2] /bank/CL:家[jia1],個|个[ge4]/
+長城 长城 [Chang2 cheng2] /the Great Wall/
+not a dictionary line
+"""
+
+
+def test_the_index_is_built_once_and_reused(tmp_path: Path) -> None:
+    source = tmp_path / "cedict_ts.u8"
+    source.write_text(SAMPLE, encoding="utf-8")
+    first = Dictionary.open(tmp_path, source)
+    assert first.lookup("長城")[0].senses == ("the Great Wall",)
+    first.close()
+    (index,) = (tmp_path / "cedict").glob("cedict-*.sqlite")
+    built = index.stat().st_mtime_ns
+    second = Dictionary.open(tmp_path, source)
+    (bank,) = second.lookup("银行")
+    assert bank.readable_senses() == ["bank", "CL:家 (jiā),个 (gè)"]
+    second.close()
+    assert index.stat().st_mtime_ns == built
+
+
+def test_a_changed_source_is_indexed_again(tmp_path: Path) -> None:
+    source = tmp_path / "cedict_ts.u8"
+    source.write_text(SAMPLE, encoding="utf-8")
+    Dictionary.open(tmp_path, source).close()
+    source.write_text(SAMPLE + "長大 长大 [zhang3 da4] /to grow up/\n", encoding="utf-8")
+    fresh = Dictionary.open(tmp_path, source)
+    assert fresh.lookup("长大")[0].pinyin() == "zhǎngdà"
+    fresh.close()
+    assert len(list((tmp_path / "cedict").glob("cedict-*.sqlite"))) == 1
+
+
+def test_the_shipped_copy_is_found() -> None:
+    assert cedict_source().is_file()

@@ -1,0 +1,77 @@
+"""``xxai import``, ``xxai search`` and ``xxai index`` through the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import xxai.cli
+from xxai.cli import cli
+from xxai.service import Service
+
+
+def _run(*args: str) -> Any:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result
+
+
+def test_import_then_search_prints_the_json_contract(home: Path, corpus_file: Path) -> None:
+    imported = _run("import", str(corpus_file), "--home", str(home), "--json")
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["inserted"] == 10
+
+    found = _run("search", "猫", "--home", str(home), "--json", "--limit", "3",
+                 "--no-translate-query")  # fmt: skip
+    assert found.exit_code == 0, found.output
+    data = json.loads(found.stdout)
+    assert data["query"] == "猫"
+    assert len(data["results"]) == 3
+    top = data["results"][0]
+    assert (top["id"], top["lang"], top["text"]) == ("p3", "zh", "我的猫每天早上六点叫我起床。")
+    assert top["score"] > data["results"][1]["score"]
+    assert top["highlights"] == [[2, 3]]
+    assert isinstance(data["glossary"], list) and isinstance(data["notices"], list)
+
+
+def test_import_reports_skipped_lines_and_counts(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "1", "text": "ok"}\n{broken\n{"id": "2"}\n', "utf-8")
+    result = _run("import", str(path), "--home", str(home), "--no-embed")
+    assert result.exit_code == 0
+    assert "line 2: not valid JSON" in result.stderr
+    assert "line 3: no text" in result.stderr
+    assert "1 new, 0 updated, 0 unchanged, 2 skipped" in result.stderr
+
+
+def test_import_of_a_missing_file_is_one_clear_error(home: Path, tmp_path: Path) -> None:
+    result = _run("import", str(tmp_path / "nope.jsonl"), "--home", str(home))
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_search_shows_the_glossary_card_before_translated_results(
+    home: Path, corpus_file: Path, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run("import", str(corpus_file), "--home", str(home))
+    monkeypatch.setattr(xxai.cli, "_service", lambda kwargs, **extra: service)
+    result = _run("search", "lying flat", "--lang", "en", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index("躺平") < out.index("房价这么高")
+    assert "tǎng píng" in out
+    assert "→ Housing prices are so high that I have decided to lie flat." in out
+
+
+def test_index_rebuild_reports_what_it_rebuilt(home: Path, corpus_file: Path) -> None:
+    _run("import", str(corpus_file), "--home", str(home), "--no-embed")
+    result = _run("index", "--home", str(home), "--json")
+    stats = json.loads(result.stdout)
+    assert (stats["indexed_now"], stats["embeddings"]) == (10, 10)
+    rebuilt = _run("index", "--rebuild", "--home", str(home), "--json")
+    stats = json.loads(rebuilt.stdout)
+    assert (stats["indexed_now"], stats["posts"], stats["fts_rows"]) == (10, 10, 10)
+    assert stats["size_bytes"] > 0
