@@ -91,9 +91,7 @@ class CachedEmbedder:
 
 
 def _service(home: Path, engine: Any = None) -> Service:
-    settings = load_settings(
-        {"home": str(home), "engine": "oracle", "cache": False}, environ={}
-    )
+    settings = load_settings({"home": str(home), "engine": "oracle", "cache": False}, environ={})
     return Service(settings, engines={"oracle": engine or OracleEngine({})})
 
 
@@ -111,7 +109,8 @@ def _recall(
     vectors = VectorIndex(store, embedder.name)
     hybrid_search = Searcher(service, store, embedder=embedder, glossary=None)
     by_pk = {p.pk: p.id for batch in store.iter_posts() for p in batch}
-    counts = {m: [0, 0] for m in ("keyword", "embedding", "hybrid", "hybrid (Searcher)")}
+    methods = ("keyword", "embedding", "hybrid, plain RRF", "hybrid")
+    counts = {m: [0, 0] for m in methods}
     query_vectors = embedder.queries([q for q, _ in pairs])
     for (query, target), qv in zip(pairs, query_vectors, strict=True):
         expression = match_expression(query_terms(query))
@@ -122,10 +121,10 @@ def _recall(
         ranked = {
             "keyword": [by_pk[pk] for pk in keyword],
             "embedding": [by_pk[pk] for pk in semantic],
-            "hybrid": [by_pk[pk] for pk in hybrid],
+            "hybrid, plain RRF": [by_pk[pk] for pk in hybrid],
         }
         full = hybrid_search.search(query, limit=K, translate_query=False)
-        ranked["hybrid (Searcher)"] = [r.id for r in full.results]
+        ranked["hybrid"] = [r.id for r in full.results]
         for method, ids in ranked.items():
             at10, at1 = _hit(ids, target)
             counts[method][0] += at10
@@ -174,9 +173,9 @@ def recall_section(tmp: Path, embedder: Embedder) -> dict[str, Any]:
     build = _build(zh_store, embedder, zh_posts) + _build(en_store, embedder, en_posts)
     print(f"built two 500-post collections with embeddings in {build:.1f} s", flush=True)
     service = _service(tmp / "svc")
-    en_to_zh = _recall(zh_store, embedder, service, [(r[0], i) for i, (_, r) in zip(ids, pairs)])
-    zh_to_en = _recall(en_store, embedder, service, [(zh, i) for i, (zh, _) in zip(ids, pairs)])
-    triples = [(zh, refs[1], i) for i, (zh, refs) in zip(ids, pairs) if len(refs) > 1]
+    en_to_zh = _recall(zh_store, embedder, service, [(p.text, p.id) for p in en_posts])
+    zh_to_en = _recall(en_store, embedder, service, [(p.text, p.id) for p in zh_posts])
+    triples = [(zh, refs[1], i) for i, (zh, refs) in zip(ids, pairs, strict=True) if len(refs) > 1]
     translated = _recall_translated(en_store, embedder, tmp / "svc2", triples)
     subset = _recall(en_store, embedder, service, [(q, i) for q, _, i in triples])
     return {
@@ -337,8 +336,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         recall = recall_section(tmp, embedder)
-        scale = None if args.skip_scale else scale_section(
-            tmp, embedder, sizes, args.queries, args.seed
+        scale = (
+            None
+            if args.skip_scale
+            else scale_section(tmp, embedder, sizes, args.queries, args.seed)
         )
         VectorIndex.forget()
 
@@ -346,7 +347,9 @@ def main() -> None:
     rows = []
     for direction in ("en->zh", "zh->en", "zh->en, sentences with a second reference"):
         for method, r in recall[direction].items():
-            rows.append([direction, method, r["n"], f"{r['recall@10']:.3f}", f"{r['recall@1']:.3f}"])
+            rows.append(
+                [direction, method, r["n"], f"{r['recall@10']:.3f}", f"{r['recall@1']:.3f}"]
+            )
     print(table(["direction", "method", "queries", "recall@10", "recall@1"], rows))
     print(
         "'+ translation' rows: the query also runs as a second human reference translation "

@@ -65,17 +65,22 @@ def matcher_scores(posts: list[dict[str, object]]) -> dict[str, float]:
                 hit_found += 1
             else:
                 extras.append(text[s:e])
-    sample = "\n".join(str(p["text"]) for p in posts)
-    big = (sample + "\n") * max(1, (5_000_000 // len(sample.encode())))
+    texts = [str(p["text"]) for p in posts]
+    size = sum(len(t.encode()) for t in texts)
+    rounds = max(1, 5_000_000 // size)
     # CPU time of this process: the matcher is single-threaded, so this is one core's
-    # throughput, unaffected by other work on the machine.
+    # throughput, unaffected by other work on the machine. Posts are matched one by one,
+    # as the pipeline does; the eval posts are far denser in slang than ordinary text.
     start = time.process_time()
-    glossary.matches(big)
+    for _ in range(rounds):
+        for text in texts:
+            glossary.matches(text)
     dt = time.process_time() - start
+    big_bytes = size * rounds
     return {
         "precision": round(hit_found / max(found, 1), 3),
         "recall": round(hit_gold / max(gold, 1), 3),
-        "mb_per_s": round(len(big.encode()) / 1e6 / dt, 2),
+        "mb_per_s": round(big_bytes / 1e6 / dt, 2),
         "missed": misses[:30],
         "unlabelled_matches": extras[:30],
     }

@@ -376,14 +376,22 @@ def models(join_name: str | None, as_json: bool, home: str | None) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--markdown", is_flag=True, help="Print the settings reference as Markdown.")
 @_settings_options
 @_handle_errors
-def config(as_json: bool, **kwargs: Any) -> None:
+def config(as_json: bool, markdown: bool, **kwargs: Any) -> None:
     """Show every setting, its effective value and where the value came from.
 
     Settings come from, lowest to highest: defaults, $XXAI_HOME/config.toml, XXAI_*
     environment variables, command-line flags.
     """
+    if markdown:
+        click.echo("| setting | env var | default | what it does |")
+        click.echo("| --- | --- | --- | --- |")
+        for s in SETTINGS.values():
+            default = repr(s.default) if s.default != "" else '""'
+            click.echo(f"| `{s.name}` | `{s.env_var}` | `{default}` | {s.help} |")
+        return
     settings = _service(kwargs).settings
     rows = [
         {

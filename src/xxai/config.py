@@ -89,7 +89,8 @@ SETTINGS: dict[str, Setting] = {
             affects_output=True,
         ),
         _S("threads", int, 2, "CPU threads llama.cpp uses."),
-        _S("context", int, 4096, "Context size (tokens) of the local model."),
+        _S("context", int, 8192, "Context size (tokens) of the local model, shared by the "
+           "texts decoded together."),
         _S("batch_size", int, 16, "How many texts the local engine decodes together."),
         _S(
             "max_tokens",

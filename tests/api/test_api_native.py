@@ -64,7 +64,7 @@ def test_html_format_translates_text_nodes_and_keeps_markup(client: TestClient) 
 
 @pytest.mark.parametrize("mode", ["ndjson", "sse"])
 def test_stream_long_text_line_by_line(client: TestClient, mode: str) -> None:
-    text = "第一行yyds\n\n第二行\n第三行"
+    text = "第一行yyds\n\n今天躺平了\n第三行"
     body = {"text": text, "target": "en", "stream": mode}
     with client.stream("POST", "/api/v1/translate", json=body) as r:
         assert r.status_code == 200
@@ -81,13 +81,13 @@ def test_stream_long_text_line_by_line(client: TestClient, mode: str) -> None:
     kinds = [e["type"] for e in events]
     assert kinds == ["start", "unit", "unit", "unit", "unit", "done"]
     units = [e for e in events if e["type"] == "unit"]
-    assert [u["text"] for u in units] == ["第一行yyds", "", "第二行", "第三行"]
+    assert [u["text"] for u in units] == ["第一行yyds", "", "今天躺平了", "第三行"]
     done = events[-1]
     assert done["translation"].split("\n") == [u["translation"] for u in units]
     yyds = next(t for t in done["terms"] if t["term"] == "yyds")
     assert text[yyds["start"] : yyds["end"]] == "yyds"
-    second = next(t for t in done["terms"] if t["term"] == "二")
-    assert text[second["start"] : second["end"]] == "二"
+    flat = next(t for t in done["terms"] if t["term"] == "躺平")
+    assert text[flat["start"] : flat["end"]] == "躺平"
 
 
 def test_stream_takes_one_text(client: TestClient) -> None:
@@ -230,3 +230,23 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
         assert path in paths
     assert "requestBody" in paths["/translate"]["post"]
     assert "<title>" in client.get("/docs").text
+
+
+def test_stream_reports_an_engine_failure_as_an_error_event(make_client: MakeClient) -> None:
+    from xxai.errors import EngineError
+
+    client = make_client()
+    engine = client.app.state.xxai.service._engines["fake"]  # type: ignore[attr-defined]
+    real = engine.translate
+
+    def fail_late(requests: list[object], progress: object = None) -> list[str]:
+        if any("坏" in r.text for r in requests):  # type: ignore[attr-defined]
+            raise EngineError("engine went away")
+        return real(requests, progress)  # type: ignore[no-any-return]
+
+    engine.translate = fail_late
+    body = {"text": "第一行\n坏的一行", "target": "en", "stream": "ndjson"}
+    with client.stream("POST", "/api/v1/translate", json=body) as r:
+        events = [json.loads(line) for line in r.iter_lines() if line]
+    assert [e["type"] for e in events] == ["start", "unit", "error"]
+    assert events[-1]["error"] == "engine went away" and events[-1]["status"] == 503

@@ -172,3 +172,17 @@ def test_static_files_are_served(client: TestClient) -> None:
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     css = client.get("/static/app.css")
     assert "@media (max-width: 640px)" in css.text
+
+
+@pytest.mark.skipif(not features.available("reply"), reason="xxai.learn.reply not installed")
+def test_reply_helper_api_and_page(client: TestClient) -> None:
+    body = {"text": "this hotpot looks amazing", "target": "zh", "tone": "casual"}
+    r = client.post("/api/v1/reply", json=body)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["target_lang"] == "zh" and data["reply"] and data["back_translation"]
+    html = client.post("/reply", data=body).text
+    assert_accessible(html)
+    assert '<p class="text reply-text" lang="zh-Hans"><ruby>' in html
+    assert "It says:" in html
+    assert 'class="pinyin-toggle" aria-pressed="true"' in html

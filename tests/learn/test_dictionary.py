@@ -34,7 +34,9 @@ def test_unknown_words_give_nothing(learn_home: Path) -> None:
 def test_explain_falls_back_to_the_dictionary() -> None:
     result = explain("银行")
     assert result["found"]
-    assert any(e.get("source") == "cc-cedict" and e["pinyin"] == "yínháng" for e in result["entries"])
+    assert any(
+        e.get("source") == "cc-cedict" and e["pinyin"] == "yínháng" for e in result["entries"]
+    )
 
 
 SAMPLE = """# CC-CEDICT sample

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from xxai.cli import cli
-from xxai.learn.gloss import GlossWord, Glosser, pinyin_line
+from xxai.learn.gloss import Glosser, GlossWord, pinyin_line
 from xxai.learn.render import render_html, render_lines, render_ruby
 from xxai.slang.glossary import Entry
 
@@ -75,10 +75,9 @@ def test_slang_stays_one_unit_with_its_glossary_meaning(glosser: Glosser) -> Non
 class OneCharacterGlossary:
     """A glossary whose matcher finds the one-character slang 水 wherever it occurs."""
 
-    entries: list[Entry] = []
-
     def __init__(self, entry: Entry) -> None:
         self.entry = entry
+        self.entries = [entry]
 
     def matches(self, text: str) -> list[tuple[int, int, Entry]]:
         return [(i, i + 1, self.entry) for i, ch in enumerate(text) if ch == "水"]

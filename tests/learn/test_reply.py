@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from learn_fakes import FakeEngine
 
-from conftest import FakeEngine
 from xxai.cli import cli
 from xxai.engines.base import Hint, TranslationRequest
 from xxai.errors import InputError
@@ -90,7 +90,9 @@ def test_a_reply_the_engine_cannot_write_falls_back_to_a_translation(
         return "好的，没问题！" if request.target == "zh" else "OK, no problem!"
 
     engine = FakeEngine(respond=respond)
-    result = compose_reply(make_service(engine), "OK, no problem!", "zh", source="en", glosser=glosser)
+    result = compose_reply(
+        make_service(engine), "OK, no problem!", "zh", source="en", glosser=glosser
+    )
     assert result.reply == "好的，没问题！"
     assert "plain translation" in result.note
     retries = [r for r in engine.requests if "reply" in r.note]

@@ -97,8 +97,9 @@ def gloss(state: AppState, text: str, tones: str) -> Any:
 def reply(state: AppState, text: str, target: str, tone: str, source: str) -> Any:
     """Write a reply with pinyin and a back-translation (xxai.learn)."""
     module = _need("xxai.learn.reply", "the reply helper")
-    result = module.reply(state.service, text, target=target, tone=tone, source=source)
-    return result.to_json() if hasattr(result, "to_json") else result
+    result = module.compose_reply(state.service, text, target, tone, source)
+    state.metrics.count_translation([text])
+    return result.to_json()
 
 
 # -- posts: the store, import and search ---------------------------------------------------

@@ -13,7 +13,9 @@ Throughput comes from two things llama.cpp offers (numbers in design.md and the 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -81,6 +83,7 @@ class LocalEngine:
         max_tokens: int = 512,
         temperature: float = 0.0,
         seed: int = 0,
+        state_dir: Path | None = None,
     ) -> None:
         import llama_cpp
         from llama_cpp import _internals
@@ -131,6 +134,7 @@ class LocalEngine:
         self._prefix_text, self._suffix_text = self._split_template(fixed_messages())
         self._prefix_tokens = self._tokenize(self._prefix_text, special=True, bos=True)
         self._prefix_ready = False
+        self._state_file = self._state_path(state_dir) if state_dir else None
 
     @classmethod
     def from_settings(
@@ -147,6 +151,7 @@ class LocalEngine:
             batch_size=settings.batch_size,
             max_tokens=settings.max_tokens,
             temperature=settings.temperature,
+            state_dir=settings.home / "kv",
         )
 
     @property
@@ -221,16 +226,62 @@ class LocalEngine:
         if rc != 0:
             raise EngineError(f"llama_decode failed (code {rc}); try a smaller batch_size")
 
+    def _state_path(self, state_dir: Path) -> Path:
+        """Where the prefix's KV state is kept: one file per model file and prompt."""
+        stat = self.model_path.stat()
+        key = hashlib.sha256(
+            f"{self.model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+            f"{self._prefix_text}|{self.n_ctx}".encode()
+        ).hexdigest()[:16]
+        return state_dir / f"prefix-{key}.bin"
+
+    def _load_prefix_state(self) -> bool:
+        path = self._state_file
+        if path is None or not path.is_file():
+            return False
+        llama = self._llama
+        n = len(self._prefix_tokens)
+        tokens = (llama.llama_token * (n + 1))()
+        count = ctypes.c_size_t(0)
+        read = llama.llama_state_seq_load_file(
+            self._ctx.ctx, str(path).encode(), 0, tokens, n + 1, ctypes.byref(count)
+        )
+        if read == 0 or count.value != n or list(tokens[:n]) != self._prefix_tokens:
+            llama.llama_memory_clear(self._ctx.memory, True)
+            return False
+        return True
+
+    def _save_prefix_state(self) -> None:
+        path = self._state_file
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            n = len(self._prefix_tokens)
+            tokens = (self._llama.llama_token * n)(*self._prefix_tokens)
+            if self._llama.llama_state_seq_save_file(
+                self._ctx.ctx, str(tmp).encode(), 0, tokens, n
+            ):
+                os.replace(tmp, path)
+            else:
+                tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not save the prompt cache %s: %s", path, exc)
+
     def _ensure_prefix(self) -> None:
+        """Put the fixed prompt into sequence 0: from the state file, or by decoding it."""
         if self._prefix_ready:
             return
         self._llama.llama_memory_clear(self._ctx.memory, True)
-        tokens = self._prefix_tokens
-        for start in range(0, len(tokens), self.n_batch):
-            self._batch.n_tokens = 0
-            for pos in range(start, min(start + self.n_batch, len(tokens))):
-                self._batch_add(tokens[pos], pos, 0, False)
-            self._decode()
+        if not self._load_prefix_state():
+            tokens = self._prefix_tokens
+            for start in range(0, len(tokens), self.n_batch):
+                self._batch.n_tokens = 0
+                for pos in range(start, min(start + self.n_batch, len(tokens))):
+                    self._batch_add(tokens[pos], pos, 0, False)
+                self._decode()
+            self._save_prefix_state()
         self._prefix_ready = True
 
     def _pick(self, row: int) -> int:

@@ -110,13 +110,21 @@ def _mentions(folded: str, phrase: str, spaced: bool) -> int:
     return match.start() if match else -1
 
 
+def _shortest(phrase: str, lang: str) -> int:
+    """Shortest rendering worth matching: a short lone word ("looks", "cool") is too vague."""
+    if lang == "zh":
+        return 2
+    return 2 if " " in phrase else 6
+
+
 def suggest_slang(
     glossary: Glossary, text: str, source: str, target: str, limit: int = _SUGGESTIONS
 ) -> list[Hint]:
     """Find target-language slang whose meaning the text expresses ("amazing" -> 绝绝子).
 
     An entry fits when one of its renderings in the user's language appears in the text;
-    longer (more specific) renderings win, one suggestion per phrase of the text. Vulgar and offensive terms are never offered.
+    longer (more specific) renderings win, one suggestion per phrase of the text. Vulgar
+    and offensive terms are never offered.
     """
     src = base_lang(source)
     src_lang = src if src in LANGS else "en"
@@ -130,7 +138,9 @@ def suggest_slang(
         best: tuple[int, str] | None = None
         for rendering in entry.renderings.get(src_lang, []):
             phrase = fold(rendering)
-            if len(phrase) < 2 or (best is not None and len(phrase) <= len(best[1])):
+            if len(phrase) < _shortest(phrase, src_lang):
+                continue
+            if best is not None and len(phrase) <= len(best[1]):
                 continue
             where = _mentions(folded, phrase, spaced=src_lang != "zh")
             if where >= 0:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +23,14 @@ from xxai.languages import base_lang
 from xxai.search.embed import Embedder, load_embedder
 from xxai.search.index import Indexer
 from xxai.search.store import Store, StoredPost, default_db_path
-from xxai.search.tokens import Terms, highlight, match_expression, query_terms, snippet
+from xxai.search.tokens import (
+    Terms,
+    coverage,
+    highlight,
+    match_expression,
+    query_terms,
+    snippet,
+)
 from xxai.search.vectors import VectorIndex
 from xxai.search.web import WebHit, WebSearchError, searxng_search
 from xxai.service import Service
@@ -37,12 +44,20 @@ RRF_K = 60
 MAX_FORMS = 6
 
 
-def rrf(lists: Sequence[Sequence[Any]], k: int = RRF_K) -> dict[Any, float]:
-    """Fuse ranked lists of keys: each key scores the sum of 1 / (k + rank) over the lists."""
+def rrf(
+    lists: Sequence[Sequence[Any]],
+    weights: Sequence[Mapping[Any, float]] | None = None,
+    k: int = RRF_K,
+) -> dict[Any, float]:
+    """Fuse ranked lists of keys: each key scores the sum of w / (k + rank) over the lists.
+
+    ``weights[i][key]`` scales a key's share from list i (default 1).
+    """
     scores: dict[Any, float] = {}
-    for ranked in lists:
+    for index, ranked in enumerate(lists):
+        weight = weights[index] if weights is not None else {}
         for rank, key in enumerate(ranked, start=1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+            scores[key] = scores.get(key, 0.0) + weight.get(key, 1.0) / (k + rank)
     return scores
 
 
@@ -307,14 +322,21 @@ class Searcher:
 
     def local_lists(
         self, forms: Sequence[QueryForm], depth: int, notices: list[str]
-    ) -> list[tuple[str, QueryForm, list[int]]]:
-        """Return ranked post keys per (kind of match, form of the query)."""
-        lists: list[tuple[str, QueryForm, list[int]]] = []
+    ) -> list[tuple[str, QueryForm, list[int], dict[int, float]]]:
+        """Return ranked post keys, and their weights, per (kind of match, form of the query).
+
+        A keyword hit weighs the share of the query's terms the post holds, so a post that
+        shares one name with a long query ("Tom") does not outrank what the query means.
+        """
+        lists: list[tuple[str, QueryForm, list[int], dict[int, float]]] = []
         for form in forms:
-            expression = match_expression(query_terms(form.text))
+            terms = query_terms(form.text)
+            expression = match_expression(terms)
             if expression:
-                hits = self.store.fts_search(expression, depth)
-                lists.append(("keyword", form, [pk for pk, _ in hits]))
+                pks = [pk for pk, _ in self.store.fts_search(expression, depth)]
+                texts = self.store.fts_texts(pks)
+                weights = {pk: coverage(terms, *texts.get(pk, ("", ""))) for pk in pks}
+                lists.append(("keyword", form, pks, weights))
         semantic = [f for f in forms if f.kind in {"query", "translation"}]
         if self.embedder is not None and semantic:
             try:
@@ -327,7 +349,7 @@ class Searcher:
                     centre = encoded.mean(axis=0, keepdims=True)
                     centre /= max(float(np.linalg.norm(centre)), 1e-12)
                     hits = vectors.search(centre.astype(np.float32), depth)[0]
-                    lists.append(("semantic", semantic[0], [pk for pk, _ in hits]))
+                    lists.append(("semantic", semantic[0], [pk for pk, _ in hits], {}))
                 missing = self.store.count() - rows.size
                 if missing > 0:
                     notices.append(
@@ -376,10 +398,12 @@ class Searcher:
         mark = time.perf_counter()
         depth = max(50, limit * 5)
         lists = self.local_lists(forms, depth, notices)
-        keyed: list[list[tuple[str, Any]]] = [[("post", pk) for pk in pks] for _, _, pks in lists]
+        keyed: list[list[tuple[str, Any]]] = [[("post", pk) for pk in pks] for *_, pks, _ in lists]
+        weights: list[dict[tuple[str, Any], float]] = [
+            {("post", pk): w for pk, w in weight.items()} for *_, weight in lists
+        ]
         found_by: dict[tuple[str, Any], tuple[set[str], list[str]]] = {}
-        for (how, form, pks), ranked in zip(lists, keyed, strict=True):
-            del pks
+        for (how, form, _pks, _weights), ranked in zip(lists, keyed, strict=True):
             for key in ranked:
                 hows, via = found_by.setdefault(key, (set(), []))
                 hows.add(how)
@@ -402,9 +426,10 @@ class Searcher:
                     if hit.query not in via:
                         via.append(hit.query)
                 keyed.append(ranked_keys)
+                weights.append({})
             timings["web"] = time.perf_counter() - mark
 
-        scores = rrf(keyed)
+        scores = rrf(keyed, weights)
         top = sorted(scores, key=lambda key: (-scores[key], str(key[1])))[:limit]
         results = self._results(top, scores, found_by, hits, forms)
         mark = time.perf_counter()

@@ -459,6 +459,16 @@ class Store:
         )
         return [(int(r["rowid"]), float(r["score"])) for r in rows]
 
+    def fts_texts(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Return the stored ``words`` and ``grams`` columns of these posts."""
+        if not pks:
+            return {}
+        marks = ",".join("?" * len(pks))
+        rows = self.rows(
+            f"SELECT rowid, words, grams FROM posts_fts WHERE rowid IN ({marks})", list(pks)
+        )
+        return {int(r["rowid"]): (r["words"], r["grams"]) for r in rows}
+
     def clear_index(self, db: sqlite3.Connection) -> None:
         """Drop every full-text row and embedding (posts and translations stay)."""
         db.execute("DELETE FROM posts_fts")

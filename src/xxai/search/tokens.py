@@ -26,6 +26,7 @@ from xxai.errors import XxaiError
 
 __all__ = [
     "Terms",
+    "coverage",
     "fts_document",
     "highlight",
     "match_expression",
@@ -155,6 +156,19 @@ def match_expression(terms: Terms) -> str | None:
             parts.append("grams:" + _quote(" ".join(_bigrams(word))))
     parts.extend("words:" + _quote(word) for word in terms.latin)
     return " OR ".join(dict.fromkeys(parts)) or None
+
+
+def coverage(terms: Terms, words: str, grams: str) -> float:
+    """Return the share of the query's terms found in a post's full-text columns."""
+    total = len(terms.han) + len(terms.latin)
+    if not total:
+        return 0.0
+    tokens = set(words.lower().split())
+    joined = words.replace(" ", "")
+    found = sum(1 for w in terms.han if (w in tokens if len(w) == 1 else w in joined))
+    lowered = words.lower()
+    found += sum(1 for w in terms.latin if re.search(_latin_pattern(w), lowered))
+    return found / total
 
 
 def _latin_pattern(word: str) -> str:

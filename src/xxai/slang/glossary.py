@@ -224,6 +224,14 @@ _BLOCK_RE = re.compile(
 
 
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    if (
+        "@" not in text
+        and "/" not in text
+        and "`" not in text
+        and "<" not in text
+        and ("www." not in text)
+    ):
+        return []  # the common case, decided without running the regex
     return [m.span() for m in _BLOCK_RE.finditer(text)]
 
 
@@ -257,8 +265,18 @@ class Glossary:
                 if key and index not in self._keys.setdefault(key, []):
                     self._keys[key].append(index)
         for key, indices in self._keys.items():
-            self._automaton.add_word(key, (len(key), tuple(indices)))
+            entry = self.entries[indices[0]]
+            # Multi-character Chinese words with no context rule need no checks beyond
+            # the blocked spans: the common case, decided once here.
+            plain = (
+                len(key) > 1
+                and entry.kind in _PLAIN_KINDS
+                and not entry.context
+                and not _ASCII_ALNUM.search(key)
+            )
+            self._automaton.add_word(key, (len(key), tuple(indices), plain))
         self._automaton.make_automaton()
+        self._max_len = max((len(k) for k in self._keys), default=1)
         self._abbr = frozenset(
             fold(s)
             for e in self.entries
@@ -283,23 +301,10 @@ class Glossary:
 
     # -- matching ----------------------------------------------------------------------
 
-    def _candidates(self, text: str) -> list[tuple[int, int, int]]:
-        found = []
-        for end, (length, indices) in self._automaton.iter_long(fold(text)):
-            found.append((end - length + 1, end + 1, indices[0]))
-        return found
-
     def _allowed(self, text: str, start: int, end: int, entry: Entry, blocked: _Spans) -> bool:
         if blocked.overlaps(start, end):
             return False
         key = text[start:end]
-        if (
-            entry.kind in _PLAIN_KINDS
-            and end - start > 1
-            and not entry.context
-            and not _ASCII_ALNUM.search(key)
-        ):
-            return True  # multi-character Chinese words need no further checks
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
         if _is_latin(key):
@@ -307,16 +312,23 @@ class Glossary:
                 return False
             if after and _ASCII_ALNUM.match(after) and _ASCII_ALNUM.match(key[-1]):
                 return False
-        elif len(key) == 1 and _HAN_CHAR.match(key):
+        elif (
             # A one-character term (冲, 牛) only stands alone or repeated (冲冲冲),
             # never inside a word (冲突, 牛肉).
-            if (before and before != key and _HAN_CHAR.match(before)) or (
-                after and after != key and _HAN_CHAR.match(after)
-            ):
-                return False
-        if entry.kind == "number" and key.isdigit():
-            if before.lower() in _NUMBER_BEFORE or after in _NUMBER_AFTER:
-                return False
+            len(key) == 1
+            and _HAN_CHAR.match(key)
+            and (
+                (before and before != key and _HAN_CHAR.match(before))
+                or (after and after != key and _HAN_CHAR.match(after))
+            )
+        ):
+            return False
+        if (
+            entry.kind == "number"
+            and key.isdigit()
+            and (before.lower() in _NUMBER_BEFORE or after in _NUMBER_AFTER)
+        ):
+            return False
         if entry.context:
             window = text[max(0, start - 40) : min(len(text), end + 40)]
             rel = start - max(0, start - 40)
@@ -326,17 +338,47 @@ class Glossary:
         return True
 
     def matches(self, text: str) -> list[tuple[int, int, Entry]]:
-        """Return non-overlapping ``(start, end, entry)`` matches, longest first."""
+        """Return non-overlapping ``(start, end, entry)`` matches, leftmost-longest first.
+
+        Aho-Corasick's leftmost-longest scan does most of the work in C; only when a match
+        is refused (a word boundary, a price) are the shorter matches inside it considered.
+        """
         if not text:
             return []
+        folded = fold(text)
         blocked = _Spans(_blocked_spans(text))
-        candidates: list[tuple[int, int, Entry]] = [
-            (start, end, self.entries[index])
-            for start, end, index in self._candidates(text)
-            if self._allowed(text, start, end, self.entries[index], blocked)
-        ]
-        # iter_long already gives leftmost-longest, non-overlapping matches in order.
-        return candidates
+        chosen: list[tuple[int, int, Entry]] = []
+        last_end = 0
+        entries = self.entries
+        no_blocks = not blocked.starts
+        for end_index, (length, indices, plain) in self._automaton.iter_long(folded):
+            start, end = end_index - length + 1, end_index + 1
+            if start < last_end:
+                continue
+            entry = entries[indices[0]]
+            if (plain and (no_blocks or not blocked.overlaps(start, end))) or self._allowed(
+                text, start, end, entry, blocked
+            ):
+                chosen.append((start, end, entry))
+                last_end = end
+                continue
+            if length == 1:
+                continue  # nothing shorter inside
+            alternatives = []
+            scan_end = min(len(folded), end + self._max_len)
+            for e2, (l2, idx2, _plain) in self._automaton.iter(folded, start, scan_end):
+                s2 = e2 - l2 + 1
+                if s2 >= end or (s2, e2 + 1) == (start, end):
+                    continue
+                alt = self.entries[idx2[0]]
+                if self._allowed(text, s2, e2 + 1, alt, blocked):
+                    alternatives.append((s2, e2 + 1, alt))
+            alternatives.sort(key=lambda c: (c[0], c[0] - c[1]))
+            for s2, e2, alt in alternatives:
+                if s2 >= last_end:
+                    chosen.append((s2, e2, alt))
+                    last_end = e2
+        return chosen
 
     def find(self, text: str, source: str, target: str) -> list[TermMatch]:
         """Return terms in ``text`` with meanings and renderings for ``target``."""

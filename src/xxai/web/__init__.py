@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages (:mod:`xxai.web.pages`), templates and static files."""

@@ -1,0 +1,132 @@
+"""The shipped glossary data, the matcher and lookups."""
+
+from __future__ import annotations
+
+import pytest
+
+from xxai.errors import GlossaryError
+from xxai.slang.explain import explain
+from xxai.slang.glossary import Glossary, default_glossary, load_entries, validate
+
+
+def _found(text: str) -> list[str]:
+    return [e.term for _s, _e, e in default_glossary().matches(text)]
+
+
+def test_data_is_valid_big_enough_and_every_term_detectable() -> None:
+    glossary = default_glossary()
+    zh = [e for e in glossary.entries if e.lang == "zh"]
+    en = [e for e in glossary.entries if e.lang == "en"]
+    assert len(zh) >= 600 and len(en) >= 200
+    assert validate(glossary) == []
+    kinds = {e.kind for e in zh}
+    assert {"initials", "number", "word", "meme", "platform", "emoji"} <= kinds
+    for entry in glossary.entries:
+        assert set(entry.meaning) >= {"en", "zh", "de"}
+        assert all(entry.renderings[lang] for lang in ("en", "zh", "de"))
+
+
+def test_bad_data_is_rejected_with_the_entry_named() -> None:
+    bad = '[[term]]\nterm = "x"\nkind = "meme"\n'
+    with pytest.raises(GlossaryError, match="x"):
+        load_entries([("bad.toml", bad)])
+    with pytest.raises(GlossaryError, match="invalid TOML"):
+        load_entries([("broken.toml", "[[term]\n")])
+
+
+def test_duplicate_terms_across_files_are_rejected() -> None:
+    entry = default_glossary().get("躺平")
+    assert entry is not None
+    import tomllib  # noqa: F401  (the data files are TOML)
+
+    text = _toml_for("躺平")
+    with pytest.raises(GlossaryError, match="duplicate term"):
+        load_entries([("a.toml", text), ("b.toml", text)])
+
+
+def _toml_for(term: str) -> str:
+    return f"""
+[[term]]
+term = "{term}"
+variants = []
+lang = "zh"
+kind = "word"
+pinyin = "tǎng píng"
+literal = "lie flat"
+register = "casual"
+tags = []
+origin = "2021"
+[term.meaning]
+en = "opt out"
+zh = "放弃"
+de = "aussteigen"
+[term.rendering]
+en = ["lying flat"]
+zh = ["躺平"]
+de = ["flach liegen"]
+[term.example]
+text = "我躺平了"
+translation = "I'm lying flat"
+lang = "en"
+"""
+
+
+def test_longest_match_wins() -> None:
+    assert "吃瓜群众" in _found("我就是个吃瓜群众") and "吃瓜" not in _found("我就是个吃瓜群众")
+
+
+def test_latin_abbreviations_match_case_insensitively_at_word_boundaries() -> None:
+    assert "yyds" in _found("这家店YYDS！")
+    assert "yyds" in _found("这家店 Yyds")
+    assert "yyds" not in _found("myydsx")
+    assert "no cap" in _found("No Cap, this is fire")
+
+
+def test_number_slang_only_where_it_stands_as_slang() -> None:
+    assert "520" in _found("今天520，男朋友送了花")
+    assert "666" in _found("主播666")
+    for text in [
+        "¥6666",
+        "电话13852066600",
+        "https://example.com/p/520",
+        "2025-05-20",
+        "520元一位",
+        "房间号5201",
+        "第520期",
+    ]:
+        assert not [t for t in _found(text) if t.isdigit()], text
+
+
+def test_traditional_and_full_width_variants_are_found() -> None:
+    assert "内卷" in _found("現在的公司太內卷了")
+    assert "yyds" in _found("这家店ｙｙｄｓ")
+    assert "绝绝子" in _found("真的絕絕子")
+
+
+def test_single_character_terms_do_not_match_inside_words() -> None:
+    glossary = Glossary(default_glossary().entries)
+    words = [e.term for _s, _e, e in glossary.matches("我们冲突了，吃牛肉面")]
+    assert "冲" not in words and "牛" not in words
+
+
+def test_explain_matches_exact_variant_pinyin_meaning_and_fuzzily() -> None:
+    assert explain("yyds")["entries"][0]["term"] == "yyds"
+    assert explain("YYDS")["entries"][0]["term"] == "yyds"
+    assert explain("yong yuan de shen")["entries"][0]["term"] == "yyds"
+    assert explain("yǒng yuǎn de shén")["entries"][0]["term"] == "yyds"
+    assert explain("tang ping")["entries"][0]["term"] == "躺平"
+    assert explain("lying flat")["entries"][0]["term"] == "躺平"
+    assert explain("cat tax")["entries"][0]["term"] == "猫税"
+    assert explain("內卷")["entries"][0]["term"] == "内卷"
+    fuzzy = explain("xswll")
+    assert fuzzy["found"] and fuzzy["entries"][0]["term"] == "xswl"
+    data = explain("no cap")
+    entry = data["entries"][0]
+    assert {"term", "pinyin", "meaning"} <= set(entry) and set(entry["meaning"]) >= {"en", "zh"}
+    assert "没有盖子" not in entry["renderings"]["zh"]
+
+
+def test_rednote_is_never_red_notes() -> None:
+    entry = default_glossary().get("RedNote")
+    assert entry is not None and entry.renderings["zh"][0] == "小红书"
+    assert "红笔记" not in entry.renderings["zh"]
