@@ -89,8 +89,12 @@ SETTINGS: dict[str, Setting] = {
             affects_output=True,
         ),
         _S("threads", int, 2, "CPU threads llama.cpp uses."),
-        _S("context", int, 8192, "Context size (tokens) of the local model, shared by the "
-           "texts decoded together."),
+        _S(
+            "context",
+            int,
+            8192,
+            "Context size (tokens) of the local model, shared by the texts decoded together.",
+        ),
         _S("batch_size", int, 16, "How many texts the local engine decodes together."),
         _S(
             "max_tokens",
@@ -195,8 +199,7 @@ SETTINGS: dict[str, Setting] = {
             "rate_limit",
             int,
             120,
-            "Requests a minute `xxai serve` allows per API key or client address "
-            "(0 = no limit).",
+            "Requests a minute `xxai serve` allows per API key or client address (0 = no limit).",
         ),
         _S(
             "cors_origins",

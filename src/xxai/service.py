@@ -12,6 +12,7 @@ from typing import Any
 
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
+from xxai.engines.batching import BatchingEngine
 from xxai.engines.cache import CachedEngine, CacheStats, TranslationCache
 from xxai.engines.registry import create_engine
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
@@ -51,7 +52,8 @@ class Service:
                 kwargs: dict[str, Any] = {}
                 if self._join_progress is not None:
                     kwargs["join_progress"] = self._join_progress
-                self._engines[name] = create_engine(name, self.settings, **kwargs)
+                # Concurrent callers (the HTTP server's threads) share engine batches.
+                self._engines[name] = BatchingEngine(create_engine(name, self.settings, **kwargs))
             engine = self._engines[name]
         if self.settings.cache:
             fingerprint = self.settings.output_fingerprint(name)

@@ -24,7 +24,7 @@ POSTS = [
 
 def test_chinese_posts_become_english_with_protected_items_intact(local_engine: Any) -> None:
     results = Translator(local_engine, default_glossary()).translate_many(POSTS, "en")
-    for post, result in zip(POSTS, results, strict=True):
+    for result in results:
         assert detect_language(result.translation).lang == "en", result.translation
         assert result.source_lang == "zh"
     assert "@小明" in results[0].translation
@@ -86,3 +86,24 @@ def test_missing_or_corrupt_model_says_how_to_fix(tmp_path: Path) -> None:
     truncated.write_bytes(b"GGUF" + b"\x00" * 64)
     with pytest.raises(ModelError, match="corrupt"):
         LocalEngine(truncated)
+
+
+def test_prompt_cache_is_saved_and_reused_by_the_next_process(
+    model_path_15b: Path, tmp_path: Path
+) -> None:
+    from xxai.engines.local import LocalEngine
+
+    req = [TranslationRequest("我明天早上要去机场。", "zh", "en")]
+    first = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    out1 = first.translate(req)
+    first.close()
+    saved = list(tmp_path.glob("prefix-*.bin"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 1_000_000
+    second = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    assert second._load_prefix_state()
+    assert second.translate(req) == out1
+    second.close()
+    saved[0].write_bytes(b"garbage")  # a damaged cache file is ignored, not trusted
+    third = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    assert third.translate(req) == out1
+    third.close()

@@ -23,7 +23,13 @@ def _fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunks: list[by
 def _model(prefix: str, chunks: list[bytes], sha: str | None = None) -> KnownModel:
     blob = b"".join(chunks)
     return KnownModel(
-        "test-model", "test", prefix, "xxaitestpart", "1.0", len(chunks), len(blob),
+        "test-model",
+        "test",
+        prefix,
+        "xxaitestpart",
+        "1.0",
+        len(chunks),
+        len(blob),
         sha or hashlib.sha256(blob).hexdigest(),
     )
 
@@ -62,5 +68,5 @@ def test_default_model_is_installed_and_listed(tmp_path: Path) -> None:
 
 
 def test_unknown_model_setting_lists_known_ones(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="qwen2.5-coder-1.5b"):
+    with pytest.raises(ModelError, match=r"qwen2\.5-coder-1\.5b"):
         resolve_model("gpt-7", tmp_path)

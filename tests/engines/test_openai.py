@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -35,10 +35,25 @@ def llama_server(model_path_15b: Path) -> Iterator[str]:
     """llama-cpp-python's own OpenAI-compatible server with the default packaged model."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path_15b),
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-         "--n_threads", "2", "--interrupt_requests", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model_path_15b),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+            "--interrupt_requests",
+            "False",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/v1"
     try:
@@ -61,8 +76,10 @@ def llama_server(model_path_15b: Path) -> Iterator[str]:
 def test_translates_through_a_real_server(llama_server: str) -> None:
     engine = OpenAIEngine(llama_server, "sk-test", "qwen", timeout=120)
     outs = engine.translate(
-        [TranslationRequest("我明天早上要去机场。", "zh", "en"),
-         TranslationRequest("Good morning, how are you?", "en", "zh")]
+        [
+            TranslationRequest("我明天早上要去机场。", "zh", "en"),
+            TranslationRequest("Good morning, how are you?", "en", "zh"),
+        ]
     )
     assert detect_language(outs[0]).lang == "en" and "airport" in outs[0].lower()
     assert detect_language(outs[1]).lang == "zh"
@@ -71,8 +88,13 @@ def test_translates_through_a_real_server(llama_server: str) -> None:
 @pytest.mark.model
 def test_service_uses_the_openai_engine_from_settings(llama_server: str, tmp_path: Path) -> None:
     settings = load_settings(
-        {"home": str(tmp_path), "engine": "openai", "openai_base_url": llama_server,
-         "openai_model": "qwen", "openai_timeout": "120"}
+        {
+            "home": str(tmp_path),
+            "engine": "openai",
+            "openai_base_url": llama_server,
+            "openai_model": "qwen",
+            "openai_timeout": "120",
+        }
     )
     service = Service(settings)
     result = service.translate("今天天气很好 @amy https://x.com/a", "en")
@@ -85,10 +107,10 @@ def test_service_uses_the_openai_engine_from_settings(llama_server: str, tmp_pat
 class _Flaky(BaseHTTPRequestHandler):
     """Answers 429, then 503, then a real chat completion; counts requests."""
 
-    script: list[int] = []
-    seen: list[dict[str, Any]] = []
+    script: ClassVar[list[int]] = []
+    seen: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).seen.append(body)
         status = type(self).script.pop(0) if type(self).script else 200
@@ -99,9 +121,17 @@ class _Flaky(BaseHTTPRequestHandler):
             self.wfile.write(b'{"error": {"message": "busy"}}')
             return
         payload = {
-            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": "Hello [[0]]"}}],
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": "Hello [[0]]"},
+                }
+            ],
         }
         data = json.dumps(payload).encode()
         self.send_response(200)
@@ -146,7 +176,8 @@ def test_gives_up_after_retries_and_never_retries_4xx(flaky: str) -> None:
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    engine = OpenAIEngine(f"http://127.0.0.1:{_free_port()}/v1", "k", "m", retries=1,
-                          backoff=0.01, timeout=2)
+    engine = OpenAIEngine(
+        f"http://127.0.0.1:{_free_port()}/v1", "k", "m", retries=1, backoff=0.01, timeout=2
+    )
     with pytest.raises(EngineError, match="openai engine"):
         engine.translate([TranslationRequest("你好", "zh", "en")])
