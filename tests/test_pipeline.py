@@ -104,3 +104,8 @@ def test_injection_stays_data_inside_the_text_block() -> None:
     assert message.rstrip().endswith("</text>")
     # The fixed part of the prompt is identical whatever the text says.
     assert messages_for(req)[:-1] == fixed_messages()
+
+
+def test_script_conversion_leaves_mentions_and_tags_alone(fake_engine: FakeEngine) -> None:
+    result = Translator(fake_engine).translate("这个软件 @小红薯123 #网络设置#", "zh-Hant")
+    assert result.translation == "這個軟體 @小红薯123 #网络设置#"

@@ -164,7 +164,10 @@ def _opencc(config: str) -> Any:
 
 
 def convert_script(text: str, target: str) -> str:
-    """Convert Chinese text to the script of ``target`` (zh-Hant: Taiwan phrasing)."""
+    """Convert Chinese text to the script of ``target`` (zh-Hant: Taiwan phrasing).
+
+    Call it on text whose protected items are placeholders: a mention or URL is kept as is.
+    """
     if target == "zh-Hant":
         return str(_opencc("s2twp").convert(text))
     if target == "zh":
@@ -224,7 +227,7 @@ class Translator:
             outputs = [u.output for u in text_units]
             translation = join_pieces(pieces, outputs, spaced)
             result = results[index]
-            result.translation = convert_script(translation, target)
+            result.translation = translation
             result.terms = [
                 TermNote(m.term, u.offset + m.start, u.offset + m.end, m.meaning, m.renderings[0])
                 for u in text_units
@@ -256,7 +259,8 @@ class Translator:
             result.note, result.detected = note, detection
             return result, None
         if base_lang(src) == base_lang(target):
-            converted = convert_script(text, target)
+            protected = protect(text)
+            converted = restore(protected, convert_script(protected.text, target))
             result = TranslationResult(
                 text, converted, src, target, name, model, unchanged=converted == text
             )
@@ -329,7 +333,8 @@ class Translator:
             if ok and self.glossary is not None:
                 ok = all(self.glossary.rendered(m, out, target) for m in unit.matches)
             if ok:
-                unit.output, unit.done = restore(unit.protected, out), True
+                unit.output = restore(unit.protected, convert_script(out, target))
+                unit.done = True
             else:
                 unit.output = out  # kept for the fallback
                 failed.append(unit)
@@ -347,7 +352,8 @@ class Translator:
             out = self._translate_between_placeholders(unit, target)
         if self.glossary is not None:
             out = _place_renderings(self.glossary, unit, out, target)
-        unit.output, unit.done = restore(unit.protected, out), True
+        unit.output = restore(unit.protected, convert_script(out, target))
+        unit.done = True
 
     def _translate_between_placeholders(self, unit: _Unit, target: str) -> str:
         parts = PLACEHOLDER_RE.split(unit.protected.text)
