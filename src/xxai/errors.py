@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "DictionaryError",
     "EngineError",
     "GlossaryError",
     "InputError",
@@ -56,6 +57,10 @@ class EngineError(XxaiError):
 
 class GlossaryError(XxaiError):
     """The shipped glossary data is invalid."""
+
+
+class DictionaryError(XxaiError):
+    """The CC-CEDICT data is missing or cannot be read."""
 
 
 class StoreError(XxaiError):

@@ -81,6 +81,8 @@ def register(cli: click.Group) -> None:
                 f"{settings.max_chars:,} (setting max_chars)"
             )
         result = default_glosser(settings.home, hsk_standard).gloss(raw)
+        if not any(w.kind == "zh" for w in result.words):
+            click.echo("(no Chinese words in the text)", err=True)
         if as_json:
             _print_json(result.to_json(numbers))
         elif as_html:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from xxai.config import home_dir
-from xxai.errors import XxaiError
+from xxai.errors import DictionaryError
 from xxai.learn.pinyin import join_syllables, mark, split_syllables
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "cedict_source",
     "default_dictionary",
     "lookup_entries",
+    "parse_cedict",
     "readable_sense",
 ]
 
@@ -52,10 +53,6 @@ SOURCES = (
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _CROSS_REF = re.compile(r"(?:[^\s|\[\]/,;:()]+\|)?([^\s|\[\]/,;:()]+)\[([^\]]+)\]")
-
-
-class DictionaryError(XxaiError):
-    """The CC-CEDICT data is missing or cannot be read."""
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,16 @@ from xxai.learn.hsk import DEFAULT_STANDARD, hsk_level
 from xxai.learn.pinyin import Syllables
 from xxai.slang.glossary import Entry, Glossary, default_glossary
 
-__all__ = ["GlossWord", "Glosser", "Part", "SlangNote", "default_glosser", "gloss"]
-
-log = logging.getLogger(__name__)
+__all__ = [
+    "Gloss",
+    "GlossWord",
+    "Glosser",
+    "Part",
+    "SlangNote",
+    "default_glosser",
+    "gloss",
+    "pinyin_line",
+]
 
 _MAX_WORD = 8  # longest dictionary word tried when re-joining single characters
 _CACHE_LIMIT = 50_000

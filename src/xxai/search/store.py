@@ -14,7 +14,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,6 +178,9 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
+        self._memo: dict[str, Any] = {}
+        self._memo_version: tuple[int, int] = (-1, -1)
+        self._writes = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -234,6 +237,8 @@ class Store:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StoreError(f"search database {self.path}: {exc}") from None
+            finally:
+                self._writes += 1
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run one read statement and return its rows."""
@@ -345,13 +350,34 @@ class Store:
             last = posts[-1].pk
             yield posts
 
+    def _memoized(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Return a value computed from the data, again only after the data changed.
+
+        ``PRAGMA data_version`` changes when another connection commits; our own commits
+        are counted. Searches ask for counts every time; at 50,000 posts each count costs
+        milliseconds.
+        """
+        with self._lock:
+            version = (int(self.value("PRAGMA data_version")), self._writes)
+            if version != self._memo_version:
+                self._memo.clear()
+                self._memo_version = version
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
     def count(self) -> int:
-        return int(self.value("SELECT count(*) FROM posts"))
+        """Return how many posts the store holds."""
+        return int(self._memoized("count", lambda: self.value("SELECT count(*) FROM posts")))
 
     def languages(self) -> dict[str, int]:
         """Return how many posts each language has."""
-        rows = self.rows("SELECT lang, count(*) AS n FROM posts GROUP BY lang")
-        return {row["lang"]: int(row["n"]) for row in rows}
+
+        def compute() -> dict[str, int]:
+            rows = self.rows("SELECT lang, count(*) AS n FROM posts GROUP BY lang")
+            return {row["lang"]: int(row["n"]) for row in rows}
+
+        return dict(self._memoized("languages", compute))
 
     # -- translations ------------------------------------------------------------------
 

@@ -167,8 +167,18 @@ def coverage(terms: Terms, words: str, grams: str) -> float:
     joined = words.replace(" ", "")
     found = sum(1 for w in terms.han if (w in tokens if len(w) == 1 else w in joined))
     lowered = words.lower()
-    found += sum(1 for w in terms.latin if re.search(_latin_pattern(w), lowered))
+    found += sum(1 for w in terms.latin if _latin_regex(w).search(lowered))
     return found / total
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_regex(word: str) -> re.Pattern[str]:
+    return re.compile(_latin_pattern(word))
+
+
+@functools.lru_cache(maxsize=1024)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(patterns), re.IGNORECASE)
 
 
 def _latin_pattern(word: str) -> str:
@@ -201,7 +211,7 @@ def highlight(text: str, terms: Sequence[Terms]) -> list[tuple[int, int]]:
     if not patterns:
         return []
     patterns.sort(key=len, reverse=True)
-    regex = re.compile("|".join(dict.fromkeys(patterns)), re.IGNORECASE)
+    regex = _any_of(tuple(dict.fromkeys(patterns)))
     # A lone character is marked only where it stands as a word (平, not the 平 of 躺平).
     words = _word_starts(haystack) if singles else set()
     spans: list[tuple[int, int]] = []
