@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 Matrix = NDArray[np.float32]
 
+_SLICE = 1024
+
 
 @dataclass(frozen=True)
 class _Loaded:
@@ -119,7 +121,13 @@ class VectorIndex:
         matrix, rows = self.load()
         if rows.size == 0 or queries.shape[0] == 0:
             return [[] for _ in range(queries.shape[0])]
-        scores = matrix @ queries.T.astype(np.float32)
+        scores = np.empty((rows.size, queries.shape[0]), dtype=np.float32)
+        columns = np.ascontiguousarray(queries.T, dtype=np.float32)
+        # Slices small enough that BLAS stays on one thread: on a busy machine its threads
+        # made a 50,000-row scan take 16-90 ms instead of a steady 9.
+        for start in range(0, rows.size, _SLICE):
+            stop = min(start + _SLICE, rows.size)
+            np.matmul(matrix[start:stop], columns, out=scores[start:stop])
         out: list[list[tuple[int, float]]] = []
         k = min(limit, rows.size)
         for column in range(scores.shape[1]):
