@@ -10,18 +10,37 @@ import pytest
 from xxai.config import load_settings
 from xxai.learn.gloss import Glosser
 from xxai.learn.reply import compose_reply
+from xxai.models import resolve_model
 from xxai.service import Service
 
-MODEL = Path("/work/main/.xxai-home/models/qwen2.5-coder-0.5b.gguf")
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.model
-@pytest.mark.skipif(not MODEL.is_file(), reason=f"{MODEL} is not there")
-def test_reply_on_the_small_model(tmp_path: Path, glosser: Glosser) -> None:
-    # A Chinese user answering in English: the direction the 0.5B model handles. (Asked for
-    # en -> zh, this model mostly copies the English back; the 1.5B default does not.)
+def test_reply_in_chinese_on_the_default_model(tmp_path: Path, glosser: Glosser) -> None:
+    model = resolve_model("qwen2.5-coder-1.5b", REPO / ".xxai-home")
     settings = load_settings(
-        {"home": str(tmp_path), "model": str(MODEL), "engine": "local", "max_tokens": 64}
+        {"home": str(tmp_path), "model": str(model), "engine": "local", "max_tokens": 96}
+    )
+    service = Service(settings)
+    try:
+        result = compose_reply(
+            service, "This hotpot is amazing, thank you!", "zh", "casual", "en", glosser=glosser
+        )
+    finally:
+        service.close()
+    assert re.search(r"[\u4e00-\u9fff]", result.reply), result.reply
+    assert re.search(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔù]{2,}", result.pinyin), result.pinyin
+    # The back-translation is English again, for the user to check.
+    assert re.search(r"[A-Za-z]{3,}", result.back_translation), result.back_translation
+    assert result.engine == "local"
+
+
+@pytest.mark.model
+def test_reply_in_english_for_a_chinese_user(tmp_path: Path, glosser: Glosser) -> None:
+    model = resolve_model("qwen2.5-coder-1.5b", REPO / ".xxai-home")
+    settings = load_settings(
+        {"home": str(tmp_path), "model": str(model), "engine": "local", "max_tokens": 64}
     )
     service = Service(settings)
     try:

@@ -163,3 +163,15 @@ def test_an_empty_query_is_refused(searcher: Searcher) -> None:
 
 def test_limit_caps_the_results(searcher: Searcher) -> None:
     assert len(searcher.search("cat", limit=2).results) == 2
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "a AND (b", "*", "😀", "-", "'; DROP TABLE posts"])
+def test_odd_queries_do_not_break_the_search(searcher: Searcher, query: str) -> None:
+    response = searcher.search(query, translate_query=False)
+    assert len(response.results) == 10  # semantic matches still come back
+
+
+def test_an_empty_collection_says_how_to_fill_it(service: Service, store: Store) -> None:
+    response = Searcher(service, store).search("cat")
+    assert response.results == []
+    assert any("xxai import" in n for n in response.notices)

@@ -92,14 +92,16 @@ def import_command(
       xxai import posts.csv --map text=body --map id=post_id --source forum
     """
     from xxai.cli import _progress, _service, err
+    from xxai.search.embed import load_embedder
     from xxai.search.importer import import_file, parse_mapping
     from xxai.search.index import Indexer
-    from xxai.search.query import Searcher
+    from xxai.search.store import Store, default_db_path
 
     service = _service(kwargs)
     mapping = parse_mapping(list(maps))
-    searcher = Searcher(service, glossary=None)
-    indexer = Indexer(searcher.store, None if no_embed else searcher.embedder)
+    store = Store(default_db_path(service.settings.home))
+    embedder = None if no_embed else load_embedder(service.settings.embed_model)
+    indexer = Indexer(store, embedder)
     with _progress("importing") as advance:
         report = import_file(
             file,
@@ -116,7 +118,7 @@ def import_command(
     if as_json:
         from xxai.cli import _print_json
 
-        _print_json(_report_json(report, searcher.store.count()))
+        _print_json(_report_json(report, store.count()))
         return
     for line, message in report.errors[:_MAX_ERRORS_SHOWN]:
         err.print(f"[yellow]skipped[/] line {line}: {message}", highlight=False)
@@ -124,7 +126,7 @@ def import_command(
         err.print(f"… and {report.skipped - _MAX_ERRORS_SHOWN} more skipped rows")
     err.print(
         f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.skipped} skipped → {searcher.store.count()} posts in {searcher.store.path}"
+        f"{report.skipped} skipped → {store.count()} posts in {store.path}"
     )
 
 
@@ -280,17 +282,19 @@ def index_command(rebuild: bool, as_json: bool, **kwargs: Any) -> None:
     current model (imported with --no-embed, or after a model change) are indexed.
     """
     from xxai.cli import _print_json, _progress, _service, err
+    from xxai.search.embed import load_embedder
     from xxai.search.index import Indexer
-    from xxai.search.query import Searcher
+    from xxai.search.store import Store, default_db_path
 
     service = _service(kwargs)
-    searcher = Searcher(service, glossary=None)
-    indexer = Indexer(searcher.store, searcher.embedder)
+    store = Store(default_db_path(service.settings.home))
+    embedder = load_embedder(service.settings.embed_model)
+    indexer = Indexer(store, embedder)
     with _progress("rebuilding" if rebuild else "indexing") as advance:
         report = indexer.rebuild(advance) if rebuild else indexer.update(advance)
-    stats = searcher.store.stats()
+    stats = store.stats()
     stats["indexed_now"] = report.posts
-    stats["embed_model"] = searcher.embedder.name if searcher.embedder else "none"
+    stats["embed_model"] = embedder.name if embedder else "none"
     if as_json:
         _print_json(stats)
         return

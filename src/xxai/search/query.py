@@ -9,10 +9,12 @@ meaning, rises to the top without having to compare bm25 scores with cosines.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -148,6 +150,11 @@ class SearchResponse:
         }
 
 
+@functools.cache
+def _embedding_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxai-query-embedding")
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
@@ -211,6 +218,10 @@ class Searcher:
         self._glossary = _default_glossary() if glossary == "default" else glossary
         self._names: dict[str, list[tuple[int, Any]]] | None = None
         self.indexer = Indexer(self.store, self.embedder)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
 
     # -- the query and its forms -------------------------------------------------------
 
@@ -321,13 +332,17 @@ class Searcher:
     # -- ranking -----------------------------------------------------------------------
 
     def local_lists(
-        self, forms: Sequence[QueryForm], depth: int, notices: list[str]
+        self,
+        forms: Sequence[QueryForm],
+        depth: int,
+        notices: list[str],
+        early: Future[Any] | None = None,
     ) -> list[tuple[str, QueryForm, list[int], dict[int, float]]]:
         """Return ranked post keys, and their weights, per (kind of match, form of the query).
 
         A keyword hit weighs the square of the share of the query's terms the post holds, so
         a post that shares one name with a long query ("Tom") does not outrank what the
-        query means.
+        query means. ``early``, when given, is the embedding of ``forms[0]`` under way.
         """
         lists: list[tuple[str, QueryForm, list[int], dict[int, float]]] = []
         for form in forms:
@@ -348,7 +363,14 @@ class Searcher:
                 if rows.size:
                     # One list from the mean of the query's and its translations' vectors:
                     # a language-neutral centre, so no one form's noise dominates.
-                    encoded = self.embedder.queries([f.text for f in semantic])
+                    wanted = [f.text for f in semantic]
+                    if early is not None and semantic[0] is forms[0]:
+                        encoded = early.result()
+                        if len(wanted) > 1:
+                            more = self.embedder.queries(wanted[1:])
+                            encoded = np.concatenate([encoded, more])
+                    else:
+                        encoded = self.embedder.queries(wanted)
                     centre = encoded.mean(axis=0, keepdims=True)
                     centre /= max(float(np.linalg.norm(centre)), 1e-12)
                     hits = vectors.search(centre.astype(np.float32), depth)[0]
@@ -388,6 +410,13 @@ class Searcher:
         timings: dict[str, float] = {}
         started = time.perf_counter()
 
+        # The query's embedding (C code, without the GIL) runs while we detect its language,
+        # look up the glossary, translate it and search the full text.
+        early = (
+            _embedding_pool().submit(self.embedder.queries, [query])
+            if self.embedder is not None
+            else None
+        )
         query_lang = self.service.detect(query).lang
         if query_lang == "und":
             query_lang = lang or "en"
@@ -399,40 +428,16 @@ class Searcher:
         timings["translate_query"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        depth = max(50, limit * 5)
-        lists = self.local_lists(forms, depth, notices)
-        keyed: list[list[tuple[str, Any]]] = [[("post", pk) for pk in pks] for *_, pks, _ in lists]
-        weights: list[dict[tuple[str, Any], float]] = [
-            {("post", pk): w for pk, w in weight.items()} for *_, weight in lists
-        ]
-        found_by: dict[tuple[str, Any], tuple[set[str], list[str]]] = {}
-        for (how, form, _pks, _weights), ranked in zip(lists, keyed, strict=True):
-            for key in ranked:
-                hows, via = found_by.setdefault(key, (set(), []))
-                hows.add(how)
-                if form.text not in via:
-                    via.append(form.text)
+        lists = self.local_lists(forms, max(50, limit * 5), notices, early)
         timings["local"] = time.perf_counter() - mark
-
-        hits: dict[str, WebHit] = {}
-        if web:
-            mark = time.perf_counter()
-            web_lists = self._web(forms, limit, notices)
-            for ranked_hits in web_lists:
-                ranked_keys: list[tuple[str, Any]] = []
-                for hit in ranked_hits:
-                    hits.setdefault(hit.url, hit)
-                    key = ("web", hit.url)
-                    ranked_keys.append(key)
-                    hows, via = found_by.setdefault(key, (set(), []))
-                    hows.add("web")
-                    if hit.query not in via:
-                        via.append(hit.query)
-                keyed.append(ranked_keys)
-                weights.append({})
-            timings["web"] = time.perf_counter() - mark
-
-        scores = rrf(keyed, weights)
+        mark = time.perf_counter()
+        web_lists = self._web(forms, limit, notices) if web else []
+        timings["web"] = time.perf_counter() - mark
+        if self.store.count() == 0:
+            notices.append(
+                f"no posts imported yet in {self.store.path}; add some with `xxai import FILE`"
+            )
+        scores, found_by, hits = _fuse(lists, web_lists)
         top = sorted(scores, key=lambda key: (-scores[key], str(key[1])))[:limit]
         results = self._results(top, scores, found_by, hits, forms)
         mark = time.perf_counter()
@@ -470,9 +475,9 @@ class Searcher:
 
     def _results(
         self,
-        top: Sequence[tuple[str, Any]],
-        scores: dict[tuple[str, Any], float],
-        found_by: dict[tuple[str, Any], tuple[set[str], list[str]]],
+        top: Sequence[Key],
+        scores: dict[Key, float],
+        found_by: dict[Key, tuple[set[str], list[str]]],
         hits: dict[str, WebHit],
         forms: Sequence[QueryForm],
     ) -> list[SearchResult]:
@@ -561,6 +566,39 @@ class Searcher:
             r.translation, r.translation_lang, r.translation_title = found.text, lang, found.title
             spans = highlight(found.text, terms)
             r.translation_snippet, r.translation_highlights = snippet(found.text, spans)
+
+
+Key = tuple[str, Any]  # ("post", row key) or ("web", url)
+
+
+def _fuse(
+    lists: Sequence[tuple[str, QueryForm, list[int], dict[int, float]]],
+    web_lists: Sequence[Sequence[WebHit]],
+) -> tuple[dict[Key, float], dict[Key, tuple[set[str], list[str]]], dict[str, WebHit]]:
+    """Fuse local and web lists; return scores, how and via what each key was found, hits."""
+    keyed: list[list[Key]] = []
+    weights: list[dict[Key, float]] = []
+    found_by: dict[Key, tuple[set[str], list[str]]] = {}
+    hits: dict[str, WebHit] = {}
+
+    def note(key: Key, how: str, text: str) -> None:
+        hows, via = found_by.setdefault(key, (set(), []))
+        hows.add(how)
+        if text not in via:
+            via.append(text)
+
+    for how, form, pks, weight in lists:
+        keyed.append([("post", pk) for pk in pks])
+        weights.append({("post", pk): w for pk, w in weight.items()})
+        for pk in pks:
+            note(("post", pk), how, form.text)
+    for ranked_hits in web_lists:
+        keyed.append([("web", hit.url) for hit in ranked_hits])
+        weights.append({})
+        for hit in ranked_hits:
+            hits.setdefault(hit.url, hit)
+            note(("web", hit.url), "web", hit.query)
+    return rrf(keyed, weights), found_by, hits
 
 
 @dataclass(frozen=True)
