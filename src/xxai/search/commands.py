@@ -210,34 +210,25 @@ def _print_response(response: SearchResponse) -> None:
 
 
 def _print_card(card: dict[str, Any]) -> None:
-    from rich.panel import Panel
     from rich.text import Text
 
     from xxai.cli import out
 
-    body = Text()
+    # Plain lines, not a panel: the console soft-wraps, and a panel would crop them.
+    head = Text(card.get("term", ""), style="bold cyan")
+    if card.get("pinyin"):
+        head.append(f"  {card['pinyin']}", style="cyan")
+    kind = " · ".join(x for x in ("glossary", card.get("kind"), card.get("register")) if x)
+    head.append(f"  ({kind})", style="dim")
+    out.print(head)
     meaning = card.get("meaning", {})
     for lang in ("en", "zh", "de"):
         if meaning.get(lang):
-            body.append(f"{lang}: ", style="dim").append(f"{meaning[lang]}\n")
-    renderings = card.get("renderings", {})
-    if renderings.get("en"):
-        body.append("say: ", style="dim").append(", ".join(renderings["en"][:3]))
-    title = Text(card.get("term", ""), style="bold cyan")
-    if card.get("pinyin"):
-        title.append(f"  {card['pinyin']}", style="cyan")
-    register = card.get("register", "")
-    subtitle = f"glossary · {card.get('kind', '')}" + (f" · {register}" if register else "")
-    out.print(
-        Panel(
-            body,
-            title=title,
-            title_align="left",
-            subtitle=subtitle,
-            subtitle_align="left",
-            expand=False,
-        )
-    )
+            out.print(Text(f"  {lang}: ", style="dim").append(meaning[lang], style=""))
+    renderings = card.get("renderings", {}).get("en", [])
+    if renderings:
+        out.print(Text("  say: ", style="dim").append(", ".join(renderings[:3]), style=""))
+    out.print()
 
 
 def _marked(text: str, spans: list[tuple[int, int]], text_cls: Any) -> Any:

@@ -220,6 +220,8 @@ _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _BLOCK_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|@[^\s@#，。！？、,!?;；:：()（）]{1,30}"
     r"|`[^`\n]+`|<[^<>\n]{1,200}>"
+    # Tags stay exactly as written (they are protected), so nothing inside them is a term.
+    r"|#[^#\s\[\]]{1,30}(?:\[话题\])?#|#[^\s#，。！？、,!?;；:：()（）]{1,40}"
 )
 
 
@@ -229,6 +231,7 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
         and "/" not in text
         and "`" not in text
         and "<" not in text
+        and "#" not in text
         and ("www." not in text)
     ):
         return []  # the common case, decided without running the regex
@@ -245,6 +248,16 @@ class _Spans:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end) - 1
         return i >= 0 and self.ends[i] > start
+
+
+_INLINE_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+
+
+@functools.lru_cache(maxsize=8192)
+def _context_regex(context: str, key: str) -> tuple[bool, re.Pattern[str]]:
+    """Compile a context rule for one spelling; say whether it starts with the term."""
+    anchored = _INLINE_FLAGS.sub("", context).startswith("{T}")
+    return anchored, re.compile(context.replace("{T}", re.escape(key)))
 
 
 def _is_latin(key: str) -> bool:
@@ -332,8 +345,11 @@ class Glossary:
         if entry.context:
             window = text[max(0, start - 40) : min(len(text), end + 40)]
             rel = start - max(0, start - 40)
-            pattern = entry.context.replace("{T}", re.escape(key))
-            if not any(m.start() <= rel < m.end() for m in re.finditer(pattern, window)):
+            anchored, rx = _context_regex(entry.context, key)
+            if anchored:
+                # The rule starts with the term itself: try it only where the term is.
+                return rx.match(window, rel) is not None
+            if not any(m.start() <= rel < m.end() for m in rx.finditer(window)):
                 return False
         return True
 
