@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,10 @@ __all__ = ["LocalEngine"]
 log = logging.getLogger(__name__)
 
 _SENTINEL = "\x00XXAI-USER-MESSAGE\x00"
+# The start of a user message up to its text ("Translate from X to Y.\n<text>\n") is the
+# same for every text of a language pair: it is decoded once into a sequence of its own.
+_HEAD_END = "<text>\n"
+_MAX_HEADS = 6
 _load_lock = threading.Lock()
 _quiet_installed = False
 
@@ -115,7 +119,7 @@ class LocalEngine:
             self.n_batch = 2048
             cparams.n_batch = self.n_batch
             cparams.n_ubatch = 512
-            cparams.n_seq_max = self.batch_size + 1
+            cparams.n_seq_max = self.batch_size + 1 + _MAX_HEADS
             # Unified cache: sequences share the prefix's cells instead of copying them.
             cparams.kv_unified = True
             cparams.n_threads = threads
@@ -134,6 +138,7 @@ class LocalEngine:
         self._prefix_text, self._suffix_text = self._split_template(fixed_messages())
         self._prefix_tokens = self._tokenize(self._prefix_text, special=True, bos=True)
         self._prefix_ready = False
+        self._heads: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._state_file = self._state_path(state_dir) if state_dir else None
 
     @classmethod
@@ -273,6 +278,7 @@ class LocalEngine:
         """Put the fixed prompt into sequence 0: from the state file, or by decoding it."""
         if self._prefix_ready:
             return
+        self._heads.clear()
         self._llama.llama_memory_clear(self._ctx.memory, True)
         if not self._load_prefix_state():
             tokens = self._prefix_tokens
@@ -313,12 +319,20 @@ class LocalEngine:
         """
         prefix_len = len(self._prefix_tokens) if use_prefix and plain is None else 0
         prompts: list[list[int]] = []
+        heads: list[str] = []
         for i, content in enumerate(contents):
             if plain is not None:
                 prompts.append(self._tokenize(self._render(plain[i]), special=True, bos=True))
+                heads.append("")
+                continue
+            head, sep, rest = content.partition(_HEAD_END)
+            if not sep or not prefix_len:
+                head, rest = "", content
             else:
-                prompts.append(self._request_tokens(content))
-        limit = self.n_ctx - prefix_len
+                head += sep
+            heads.append(head)
+            prompts.append(self._request_tokens(rest))
+        limit = self.n_ctx - prefix_len - _MAX_HEADS * 64
         for i, p in enumerate(prompts):
             if len(p) + self._max_new(len(p)) > limit:
                 raise LimitError(
@@ -330,12 +344,67 @@ class LocalEngine:
                 self._ensure_prefix()
             else:
                 self._prefix_ready = False
+                self._heads.clear()
                 self._llama.llama_memory_clear(self._ctx.memory, True)
-            outputs = self._run(prompts, prefix_len, progress)
+            starts = self._place_heads(heads, prompts, prefix_len)
+            outputs = self._run(prompts, starts, progress)
         return outputs
 
+    def _place_heads(
+        self, heads: list[str], prompts: list[list[int]], prefix_len: int
+    ) -> list[tuple[int, int]]:
+        """Return, per prompt, the sequence to copy and the position its own tokens start at.
+
+        Heads already decoded are reused; new ones are decoded (the least recently used is
+        dropped when all head sequences are taken). A prompt whose head cannot be placed
+        carries the head's tokens itself.
+        """
+        wanted = list(dict.fromkeys(h for h in heads if h))
+        placed: dict[str, tuple[int, int]] = {}
+        for head in wanted[:_MAX_HEADS]:
+            placed[head] = self._ensure_head(head, prefix_len, keep=set(wanted[:_MAX_HEADS]))
+        starts = []
+        for i, head in enumerate(heads):
+            if not head:
+                starts.append((0, prefix_len))
+            elif head in placed:
+                seq, length = placed[head]
+                starts.append((seq, prefix_len + length))
+            else:
+                prompts[i] = self._tokenize(head, special=False) + prompts[i]
+                starts.append((0, prefix_len))
+        return starts
+
+    def _ensure_head(self, head: str, prefix_len: int, keep: set[str]) -> tuple[int, int]:
+        if head in self._heads:
+            self._heads.move_to_end(head)
+            return self._heads[head]
+        memory = self._ctx.memory
+        used = {seq for seq, _ in self._heads.values()}
+        free = [
+            s for s in range(self.batch_size + 1, self.batch_size + 1 + _MAX_HEADS) if s not in used
+        ]
+        if not free:
+            victim = next(h for h in self._heads if h not in keep)
+            seq, _ = self._heads.pop(victim)
+            self._llama.llama_memory_seq_rm(memory, seq, -1, -1)
+            free = [seq]
+        seq = free[0]
+        tokens = self._tokenize(head, special=False)
+        self._llama.llama_memory_seq_rm(memory, seq, -1, -1)
+        self._llama.llama_memory_seq_cp(memory, 0, seq, -1, -1)
+        self._batch.n_tokens = 0
+        for j, tok in enumerate(tokens):
+            self._batch_add(tok, prefix_len + j, seq, False)
+        self._decode()
+        self._heads[head] = (seq, len(tokens))
+        return seq, len(tokens)
+
     def _run(
-        self, prompts: list[list[int]], prefix_len: int, progress: ProgressFn | None
+        self,
+        prompts: list[list[int]],
+        starts: list[tuple[int, int]],
+        progress: ProgressFn | None,
     ) -> list[str]:
         llama = self._llama
         memory = self._ctx.memory
@@ -343,7 +412,7 @@ class LocalEngine:
         free_slots = deque(range(1, self.batch_size + 1))
         active: list[_Seq] = []
         results: list[list[int]] = [[] for _ in prompts]
-        budget = self.n_ctx - prefix_len
+        budget = self.n_ctx - max((pos for _, pos in starts), default=0) - _MAX_HEADS * 64
         reserved = 0
         while queue or active:
             self._batch.n_tokens = 0
@@ -359,9 +428,10 @@ class LocalEngine:
                 slot = free_slots.popleft()
                 reserved += need
                 llama.llama_memory_seq_rm(memory, slot, -1, -1)
-                if prefix_len:
-                    llama.llama_memory_seq_cp(memory, 0, slot, -1, -1)
-                seq = _Seq(index, slot, prompt, self._max_new(len(prompt)), pos=prefix_len)
+                source, start = starts[index]
+                if start:
+                    llama.llama_memory_seq_cp(memory, source, slot, -1, -1)
+                seq = _Seq(index, slot, prompt, self._max_new(len(prompt)), pos=start)
                 for j, tok in enumerate(prompt):
                     row = self._batch_add(tok, seq.pos + j, slot, j == len(prompt) - 1)
                 seq.pos += len(prompt)

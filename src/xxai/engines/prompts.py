@@ -64,15 +64,17 @@ def _neutralize(text: str) -> str:
 
 def user_message(req: TranslationRequest) -> str:
     """Return the per-text user message for ``req``."""
+    # Languages first and the text right after: this head is the same for every text of a
+    # language pair, so the local engine decodes it once. What varies follows the text.
     lines = [f"Translate from {_lang_name(req.source)} to {_lang_name(req.target)}."]
+    lines.append("<text>")
+    lines.append(_neutralize(req.text))
+    lines.append("</text>")
     if req.hints:
         lines.append("Glossary:")
         lines.extend(f"- {h.term} = {h.rendering}" for h in req.hints)
     if req.note:
         lines.append(f"Note: {req.note}")
-    lines.append("<text>")
-    lines.append(_neutralize(req.text))
-    lines.append("</text>")
     return "\n".join(lines)
 
 
