@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import LiveServer, settings_for, wait_ready
 from starlette.testclient import TestClient
 
 from xxai.api.app import create_app
 from xxai.service import Service
 
+from api_support import LiveServer, settings_for, wait_ready
 from fakes import FakeEngine
 
 MakeClient = Callable[..., TestClient]

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_support import settings_for, wait_ready
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
@@ -16,6 +15,7 @@ from xxai.api.app import create_app
 from xxai.api.html_translate import parse_html, translate_html
 from xxai.service import Service
 
+from api_support import settings_for, wait_ready
 from fakes import FakeEngine
 
 MakeClient = Callable[..., TestClient]
