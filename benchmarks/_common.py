@@ -26,7 +26,7 @@ def tatoeba(limit: int | None = None) -> list[tuple[str, list[str]]]:
     return rows[:limit] if limit else rows
 
 
-def local_engine(model: str = "qwen2.5-coder-1.5b", batch_size: int = 16) -> Any:
+def local_engine(model: str = "qwen2.5-coder-1.5b", batch_size: int = 32) -> Any:
     from xxai.engines.local import LocalEngine
     from xxai.models import resolve_model
 

@@ -95,7 +95,7 @@ SETTINGS: dict[str, Setting] = {
             8192,
             "Context size (tokens) of the local model, shared by the texts decoded together.",
         ),
-        _S("batch_size", int, 16, "How many texts the local engine decodes together."),
+        _S("batch_size", int, 32, "How many texts the local engine decodes together."),
         _S(
             "max_tokens",
             int,

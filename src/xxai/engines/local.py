@@ -83,7 +83,7 @@ class LocalEngine:
         model_name: str = "",
         n_ctx: int = 8192,
         threads: int = 2,
-        batch_size: int = 16,
+        batch_size: int = 32,
         max_tokens: int = 512,
         temperature: float = 0.0,
         seed: int = 0,
@@ -122,6 +122,9 @@ class LocalEngine:
             cparams.n_seq_max = self.batch_size + 1 + _MAX_HEADS
             # Unified cache: sequences share the prefix's cells instead of copying them.
             cparams.kv_unified = True
+            # Flash attention off: on CPU it made batches of 32 sequences ~14% slower here
+            # (each token attends over the whole unified cache), and single posts no faster.
+            cparams.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
             cparams.n_threads = threads
             cparams.n_threads_batch = threads
             try:
@@ -236,7 +239,7 @@ class LocalEngine:
         stat = self.model_path.stat()
         key = hashlib.sha256(
             f"{self.model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-            f"{self._prefix_text}|{self.n_ctx}".encode()
+            f"{self._prefix_text}|{self.n_ctx}|no-flash-attn".encode()
         ).hexdigest()[:16]
         return state_dir / f"prefix-{key}.bin"
 
@@ -408,7 +411,9 @@ class LocalEngine:
     ) -> list[str]:
         llama = self._llama
         memory = self._ctx.memory
-        queue = deque(range(len(prompts)))
+        # Longest first: the short ones then fill the slots at the end, so the last steps
+        # do not run one long request alone (the order of results is kept by index).
+        queue = deque(sorted(range(len(prompts)), key=lambda i: -len(prompts[i])))
         free_slots = deque(range(1, self.batch_size + 1))
         active: list[_Seq] = []
         results: list[list[int]] = [[] for _ in prompts]

@@ -264,6 +264,15 @@ def _is_latin(key: str) -> bool:
     return bool(_ASCII_ALNUM.search(key))
 
 
+@dataclass(frozen=True)
+class _MeaningIndex:
+    """What lookups by meaning compare against, folded once."""
+
+    exact: dict[str, list[tuple[int, str]]]  # folded rendering -> (entry, language)
+    words: list[tuple[int, list[frozenset[str]]]]  # en/de renderings and meanings as words
+    zh: list[tuple[int, list[str]]]  # zh renderings and meaning
+
+
 class Glossary:
     """Find terms in text, check renderings, and look terms up."""
 
@@ -297,10 +306,34 @@ class Glossary:
             for s in (e.term, *e.variants)
             if s.isascii()
         )
+        self._meanings: _MeaningIndex | None = None
         self._pinyin: dict[str, list[int]] = {}
         for index, entry in enumerate(self.entries):
             if entry.pinyin:
                 self._pinyin.setdefault(_strip_tones(entry.pinyin), []).append(index)
+
+    def _meaning_index(self) -> _MeaningIndex:
+        """Folded renderings and meanings, built on the first lookup by meaning."""
+        if self._meanings is None:
+            exact: dict[str, list[tuple[int, str]]] = {}
+            words: list[tuple[int, list[frozenset[str]]]] = []
+            zh: list[tuple[int, list[str]]] = []
+            for i, entry in enumerate(self.entries):
+                for lang, values in entry.renderings.items():
+                    for key in {fold(v) for v in values}:
+                        exact.setdefault(key, []).append((i, lang))
+                texts = [
+                    *entry.renderings.get("en", []),
+                    *entry.renderings.get("de", []),
+                    entry.meaning.get("en", ""),
+                    entry.meaning.get("de", ""),
+                ]
+                sets = [frozenset(re.findall(r"\w+", fold(t))) for t in texts]
+                words.append((i, [ws for ws in sets if ws]))
+                zh_texts = [*entry.renderings.get("zh", []), entry.meaning.get("zh", "")]
+                zh.append((i, [fold(t) for t in zh_texts if t]))
+            self._meanings = _MeaningIndex(exact, words, zh)
+        return self._meanings
 
     @staticmethod
     def _spellings(entry: Entry) -> list[str]:
@@ -463,29 +496,22 @@ class Glossary:
         if toneless:
             for index in self._pinyin.get(toneless, []):
                 add(self.entries[index], 90, "pinyin")
-        for entry in self.entries:
-            for lang, values in entry.renderings.items():
-                if any(fold(v) == q for v in values):
-                    add(entry, 85 if lang != entry.lang else 80, f"meaning ({lang})")
+        meanings = self._meaning_index()
+        for i, lang in meanings.exact.get(q, []):
+            entry = self.entries[i]
+            add(entry, 85 if lang != entry.lang else 80, f"meaning ({lang})")
         if len(results) < limit:
             words = set(re.findall(r"\w+", q))
             if words and len(q) >= 3:
-                for entry in self.entries:
-                    texts = [
-                        *entry.renderings.get("en", []),
-                        *entry.renderings.get("de", []),
-                        entry.meaning.get("en", ""),
-                        entry.meaning.get("de", ""),
-                    ]
-                    for t in texts:
-                        tw = set(re.findall(r"\w+", fold(t)))
-                        if tw and words <= tw:
-                            add(entry, 50 + 20 * len(words) / len(tw), "meaning")
+                for i, word_sets in meanings.words:
+                    for tw in word_sets:
+                        if words <= tw:
+                            add(self.entries[i], 50 + 20 * len(words) / len(tw), "meaning")
                             break
-                    for t in (*entry.renderings.get("zh", []), entry.meaning.get("zh", "")):
-                        if _HAN.search(q) and q in fold(t):
-                            add(entry, 45, "meaning (zh)")
-                            break
+                if _HAN.search(q):
+                    for i, texts in meanings.zh:
+                        if any(q in t for t in texts):
+                            add(self.entries[i], 45, "meaning (zh)")
         if not results:
             close = difflib.get_close_matches(q, list(self._keys), n=limit, cutoff=0.75)
             for rank, key in enumerate(close):
