@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from learn_fakes import FakeEngine
 
 from xxai.config import load_settings
 from xxai.learn.gloss import Glosser, default_glosser
 from xxai.service import Service
+
+from fakes import FakeEngine
 
 
 @pytest.fixture(scope="session")

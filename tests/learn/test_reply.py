@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from learn_fakes import FakeEngine
 
 from xxai.cli import cli
 from xxai.engines.base import Hint, TranslationRequest
@@ -16,6 +15,8 @@ from xxai.errors import InputError
 from xxai.learn.gloss import Glosser
 from xxai.learn.reply import compose_reply
 from xxai.service import Service
+
+from fakes import FakeEngine
 
 MakeService = Callable[..., Service]
 
@@ -25,7 +26,7 @@ BACK = "This hotpot is absolutely amazing, no kidding!"
 
 
 def hotpot_engine() -> FakeEngine:
-    return FakeEngine({(POST, "zh"): REPLY, (REPLY, "en"): BACK})
+    return FakeEngine(answers={(POST, "zh"): REPLY, (REPLY, "en"): BACK}, fallback="brackets")
 
 
 def test_casual_reply_may_use_slang_and_says_which(
@@ -51,7 +52,7 @@ def test_casual_reply_may_use_slang_and_says_which(
 def test_polite_reply_offers_no_slang(make_service: MakeService, glosser: Glosser) -> None:
     text = "Thank you all for the warm welcome!"
     reply = "谢谢大家的热情欢迎！"
-    engine = FakeEngine({(text, "zh"): reply, (reply, "en"): text})
+    engine = FakeEngine(answers={(text, "zh"): reply, (reply, "en"): text}, fallback="brackets")
     result = compose_reply(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
     assert result.reply == reply
     assert result.pinyin == "xièxie dàjiā de rèqíng huānyíng!"  # words apart, as pinyin is written
@@ -64,7 +65,11 @@ def test_polite_reply_offers_no_slang(make_service: MakeService, glosser: Glosse
 
 def test_traditional_target_follows_opencc(make_service: MakeService, glosser: Glosser) -> None:
     engine = FakeEngine(
-        {(POST, "zh"): "这家火锅绝绝子！", ("這家火鍋絕絕子！", "en"): "This hotpot is amazing!"}
+        answers={
+            (POST, "zh"): "这家火锅绝绝子！",
+            ("這家火鍋絕絕子！", "en"): "This hotpot is amazing!",
+        },
+        fallback="brackets",
     )
     result = compose_reply(make_service(engine), POST, "zh-Hant", source="en", glosser=glosser)
     assert result.reply == "這家火鍋絕絕子！"
@@ -76,7 +81,10 @@ def test_traditional_target_follows_opencc(make_service: MakeService, glosser: G
 
 def test_links_and_mentions_survive(make_service: MakeService, glosser: Glosser) -> None:
     text = "Love this post @小红书 https://xhslink.com/a1"
-    engine = FakeEngine({("Love this post [[0]] [[1]]", "zh"): "超爱这个帖子[[0]] [[1]]"})
+    engine = FakeEngine(
+        answers={("Love this post [[0]] [[1]]", "zh"): "超爱这个帖子[[0]] [[1]]"},
+        fallback="brackets",
+    )
     result = compose_reply(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
     assert result.reply == "超爱这个帖子@小红书 https://xhslink.com/a1"
 
@@ -108,7 +116,10 @@ def test_the_users_language_is_detected(make_service: MakeService, glosser: Glos
 
 def test_chinese_users_can_reply_in_english(make_service: MakeService, glosser: Glosser) -> None:
     text = "欢迎来小红书！"
-    engine = FakeEngine({(text, "en"): "Welcome to RedNote!", ("Welcome to RedNote!", "zh"): text})
+    engine = FakeEngine(
+        answers={(text, "en"): "Welcome to RedNote!", ("Welcome to RedNote!", "zh"): text},
+        fallback="brackets",
+    )
     result = compose_reply(make_service(engine), text, "en", source="zh", glosser=glosser)
     assert result.reply == "Welcome to RedNote!"
     assert result.pinyin == ""
@@ -117,9 +128,11 @@ def test_chinese_users_can_reply_in_english(make_service: MakeService, glosser: 
 
 def test_text_already_in_the_target_language_is_refused(make_service: MakeService) -> None:
     with pytest.raises(InputError, match="already in Simplified Chinese"):
-        compose_reply(make_service(FakeEngine()), "你好", "zh", source="zh")
+        compose_reply(make_service(FakeEngine(fallback="brackets")), "你好", "zh", source="zh")
     with pytest.raises(InputError, match="unknown tone"):
-        compose_reply(make_service(FakeEngine()), "hello", "zh", tone="rude", source="en")
+        compose_reply(
+            make_service(FakeEngine(fallback="brackets")), "hello", "zh", tone="rude", source="en"
+        )
 
 
 def test_cli_reply(
@@ -145,7 +158,7 @@ def test_cli_reply(
 def test_cli_reply_errors_are_one_line(
     monkeypatch: pytest.MonkeyPatch, make_service: MakeService
 ) -> None:
-    service = make_service(FakeEngine())
+    service = make_service(FakeEngine(fallback="brackets"))
     monkeypatch.setattr("xxai.cli._service", lambda kwargs, **extra: service)
     result = CliRunner().invoke(cli, ["reply", "你好", "--to", "zh", "--from", "zh"])
     assert result.exit_code == 2

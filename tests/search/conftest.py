@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from searchkit import CORPUS, FakeEngine, make_settings, write_jsonl
+from searchkit import CORPUS, corpus_engine, make_settings, write_jsonl
 
 from xxai.search.embed import load_embedder
 from xxai.search.index import Indexer
@@ -19,12 +19,14 @@ from xxai.search.store import Store, default_db_path
 from xxai.search.vectors import VectorIndex
 from xxai.service import Service
 
-__all__ = ["CORPUS", "FakeEngine", "make_settings", "write_jsonl"]
+from fakes import FakeEngine
+
+__all__ = ["CORPUS", "FakeEngine", "corpus_engine", "make_settings", "write_jsonl"]
 
 
 @pytest.fixture
 def engine() -> FakeEngine:
-    return FakeEngine()
+    return corpus_engine()
 
 
 @pytest.fixture

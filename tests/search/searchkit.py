@@ -1,4 +1,4 @@
-"""Shared pieces of the search tests: the corpus, a fake engine, settings and files."""
+"""Shared pieces of the search tests: the corpus, an engine that knows it, settings and files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xxai.config import Settings, load_settings
-from xxai.engines.base import ProgressFn, TranslationRequest
+
+from fakes import FakeEngine
 
 # (id, lang, text, translation): the posts of the test corpus and their translations.
 CORPUS = [
@@ -39,43 +40,18 @@ QUERIES = [
 ]
 
 
-class FakeEngine:
-    """Translates a fixed dictionary of sentences; counts what it was asked."""
-
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.requests: list[TranslationRequest] = []
-        table: dict[tuple[str, str], str] = {}
-        for _id, lang, text, translation in CORPUS:
-            other = "en" if lang.startswith("zh") else "zh"
-            table[(text, other)] = translation
-            table[(translation, lang[:2])] = text
-        for zh, en in QUERIES:
-            table[(zh, "en")] = en
-            table[(en, "zh")] = zh
-        self.table = table
-
-    @property
-    def model_id(self) -> str:
-        return "fake-1"
-
-    def translate(
-        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
-    ) -> list[str]:
-        out = []
-        for request in requests:
-            self.requests.append(request)
-            text = request.text.strip()
-            found = self.table.get((text, request.target))
-            # Unknown text comes back as it was, as a weak model would leave it.
-            out.append(text if found is None else found)
-        if progress is not None:
-            progress(len(requests))
-        return out
-
-    def close(self) -> None:
-        pass
+def corpus_engine() -> FakeEngine:
+    """Return a fake engine that knows the corpus and the queries both ways, and echoes the rest."""
+    table: dict[tuple[str, str], str] = {}
+    for _id, lang, text, translation in CORPUS:
+        other = "en" if lang.startswith("zh") else "zh"
+        table[(text, other)] = translation
+        table[(translation, lang[:2])] = text
+    for zh, en in QUERIES:
+        table[(zh, "en")] = en
+        table[(en, "zh")] = zh
+    # Unknown text comes back as it was, as a weak model would leave it.
+    return FakeEngine(answers=table, fallback="echo", ignore_hints=True)
 
 
 def make_settings(home: Path, **extra: object) -> Settings:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from searchkit import CORPUS, FakeEngine, write_jsonl
+from searchkit import CORPUS, write_jsonl
 
 from xxai.errors import InputError
 from xxai.search.importer import import_file
@@ -15,6 +15,8 @@ from xxai.search.query import Searcher
 from xxai.search.store import Store
 from xxai.search.tokens import match_expression, query_terms
 from xxai.service import Service
+
+from fakes import FakeEngine
 
 
 def _ids(searcher: Searcher, query: str, **kwargs: object) -> list[str]:

@@ -11,11 +11,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from searchkit import FakeEngine, make_settings
+from searchkit import make_settings
 
 from xxai.search.query import Searcher
 from xxai.search.store import Store
 from xxai.service import Service
+
+from fakes import FakeEngine
 
 WEB = {
     "zh": {"url": "https://example.cn/hotpot", "title": "火锅",
