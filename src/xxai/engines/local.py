@@ -38,6 +38,8 @@ _SENTINEL = "\x00XXAI-USER-MESSAGE\x00"
 # same for every text of a language pair: it is decoded once into a sequence of its own.
 _HEAD_END = "<text>\n"
 _MAX_HEADS = 6
+# Cache cells kept free for head sequences (a head is a short line of a few tokens).
+_HEAD_CELLS = _MAX_HEADS * 64
 _load_lock = threading.Lock()
 _quiet_installed = False
 
@@ -335,7 +337,7 @@ class LocalEngine:
                 head += sep
             heads.append(head)
             prompts.append(self._request_tokens(rest))
-        limit = self.n_ctx - prefix_len - _MAX_HEADS * 64
+        limit = self.n_ctx - prefix_len - _HEAD_CELLS
         for i, p in enumerate(prompts):
             if len(p) + self._max_new(len(p)) > limit:
                 raise LimitError(
@@ -363,9 +365,8 @@ class LocalEngine:
         carries the head's tokens itself.
         """
         wanted = list(dict.fromkeys(h for h in heads if h))
-        placed: dict[str, tuple[int, int]] = {}
-        for head in wanted[:_MAX_HEADS]:
-            placed[head] = self._ensure_head(head, prefix_len, keep=set(wanted[:_MAX_HEADS]))
+        keep = set(wanted[:_MAX_HEADS])
+        placed = {h: self._ensure_head(h, prefix_len, keep) for h in wanted[:_MAX_HEADS]}
         starts = []
         for i, head in enumerate(heads):
             if not head:
@@ -390,7 +391,6 @@ class LocalEngine:
         if not free:
             victim = next(h for h in self._heads if h not in keep)
             seq, _ = self._heads.pop(victim)
-            self._llama.llama_memory_seq_rm(memory, seq, -1, -1)
             free = [seq]
         seq = free[0]
         tokens = self._tokenize(head, special=False)
@@ -417,7 +417,7 @@ class LocalEngine:
         free_slots = deque(range(1, self.batch_size + 1))
         active: list[_Seq] = []
         results: list[list[int]] = [[] for _ in prompts]
-        budget = self.n_ctx - max((pos for _, pos in starts), default=0) - _MAX_HEADS * 64
+        budget = self.n_ctx - max((pos for _, pos in starts), default=0) - _HEAD_CELLS
         reserved = 0
         while queue or active:
             self._batch.n_tokens = 0

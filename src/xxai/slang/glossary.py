@@ -306,34 +306,32 @@ class Glossary:
             for s in (e.term, *e.variants)
             if s.isascii()
         )
-        self._meanings: _MeaningIndex | None = None
         self._pinyin: dict[str, list[int]] = {}
         for index, entry in enumerate(self.entries):
             if entry.pinyin:
                 self._pinyin.setdefault(_strip_tones(entry.pinyin), []).append(index)
 
-    def _meaning_index(self) -> _MeaningIndex:
+    @functools.cached_property
+    def _meanings(self) -> _MeaningIndex:
         """Folded renderings and meanings, built on the first lookup by meaning."""
-        if self._meanings is None:
-            exact: dict[str, list[tuple[int, str]]] = {}
-            words: list[tuple[int, list[frozenset[str]]]] = []
-            zh: list[tuple[int, list[str]]] = []
-            for i, entry in enumerate(self.entries):
-                for lang, values in entry.renderings.items():
-                    for key in {fold(v) for v in values}:
-                        exact.setdefault(key, []).append((i, lang))
-                texts = [
-                    *entry.renderings.get("en", []),
-                    *entry.renderings.get("de", []),
-                    entry.meaning.get("en", ""),
-                    entry.meaning.get("de", ""),
-                ]
-                sets = [frozenset(re.findall(r"\w+", fold(t))) for t in texts]
-                words.append((i, [ws for ws in sets if ws]))
-                zh_texts = [*entry.renderings.get("zh", []), entry.meaning.get("zh", "")]
-                zh.append((i, [fold(t) for t in zh_texts if t]))
-            self._meanings = _MeaningIndex(exact, words, zh)
-        return self._meanings
+        exact: dict[str, list[tuple[int, str]]] = {}
+        words: list[tuple[int, list[frozenset[str]]]] = []
+        zh: list[tuple[int, list[str]]] = []
+        for i, entry in enumerate(self.entries):
+            for lang, values in entry.renderings.items():
+                for key in {fold(v) for v in values}:
+                    exact.setdefault(key, []).append((i, lang))
+            texts = [
+                *entry.renderings.get("en", []),
+                *entry.renderings.get("de", []),
+                entry.meaning.get("en", ""),
+                entry.meaning.get("de", ""),
+            ]
+            sets = [frozenset(re.findall(r"\w+", fold(t))) for t in texts]
+            words.append((i, [ws for ws in sets if ws]))
+            zh_texts = [*entry.renderings.get("zh", []), entry.meaning.get("zh", "")]
+            zh.append((i, [fold(t) for t in zh_texts if t]))
+        return _MeaningIndex(exact, words, zh)
 
     @staticmethod
     def _spellings(entry: Entry) -> list[str]:
@@ -496,7 +494,7 @@ class Glossary:
         if toneless:
             for index in self._pinyin.get(toneless, []):
                 add(self.entries[index], 90, "pinyin")
-        meanings = self._meaning_index()
+        meanings = self._meanings
         for i, lang in meanings.exact.get(q, []):
             entry = self.entries[i]
             add(entry, 85 if lang != entry.lang else 80, f"meaning ({lang})")
