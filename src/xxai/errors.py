@@ -1,14 +1,18 @@
-"""Exceptions raised by xxai.
+"""Exceptions raised by xxai, and the HTTP status each one maps to (in one place: here).
 
-XxaiError
-├── ConfigError          a setting has a bad value, or the config file is invalid
-├── InputError           the user's input cannot be processed (empty field, bad UTF-8, ...)
-│   ├── LanguageError    an unknown or unsupported language code
-│   └── LimitError       the input is over a configured limit
-├── ModelError           a model file is missing, corrupt or cannot be loaded
-├── EngineError          a translation engine failed (server down, bad response, ...)
-├── GlossaryError        the shipped glossary data is invalid
-└── StoreError           the search database cannot be read or written
+XxaiError                500  base of every error we raise on purpose
+├── ConfigError          500  a setting has a bad value, or the config file is invalid
+├── InputError           400  the user's input cannot be processed (empty field, bad UTF-8, ...)
+│   ├── LanguageError    400  an unknown or unsupported language code
+│   └── LimitError       413  the input is over a configured limit
+├── ModelError           503  a model file is missing, corrupt or cannot be loaded
+├── EngineError          503  a translation engine failed (server down, bad response, ...)
+├── GlossaryError        500  the shipped glossary data is invalid
+├── DictionaryError      500  the CC-CEDICT data is missing or cannot be read
+├── StoreError           503  the search database cannot be read or written
+└── WebSearchError       500  the web search (SearXNG) failed; search reports it as a notice
+
+The CLI exits 2 for an InputError and 1 for any other; the API answers ``status``.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ __all__ = [
     "LimitError",
     "ModelError",
     "StoreError",
+    "WebSearchError",
     "XxaiError",
 ]
 
 
 class XxaiError(Exception):
     """Base of every error xxai raises on purpose; its message is shown to the user."""
+
+    #: The HTTP status the API answers this error with.
+    status: int = 500
 
 
 class ConfigError(XxaiError):
@@ -38,6 +46,8 @@ class ConfigError(XxaiError):
 class InputError(XxaiError):
     """The user's input cannot be processed."""
 
+    status = 400
+
 
 class LanguageError(InputError):
     """An unknown or unsupported language code."""
@@ -46,13 +56,19 @@ class LanguageError(InputError):
 class LimitError(InputError):
     """The input is over a configured limit."""
 
+    status = 413
+
 
 class ModelError(XxaiError):
     """A model file is missing, corrupt or cannot be loaded."""
 
+    status = 503
+
 
 class EngineError(XxaiError):
     """A translation engine failed."""
+
+    status = 503
 
 
 class GlossaryError(XxaiError):
@@ -65,3 +81,9 @@ class DictionaryError(XxaiError):
 
 class StoreError(XxaiError):
     """The search database cannot be read or written."""
+
+    status = 503
+
+
+class WebSearchError(XxaiError):
+    """The web search (SearXNG) failed or answered something unreadable."""

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xxai.errors import ModelError
 
@@ -95,6 +96,17 @@ class ModelState:
         if self.parts_installed == 0:
             return "not installed"
         return f"incomplete ({self.parts_installed}/{self.model.parts} parts)"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the shape ``xxai models --json`` prints for one model."""
+        return {
+            "name": self.model.name,
+            "description": self.model.description,
+            "state": self.state,
+            "parts_installed": self.parts_installed,
+            "parts": self.model.parts,
+            "path": str(self.joined_path),
+        }
 
 
 def _joined_path(home: Path, model: KnownModel) -> Path:

@@ -10,13 +10,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
-from xxai.engines.base import Engine, Hint, TranslationRequest
+from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
 from xxai.languages import base_lang, normalize_lang
-from xxai.text.langid import Detection, detect_language
+from xxai.text.langid import detect_language
 from xxai.text.protect import (
     PLACEHOLDER_RE,
     Protected,
@@ -26,83 +26,17 @@ from xxai.text.protect import (
     restore,
 )
 from xxai.text.segment import Piece, join_pieces, split_units
+from xxai.types import (
+    Detection,
+    Hint,
+    TermFinder,
+    TermMatch,
+    TermNote,
+    TranslationRequest,
+    TranslationResult,
+)
 
 __all__ = ["TermFinder", "TermMatch", "TermNote", "TranslationResult", "Translator"]
-
-
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a text, with what it means and how to render it."""
-
-    term: str
-    start: int
-    end: int
-    meaning: str
-    renderings: tuple[str, ...]
-    entry: str = ""  # the glossary entry's canonical term
-
-
-class TermFinder(Protocol):
-    """Finds glossary terms in text and checks translations for their renderings."""
-
-    def find(self, text: str, source: str, target: str) -> list[TermMatch]:
-        """Return the terms found in ``text`` (source language) for a target language."""
-        ...
-
-    def rendered(self, match: TermMatch, translation: str, target: str) -> bool:
-        """Return True when ``translation`` contains an acceptable rendering of the term."""
-        ...
-
-    def abbreviations(self) -> frozenset[str]:
-        """Return known pinyin-initial abbreviations (for language detection)."""
-        ...
-
-
-@dataclass
-class TermNote:
-    """A term as reported in results: offsets into the original text."""
-
-    term: str
-    start: int
-    end: int
-    meaning: str
-    rendering: str
-
-
-@dataclass
-class TranslationResult:
-    """The outcome of translating one text."""
-
-    text: str
-    translation: str
-    source_lang: str
-    target_lang: str
-    engine: str
-    model: str = ""
-    terms: list[TermNote] = field(default_factory=list)
-    unchanged: bool = False
-    note: str = ""
-    detected: Detection | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "text": self.text,
-            "translation": self.translation,
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "engine": self.engine,
-            "model": self.model,
-            "terms": [asdict(t) for t in self.terms],
-            "unchanged": self.unchanged,
-        }
-        if self.note:
-            data["note"] = self.note
-        if self.detected is not None:
-            data["detected"] = {
-                "lang": self.detected.lang,
-                "confidence": self.detected.confidence,
-            }
-        return data
 
 
 @dataclass

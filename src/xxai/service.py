@@ -1,28 +1,50 @@
-"""The operations every front end shares (CLI, HTTP API, web app).
+"""The one facade every front end calls (CLI, HTTP API, web app).
 
 A :class:`Service` holds the settings and builds what they describe on first use: the
-engines (each loaded once per process), the translation memory and the glossary.
+engines (each loaded once per process), the translation memory, the glossary and the post
+store. Every operation a front end offers is a short method here that delegates to a
+library; front ends parse input, call one method, and format the result.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
 from xxai.engines.batching import BatchingEngine
 from xxai.engines.cache import CachedEngine, CacheStats, TranslationCache
 from xxai.engines.registry import create_engine
+from xxai.errors import InputError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
-from xxai.models import ModelState, model_states
-from xxai.pipeline import TermFinder, TranslationResult, Translator
-from xxai.text.langid import Detection
+from xxai.models import ModelState, model_states, resolve_model
+from xxai.pipeline import Translator
+from xxai.text.langid import detect_language
+from xxai.translation import StreamEvent, stream_translation, translate_documents
+from xxai.types import Detection, TermFinder, TranslationRequest, TranslationResult
+
+if TYPE_CHECKING:
+    from xxai.batch import BatchReport
+    from xxai.learn.gloss import Gloss
+    from xxai.learn.reply import Reply
+    from xxai.search.feed import FeedPage
+    from xxai.search.importer import ImportReport
+    from xxai.search.index import IndexReport
+    from xxai.search.query import Searcher, SearchResponse
+    from xxai.search.store import Store
+    from xxai.slang.glossary import Entry, Glossary
 
 __all__ = ["Service"]
 
 JoinProgress = Callable[[int, int], None]
+RowProgress = Callable[[int, int], None]  # (rows done since the last call, total)
 
 
 class Service:
@@ -39,14 +61,13 @@ class Service:
         self._join_progress = join_progress
         self._lock = threading.RLock()
         self._cache: TranslationCache | None = None
-        self._glossary: TermFinder | None = None
-        self._glossary_loaded = False
+        self._glossary: Glossary | None = None
+        self._store: Store | None = None
+        self._searcher: Searcher | None = None
 
     # -- building blocks ---------------------------------------------------------------
 
-    def engine(self, name: str | None = None) -> Engine:
-        """Return engine ``name`` (default: the ``engine`` setting), built once."""
-        name = name or self.settings.engine
+    def _base_engine(self, name: str) -> Engine:
         with self._lock:
             if name not in self._engines:
                 kwargs: dict[str, Any] = {}
@@ -54,39 +75,62 @@ class Service:
                     kwargs["join_progress"] = self._join_progress
                 # Concurrent callers (the HTTP server's threads) share engine batches.
                 self._engines[name] = BatchingEngine(create_engine(name, self.settings, **kwargs))
-            engine = self._engines[name]
+            return self._engines[name]
+
+    def engine(self, name: str | None = None) -> Engine:
+        """Return engine ``name`` (default: the ``engine`` setting), built once."""
+        name = name or self.settings.engine
+        engine = self._base_engine(name)
         if self.settings.cache:
             fingerprint = self.settings.output_fingerprint(name)
             return CachedEngine(engine, self.cache(), fingerprint)
         return engine
 
     def cache(self) -> TranslationCache:
+        """Return the translation memory, opened once."""
         with self._lock:
             if self._cache is None:
                 self._cache = TranslationCache(self.settings.home / "cache.sqlite")
             return self._cache
 
-    def glossary(self) -> TermFinder | None:
-        """Return the slang glossary, or None when it is not available."""
+    def glossary(self) -> Glossary:
+        """Return the slang glossary, loaded once."""
         with self._lock:
-            if not self._glossary_loaded:
-                self._glossary_loaded = True
-                try:
-                    from xxai.slang.glossary import default_glossary
-                except ImportError:
-                    return None
+            if self._glossary is None:
+                from xxai.slang.glossary import default_glossary
+
                 self._glossary = default_glossary()
             return self._glossary
 
     def translator(self, engine: str | None = None) -> Translator:
+        """Return the text pipeline over an engine and the glossary."""
+        glossary: TermFinder = self.glossary()
         return Translator(
             self.engine(engine),
-            self.glossary(),
+            glossary,
             unit_chars=self.settings.unit_chars,
             max_chars=self.settings.max_chars,
         )
 
-    # -- operations --------------------------------------------------------------------
+    def store(self) -> Store:
+        """Return the post store, opened once."""
+        from xxai.search.store import Store, default_db_path
+
+        with self._lock:
+            if self._store is None:
+                self._store = Store(default_db_path(self.settings.home))
+            return self._store
+
+    def searcher(self) -> Searcher:
+        """Return the searcher over the store (it loads the embedding model), built once."""
+        from xxai.search.query import Searcher
+
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = Searcher(self, self.store())
+            return self._searcher
+
+    # -- translation -------------------------------------------------------------------
 
     def translate(
         self, text: str, target: str, source: str = "auto", engine: str | None = None
@@ -105,22 +149,66 @@ class Service:
         """Translate several texts in one pass."""
         return self.translator(engine).translate_many(texts, target, source, progress)
 
+    def translate_html(
+        self, docs: Sequence[str], target: str, source: str = "auto"
+    ) -> list[TranslationResult]:
+        """Translate the text nodes of HTML documents; tags and attributes stay as they are."""
+        return translate_documents(
+            self.translate_many,
+            self.detect,
+            docs,
+            self.normalize_lang(target),
+            source,
+            self.settings.engine,
+        )
+
+    def translate_stream(
+        self, text: str, target: str, source: str = "auto"
+    ) -> Iterator[StreamEvent]:
+        """Translate a long text line by line, yielding ``start``, ``unit``s and ``done``."""
+        target = self.normalize_lang(target)
+        source = self.normalize_lang(source, allow_auto=True)
+        detection = self.detect(text) if source == "auto" else None
+        return stream_translation(
+            self.translate_many, detection, text, target, source, self.settings.batch_size
+        )
+
+    def translate_file(
+        self,
+        input_path: Path,
+        output_path: Path,
+        field: str,
+        target: str,
+        source: str = "auto",
+        fmt: str | None = None,
+        overwrite: bool = False,
+        progress: RowProgress | None = None,
+    ) -> BatchReport:
+        """Translate one field of every row of a JSONL or CSV file; resume a stopped run."""
+        from xxai.batch import translate_file
+
+        if output_path.resolve() == input_path.resolve():
+            raise InputError("the output file must differ from the input file")
+        target = self.normalize_lang(target)
+        source = self.normalize_lang(source, allow_auto=True)
+        return translate_file(
+            lambda texts: self.translate_many(texts, target, source),
+            input_path,
+            output_path,
+            field,
+            fmt=fmt,
+            overwrite=overwrite,
+            chunk_size=max(8, self.settings.batch_size * 2),
+            progress=progress,
+        )
+
     def detect(self, text: str) -> Detection:
         """Detect the language of a text."""
-        from xxai.text.langid import detect_language
+        return detect_language(text, self.glossary().abbreviations())
 
-        glossary = self.glossary()
-        return detect_language(text, glossary.abbreviations() if glossary else ())
-
-    def explain(self, term: str, limit: int = 5) -> dict[str, Any]:
-        """Explain a slang term (by spelling, pinyin, meaning or fuzzily), else a dictionary word.
-
-        Returns the design.md shape: ``query``, ``found``, ``entries`` (each with at least
-        ``term``, ``pinyin`` and ``meaning`` as a map from language code to text).
-        """
-        from xxai.slang.explain import explain
-
-        return explain(term, limit)
+    def normalize_lang(self, code: str, allow_auto: bool = False) -> str:
+        """Return the canonical code for a language, or raise LanguageError."""
+        return normalize_lang(code, allow_auto)
 
     def languages(self) -> list[dict[str, Any]]:
         """List supported languages and an honest quality note for each pair."""
@@ -130,19 +218,193 @@ class Service:
             out.append({"code": code, "name": lang.name, "native": lang.native, "targets": targets})
         return out
 
+    # -- slang and learning ------------------------------------------------------------
+
+    def explain(self, term: str, limit: int = 5) -> dict[str, Any]:
+        """Explain a slang term (by spelling, pinyin, meaning or fuzzily), else a dictionary word.
+
+        Returns the design.md shape: ``query``, ``found``, ``entries`` (each with at least
+        ``term``, ``pinyin`` and ``meaning`` as a map from language code to text).
+        """
+        from xxai.learn.dictionary import lookup_entries
+        from xxai.slang.explain import check_term, glossary_entries, needs_dictionary
+
+        word = check_term(term)
+        entries = glossary_entries(self.glossary(), word, limit)
+        if needs_dictionary(entries):
+            entries.extend(lookup_entries(word, self.settings.home))
+        return {"query": term, "found": bool(entries), "entries": entries}
+
+    def glossary_entries(self, query: str = "", kind: str = "", lang: str = "") -> list[Entry]:
+        """Return glossary entries whose spellings, pinyin or meanings contain ``query``."""
+        from xxai.slang.glossary import browse
+
+        return browse(self.glossary(), query, kind, lang)
+
+    def validate_glossary(self) -> tuple[list[Entry], list[str]]:
+        """Load the shipped glossary data afresh; return its entries and every problem."""
+        from xxai.slang.glossary import Glossary, load_entries, validate
+
+        entries = load_entries()
+        return entries, validate(Glossary(entries))
+
+    def gloss(self, text: str, hsk_standard: str = "") -> Gloss:
+        """Gloss Chinese text word by word: pinyin, meaning, slang and HSK level."""
+        from xxai.learn.gloss import default_glosser
+        from xxai.learn.hsk import DEFAULT_STANDARD
+
+        text = unicodedata.normalize("NFC", text)
+        if not text.strip():
+            raise InputError("nothing to gloss: the text is empty")
+        if len(text) > self.settings.max_chars:
+            raise InputError(
+                f"the text has {len(text):,} characters, over the limit of "
+                f"{self.settings.max_chars:,} (setting max_chars)"
+            )
+        glosser = default_glosser(self.settings.home, hsk_standard or DEFAULT_STANDARD)
+        return glosser.gloss(text)
+
+    def convert(self, text: str, target: str, region: str = "tw") -> dict[str, Any]:
+        """Convert Chinese text between simplified and traditional script (OpenCC)."""
+        from xxai.learn.convert import convert, opencc_config
+
+        config = opencc_config(target, region)
+        return {
+            "text": text,
+            "converted": convert(text, target, region),
+            "target": "zh-Hant" if config.startswith("s2") else "zh-Hans",
+            "region": region,
+            "opencc": config,
+        }
+
+    def reply(
+        self,
+        text: str,
+        target: str = "zh",
+        tone: str = "casual",
+        source: str = "auto",
+        numbers: bool = False,
+    ) -> Reply:
+        """Write a reply in another language, with pinyin and a back-translation."""
+        from xxai.learn.reply import compose_reply
+
+        return compose_reply(self, text, target, tone, source, numbers=numbers)
+
+    # -- posts: import, index, search, feed --------------------------------------------
+
+    def import_file(
+        self,
+        path: Path,
+        preset: str = "generic",
+        mapping: Mapping[str, tuple[str, ...]] | None = None,
+        source: str | None = None,
+        fmt: str | None = None,
+        embed: bool = True,
+        chunk_size: int = 256,
+        progress: RowProgress | None = None,
+    ) -> ImportReport:
+        """Import posts from a JSONL, JSON or CSV file into the store, indexing them."""
+        from xxai.search.importer import import_file
+        from xxai.search.index import Indexer
+
+        # Without embeddings the embedding model is not even loaded: a fast import.
+        indexer = self.searcher().indexer if embed else Indexer(self.store(), None)
+        return import_file(
+            path,
+            indexer,
+            detect=lambda text: self.detect(text).lang,
+            preset=preset,
+            mapping=mapping,
+            source=source,
+            fmt=fmt,
+            embed=embed,
+            chunk_size=max(1, chunk_size),
+            progress=progress,
+        )
+
+    def import_records(
+        self, records: Sequence[dict[str, Any]], preset: str = "generic", source: str | None = None
+    ) -> ImportReport:
+        """Import records (as in an import file); a record's number is its line."""
+        tmp_dir = self.settings.home / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".jsonl", dir=tmp_dir, encoding="utf-8", delete=False
+        ) as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            path = Path(fh.name)
+        try:
+            return self.import_file(path, preset, source=source, fmt="jsonl")
+        finally:
+            path.unlink(missing_ok=True)
+
+    def index(
+        self, rebuild: bool = False, progress: RowProgress | None = None
+    ) -> tuple[IndexReport, dict[str, Any]]:
+        """Bring the search index up to date (or rebuild it); return the report and stats."""
+        searcher = self.searcher()
+        indexer = searcher.indexer
+        report = indexer.rebuild(progress) if rebuild else indexer.update(progress)
+        stats = searcher.store.stats()
+        stats["indexed_now"] = report.posts
+        stats["embed_model"] = searcher.embedder.name if searcher.embedder else "none"
+        return report, stats
+
+    def search(
+        self,
+        query: str,
+        lang: str | None = None,
+        limit: int | None = None,
+        web: bool | None = None,
+        translate_query: bool | None = None,
+    ) -> SearchResponse:
+        """Search imported posts, the glossary and the web in any language."""
+        lang = lang or self.settings.search_lang or None
+        return self.searcher().search(
+            query, lang=lang, limit=limit, web=web, translate_query=translate_query
+        )
+
+    def feed(self, offset: int = 0, limit: int = 20) -> FeedPage:
+        """Return imported posts, newest import first, with their comments."""
+        from xxai.search.feed import feed_page
+
+        return feed_page(self.store(), lambda text: self.detect(text).lang, offset, limit)
+
+    # -- models, cache, warm-up --------------------------------------------------------
+
     def models(self) -> list[ModelState]:
+        """List known and installed models and their state."""
         return model_states(self.settings.home)
 
+    def join_model(self, name: str) -> Path:
+        """Join a known model's packaged parts now (normally done on first use)."""
+        return resolve_model(name, self.settings.home, self._join_progress)
+
     def cache_stats(self) -> CacheStats:
+        """Return how many translations the memory holds."""
         return self.cache().stats()
 
     def cache_clear(self, engine: str | None = None) -> int:
+        """Delete cached translations (only one engine's when given); return how many."""
         return self.cache().clear(engine)
 
-    def normalize_lang(self, code: str, allow_auto: bool = False) -> str:
-        return normalize_lang(code, allow_auto)
+    def warm_up(self) -> float:
+        """Load the engine, glossary and language detector; return the seconds it took.
+
+        For the local engine a first short translation (past the memory) also fills the KV
+        cache with the fixed prompt prefix, so the first user request does not pay for it.
+        """
+        start = time.perf_counter()
+        engine = self._base_engine(self.settings.engine)
+        if engine.name == "local":
+            engine.translate([TranslationRequest("你好", "zh", "en")])
+        self.glossary()
+        self.detect("warm up 你好")
+        return time.perf_counter() - start
 
     def close(self) -> None:
+        """Release the engines, the translation memory and the store."""
         with self._lock:
             for engine in self._engines.values():
                 engine.close()
@@ -150,3 +412,9 @@ class Service:
             if self._cache is not None:
                 self._cache.close()
                 self._cache = None
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if self._store is not None:
+                self._store.close()
+                self._store = None

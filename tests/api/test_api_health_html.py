@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from xxai.api.app import create_app
-from xxai.api.html_translate import parse_html, translate_html
 from xxai.service import Service
+from xxai.text.html import parse_html, translate_html
 
 from api_support import settings_for, wait_ready
 from fakes import FakeEngine

@@ -6,10 +6,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-import pytest
 from starlette.testclient import TestClient
-
-from xxai.api import features
 
 MakeClient = Callable[..., TestClient]
 
@@ -154,19 +151,6 @@ def test_reply_page(client: TestClient) -> None:
     assert r.status_code == 400
 
 
-def test_reply_page_without_the_learning_module(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = features.optional_module
-    monkeypatch.setattr(
-        features, "optional_module", lambda n: None if n.startswith("xxai.learn") else real(n)
-    )
-    html = client.get("/reply").text
-    assert "not available in this installation" in html
-    r = client.post("/reply", data={"text": "see you", "target": "zh"})
-    assert r.status_code == 501
-
-
 def test_static_files_are_served(client: TestClient) -> None:
     js = client.get("/static/app.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
@@ -174,7 +158,6 @@ def test_static_files_are_served(client: TestClient) -> None:
     assert "@media (max-width: 640px)" in css.text
 
 
-@pytest.mark.skipif(not features.available("reply"), reason="xxai.learn.reply not installed")
 def test_reply_helper_api_and_page(client: TestClient) -> None:
     body = {"text": "this hotpot looks amazing", "target": "zh", "tone": "casual"}
     r = client.post("/api/v1/reply", json=body)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from xxai.learn.dictionary import Dictionary, cedict_source, lookup_entries
-from xxai.slang.explain import explain
+from xxai.service import Service
+
+
+def explain(term: str, limit: int = 5) -> dict[str, Any]:
+    """Explain a term through the service, as every front end does."""
+    return Service().explain(term, limit)
 
 
 def test_lookup_entries_shape(learn_home: Path) -> None:

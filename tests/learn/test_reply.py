@@ -135,12 +135,9 @@ def test_text_already_in_the_target_language_is_refused(make_service: MakeServic
         )
 
 
-def test_cli_reply(
-    monkeypatch: pytest.MonkeyPatch, make_service: MakeService, learn_home: Path
-) -> None:
+def test_cli_reply(make_service: MakeService, learn_home: Path) -> None:
     service = make_service(hotpot_engine(), home=str(learn_home), cache=False)
-    monkeypatch.setattr("xxai.cli._service", lambda kwargs, **extra: service)
-    result = CliRunner().invoke(cli, ["reply", POST, "--to", "zh", "--from", "en"])
+    result = CliRunner().invoke(cli, ["reply", POST, "--to", "zh", "--from", "en"], obj=service)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == REPLY
@@ -148,19 +145,16 @@ def test_cli_reply(
     assert lines[2] == f"↳ en: {BACK}"
     assert lines[3].startswith("slang used: 绝绝子 (jué jué zǐ): ")
 
-    result = CliRunner().invoke(cli, ["reply", POST, "--from", "en", "--json"])
+    result = CliRunner().invoke(cli, ["reply", POST, "--from", "en", "--json"], obj=service)
     data = json.loads(result.output)
     assert data["reply"] == REPLY
     assert data["terms"][0]["entry"] == "绝绝子"
     assert data["suggested"][0] == {"term": "绝绝子", "for": "absolutely amazing"}
 
 
-def test_cli_reply_errors_are_one_line(
-    monkeypatch: pytest.MonkeyPatch, make_service: MakeService
-) -> None:
+def test_cli_reply_errors_are_one_line(make_service: MakeService) -> None:
     service = make_service(FakeEngine(fallback="brackets"))
-    monkeypatch.setattr("xxai.cli._service", lambda kwargs, **extra: service)
-    result = CliRunner().invoke(cli, ["reply", "你好", "--to", "zh", "--from", "zh"])
+    result = CliRunner().invoke(cli, ["reply", "你好", "--to", "zh", "--from", "zh"], obj=service)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert "already in" in result.output

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import xxai.cli
 from xxai.cli import cli
 from xxai.service import Service
 
@@ -45,6 +44,10 @@ def test_import_reports_skipped_lines_and_counts(home: Path, tmp_path: Path) -> 
     assert "line 2: not valid JSON" in result.stderr
     assert "line 3: no text" in result.stderr
     assert "1 new, 0 updated, 0 unchanged, 2 skipped" in result.stderr
+    again = _run("import", str(path), "--home", str(home), "--no-embed", "--json")
+    report = json.loads(again.stdout)
+    assert (report["rows"], report["unchanged"], report["posts"]) == (3, 1, 1)
+    assert [e["row"] for e in report["errors"]] == [2, 3]  # the same shape as the API's
 
 
 def test_import_of_a_missing_file_is_one_clear_error(home: Path, tmp_path: Path) -> None:
@@ -57,8 +60,9 @@ def test_search_shows_the_glossary_card_before_translated_results(
     home: Path, corpus_file: Path, service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _run("import", str(corpus_file), "--home", str(home))
-    monkeypatch.setattr(xxai.cli, "_service", lambda kwargs, **extra: service)
-    result = _run("search", "lying flat", "--lang", "en", "--limit", "2")
+    result = CliRunner().invoke(
+        cli, ["search", "lying flat", "--lang", "en", "--limit", "2"], obj=service
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.index("躺平") < out.index("房价这么高")

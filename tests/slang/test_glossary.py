@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from xxai.errors import GlossaryError
-from xxai.slang.explain import explain
+from xxai.service import Service
 from xxai.slang.glossary import Glossary, default_glossary, load_entries, validate
+
+
+def explain(term: str, limit: int = 5) -> dict[str, Any]:
+    """Explain a term through the service, as every front end does."""
+    return Service().explain(term, limit)
 
 
 def _found(text: str) -> list[str]:

@@ -13,7 +13,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from xxai import __version__
-from xxai.api import features
 from xxai.api.errors import install_error_handlers
 from xxai.api.metrics import MetricsMiddleware
 from xxai.api.security import (
@@ -62,7 +61,6 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
         else:
             state.ready.set()
         yield
-        features.close(state)
         if owned:
             service.close()
 

@@ -1,14 +1,7 @@
 """Every API error is ``{"error": "..."}`` with a status that says whose fault it was.
 
-Our :class:`~xxai.errors.XxaiError` types map to statuses here, in one place:
-
-============================  ======
-InputError, LanguageError     400
-LimitError                    413
-ConfigError, GlossaryError    500  (the server's settings or data, not the request)
-ModelError, EngineError       503  (the engine is not available: retry later)
-StoreError                    503
-============================  ======
+Our :class:`~xxai.errors.XxaiError` types carry their status (the table is drawn at the top
+of ``xxai/errors.py``); this module turns them, and FastAPI's own errors, into responses.
 """
 
 from __future__ import annotations
@@ -21,13 +14,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from xxai.errors import (
-    ConfigError,
-    EngineError,
-    GlossaryError,
-    InputError,
-    LimitError,
-    ModelError,
-    StoreError,
     XxaiError,
 )
 
@@ -47,16 +33,8 @@ class ApiError(Exception):
 
 
 def status_for(exc: XxaiError) -> int:
-    """Return the HTTP status for one of our errors."""
-    if isinstance(exc, LimitError):
-        return 413
-    if isinstance(exc, InputError):
-        return 400
-    if isinstance(exc, ModelError | EngineError | StoreError):
-        return 503
-    if isinstance(exc, ConfigError | GlossaryError):
-        return 500
-    return 500
+    """Return the HTTP status for one of our errors (the table lives in xxai.errors)."""
+    return exc.status
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -15,7 +15,6 @@ import anyio
 from fastapi import APIRouter, Depends, Request
 
 from xxai.api.errors import ApiError
-from xxai.api.native import translate_texts
 from xxai.api.state import AppState, app_state
 from xxai.errors import LanguageError
 from xxai.languages import LANGUAGES
@@ -127,7 +126,7 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
         alternatives = int(params.get("alternatives") or 0)
     except (TypeError, ValueError):
         raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
-    results = await anyio.to_thread.run_sync(translate_texts, state, texts, target, source, fmt)
+    results = await anyio.to_thread.run_sync(state.translate, texts, target, source, fmt)
     translated = [r.translation for r in results]
     out: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
     if source == "auto":

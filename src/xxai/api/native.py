@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -11,14 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response, StreamingResponse
 
-from xxai.api import features
-from xxai.api.errors import ApiError, status_for
-from xxai.api.html_translate import translate_html
+from xxai.api.errors import ApiError
 from xxai.api.state import AppState, app_state
-from xxai.errors import InputError, XxaiError
-from xxai.pipeline import TranslationResult
+from xxai.errors import InputError
 
-__all__ = ["router", "translate_texts"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["native"])
 
@@ -72,40 +69,6 @@ class ImportIn(BaseModel):
     source: str | None = Field(None, description="Source name stored with the posts.")
 
 
-def translate_texts(
-    state: AppState, texts: list[str], target: str, source: str, fmt: str
-) -> list[TranslationResult]:
-    """Translate plain texts, or the text nodes of HTML documents, as one batch."""
-    state.limits.check_texts(texts)
-    if fmt == "text":
-        return state.translate(texts, target, source)
-    docs = list(texts)
-    detections = [
-        state.service.detect(features.visible_text(d)) if source == "auto" else None for d in docs
-    ]
-    sources = [d.lang if d is not None else source for d in detections]
-
-    def run(nodes: list[str], owners: list[int]) -> list[str]:
-        out = [""] * len(nodes)
-        for lang in dict.fromkeys(sources[o] for o in owners):
-            picked = [i for i, o in enumerate(owners) if sources[o] == lang]
-            src = "auto" if lang == "und" else lang
-            results = state.translate([nodes[i] for i in picked], target, src)
-            for i, result in zip(picked, results, strict=True):
-                out[i] = result.translation
-        return out
-
-    translated = translate_html(docs, run)
-    target_code = state.service.normalize_lang(target)
-    results = []
-    for doc, out, detection, src in zip(docs, translated, detections, sources, strict=True):
-        engine = state.service.settings.engine
-        result = TranslationResult(doc, out, src, target_code, engine, unchanged=doc == out)
-        result.detected = detection
-        results.append(result)
-    return results
-
-
 @router.post("/translate", summary="Translate one text or a list")
 def translate(body: TranslateIn, state: Guarded) -> Any:
     """Translate; slang terms come back with offsets, meanings and renderings."""
@@ -119,94 +82,30 @@ def translate(body: TranslateIn, state: Guarded) -> Any:
             raise ApiError(400, "streaming takes format text")
         state.limits.check_texts(texts)
         return _stream(state, body.text, body.target, body.source, body.stream)
-    results = translate_texts(state, texts, body.target, body.source, body.format)
+    results = state.translate(texts, body.target, body.source, body.format)
     if isinstance(body.text, str):
         return results[0].to_json()
     return {"results": [r.to_json() for r in results]}
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Split into (offset, line) pairs; the newlines stay out of the lines."""
-    out = []
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        line = raw.rstrip("\r\n")
-        out.append((offset, line))
-        offset += len(raw)
-    return out or [(0, "")]
-
-
-def _batches(n: int, largest: int) -> Iterator[range]:
-    """Yield growing batches (1, 2, 4, ...) so the first line comes back fast."""
-    start, size = 0, 1
-    while start < n:
-        yield range(start, min(n, start + size))
-        start += size
-        size = min(largest, size * 2)
-
-
 def _stream(state: AppState, text: str, target: str, source: str, mode: str) -> Response:
-    service = state.service
-    target = service.normalize_lang(target)
-    source = service.normalize_lang(source, allow_auto=True)
-    detection = service.detect(text) if source == "auto" else None
-    src = detection.lang if detection is not None else source
-    src_arg = "auto" if src == "und" else src
-    lines = _lines(text)
+    events = state.service.translate_stream(text, target, source)
 
-    def event(kind: str, data: dict[str, Any]) -> bytes:
-        data = {"type": kind, **data}
-        payload = json.dumps(data, ensure_ascii=False)
+    def encode(kind: str, data: dict[str, Any]) -> bytes:
+        payload = json.dumps({"type": kind, **data}, ensure_ascii=False)
         if mode == "sse":
             return f"event: {kind}\ndata: {payload}\n\n".encode()
         return (payload + "\n").encode()
 
     async def generate() -> AsyncIterator[bytes]:
-        start: dict[str, Any] = {"source_lang": src, "target_lang": target, "lines": len(lines)}
-        if detection is not None:
-            start["detected"] = {"lang": detection.lang, "confidence": detection.confidence}
-        yield event("start", start)
-        translations: list[str] = []
-        terms: list[dict[str, Any]] = []
-        engine = model = ""
-        try:
-            for batch in _batches(len(lines), max(1, int(service.settings.batch_size))):
-                chunk = [lines[i][1] for i in batch]
-                results = await anyio.to_thread.run_sync(state.translate, chunk, target, src_arg)
-                for i, result in zip(batch, results, strict=True):
-                    offset = lines[i][0]
-                    shifted = [
-                        {**t, "start": t["start"] + offset, "end": t["end"] + offset}
-                        for t in result.to_json()["terms"]
-                    ]
-                    terms.extend(shifted)
-                    translations.append(result.translation)
-                    engine, model = result.engine, result.model
-                    yield event(
-                        "unit",
-                        {
-                            "index": i,
-                            "offset": offset,
-                            "text": lines[i][1],
-                            "translation": result.translation,
-                            "terms": shifted,
-                        },
-                    )
-        except XxaiError as exc:
-            yield event("error", {"error": str(exc), "status": status_for(exc)})
-            return
-        yield event(
-            "done",
-            {
-                "text": text,
-                "translation": "\n".join(translations),
-                "source_lang": src,
-                "target_lang": target,
-                "engine": engine,
-                "model": model,
-                "terms": terms,
-            },
-        )
+        while True:
+            found = await anyio.to_thread.run_sync(next, events, None)
+            if found is None:
+                return
+            kind, data = found
+            if kind == "unit":
+                state.metrics.count_translation([data["text"]])
+            yield encode(kind, data)
 
     media = "text/event-stream" if mode == "sse" else "application/x-ndjson"
     return StreamingResponse(generate(), media_type=media, headers={"Cache-Control": "no-cache"})
@@ -215,15 +114,7 @@ def _stream(state: AppState, text: str, target: str, source: str, mode: str) -> 
 @router.post("/detect", summary="Detect the language of a text")
 def detect(body: TextIn, state: Guarded) -> dict[str, Any]:
     state.limits.check_texts([body.text])
-    found = state.service.detect(body.text)
-    return {
-        "lang": found.lang,
-        "confidence": found.confidence,
-        "reason": found.reason,
-        "alternatives": [
-            {"lang": lang, "confidence": round(score, 3)} for lang, score in found.alternatives
-        ],
-    }
+    return state.service.detect(body.text).to_json()
 
 
 @router.get("/explain", summary="Explain a slang term or a word")
@@ -238,13 +129,16 @@ def explain(
 @router.post("/gloss", summary="Word-by-word pinyin and glosses of Chinese text")
 def gloss(body: GlossIn, state: Guarded) -> Any:
     state.limits.check_texts([body.text])
-    return features.gloss(state, body.text, body.tones)
+    numbers = body.tones == "numbers"
+    return state.service.gloss(body.text).to_json(numbers)
 
 
 @router.post("/reply", summary="Write a reply in another language, with pinyin and a check")
 def reply(body: ReplyIn, state: Guarded) -> Any:
     state.limits.check_texts([body.text])
-    return features.reply(state, body.text, body.target, body.tone, body.source)
+    result = state.service.reply(body.text, body.target, body.tone, body.source)
+    state.metrics.count_translation([body.text])
+    return result.to_json()
 
 
 @router.get("/search", summary="Search imported posts and the glossary in any language")
@@ -256,7 +150,7 @@ def search(
 ) -> Any:
     if not q.strip():
         raise InputError("give a query: ?q=...")
-    return features.search(state, q, limit, lang)
+    return state.service.search(q, lang=lang, limit=limit).to_json()
 
 
 @router.post("/import", summary="Import posts (JSON records, as in an import file)")
@@ -267,7 +161,8 @@ def import_posts(body: ImportIn, state: Guarded) -> dict[str, Any]:
             f"too many posts: {len(body.posts)} in one request, the limit is "
             f"{state.limits.max_batch * 10} (10 x setting max_batch)",
         )
-    return features.import_records(state, body.posts, body.preset, body.source)
+    report = state.service.import_records(body.posts, body.preset, body.source)
+    return report.to_json(state.service.store().count())
 
 
 @router.get("/posts", summary="Imported posts, newest first")
@@ -276,12 +171,7 @@ def posts(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict[str, Any]:
-    page = features.feed(state, offset, limit)
-    return {
-        "total": page.total,
-        "offset": offset,
-        "posts": [p.to_json() for p in page.posts],
-    }
+    return state.service.feed(offset, limit).to_json()
 
 
 @router.get("/glossary", summary="Browse the slang glossary")
@@ -293,7 +183,7 @@ def glossary(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    found = features.glossary_entries(q, kind, lang)
+    found = state.service.glossary_entries(q, kind, lang)
     return {
         "total": len(found),
         "offset": offset,

@@ -6,35 +6,12 @@ exactly as a third party's would be; :func:`xxai.engines.registry.create_engine`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from xxai.types import Hint, ProgressFn, TranslationRequest
+
 __all__ = ["Engine", "Hint", "ProgressFn", "TranslationRequest"]
-
-ProgressFn = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class Hint:
-    """A term found in the text and how to render it in the target language."""
-
-    term: str
-    rendering: str
-    meaning: str = ""
-
-
-@dataclass(frozen=True)
-class TranslationRequest:
-    """One unit of text to translate (placeholders already in it)."""
-
-    text: str
-    source: str
-    target: str
-    hints: tuple[Hint, ...] = ()
-    # Extra instruction for a retry, e.g. after a dropped placeholder or a missed term.
-    note: str = ""
-    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @runtime_checkable

@@ -48,6 +48,16 @@ class CacheStats:
     size_bytes: int
     by_engine: dict[str, int]
 
+    def to_json(self) -> dict[str, Any]:
+        """Return the shape ``xxai cache stats --json`` prints."""
+        return {
+            "path": str(self.path),
+            "entries": self.entries,
+            "hits": self.hits,
+            "size_bytes": self.size_bytes,
+            "by_engine": self.by_engine,
+        }
+
 
 class TranslationCache:
     """A SQLite table of translations; safe to share between threads and processes."""

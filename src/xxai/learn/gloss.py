@@ -147,10 +147,12 @@ class Gloss:
     hsk_standard: str = DEFAULT_STANDARD
 
     def to_json(self, numbers: bool = False) -> dict[str, Any]:
+        """Return the shape ``xxai gloss --json`` and ``/api/v1/gloss`` print."""
         return {
             "text": self.text,
             "pinyin_style": "numbers" if numbers else "marks",
             "hsk_standard": self.hsk_standard,
+            "pinyin": pinyin_line(self.words, numbers),
             "words": [w.to_json(numbers) for w in self.words],
         }
 

@@ -140,7 +140,23 @@ class ImportReport:
 
     @property
     def skipped(self) -> int:
+        """Return how many rows were skipped."""
         return len(self.errors)
+
+    def to_json(self, posts: int) -> dict[str, Any]:
+        """Return the report ``xxai import --json`` and ``/api/v1/import`` print.
+
+        ``posts`` is how many posts the store holds now; a skipped row's ``row`` is its line
+        in the file (for the API: its position in the list, from 1).
+        """
+        return {
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"row": line, "error": message} for line, message in self.errors],
+            "posts": posts,
+        }
 
 
 def parse_mapping(pairs: Mapping[str, str] | list[str]) -> dict[str, tuple[str, ...]]:

@@ -370,6 +370,11 @@ class Store:
         """Return how many posts the store holds."""
         return int(self._memoized("count", lambda: self.value("SELECT count(*) FROM posts")))
 
+    def recent_pks(self, limit: int, offset: int = 0) -> list[int]:
+        """Return the keys of the posts imported last, newest first."""
+        sql = "SELECT pk FROM posts ORDER BY pk DESC LIMIT ? OFFSET ?"
+        return [int(row[0]) for row in self.rows(sql, (limit, offset))]
+
     def languages(self) -> dict[str, int]:
         """Return how many posts each language has."""
 

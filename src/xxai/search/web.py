@@ -14,13 +14,9 @@ from typing import Any
 
 import httpx
 
-from xxai.errors import XxaiError
+from xxai.errors import WebSearchError
 
 __all__ = ["WebHit", "WebSearchError", "searxng_search"]
-
-
-class WebSearchError(XxaiError):
-    """The SearXNG instance could not be reached or gave an unusable answer."""
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,36 @@
-"""Explain a term: the slang glossary first, then the CC-CEDICT dictionary for plain words."""
+"""Explain a term from the slang glossary: by spelling, pinyin, meaning, or fuzzily."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from xxai.errors import InputError
-from xxai.slang.glossary import default_glossary
+from xxai.slang.glossary import Glossary
 
-__all__ = ["explain"]
-
-
-def _dictionary_entries(term: str) -> list[dict[str, Any]]:
-    """Look a plain word up in CC-CEDICT (provided by xxai.learn when installed)."""
-    try:
-        from xxai.learn.dictionary import (  # type: ignore[import-not-found, unused-ignore]
-            lookup_entries,
-        )
-    except ImportError:
-        return []
-    return list(lookup_entries(term))
+__all__ = ["check_term", "glossary_entries", "needs_dictionary"]
 
 
-def explain(query: str, limit: int = 5) -> dict[str, Any]:
-    """Return ``query``, ``found`` and ``entries`` for a term, as design.md specifies."""
+def check_term(query: str) -> str:
+    """Return the stripped term, or raise InputError when it is empty or too long."""
     term = query.strip()
     if not term:
-        raise InputError("give a term to explain, e.g. `xxai explain yyds`")
+        raise InputError("give a term to explain, e.g. yyds")
     if len(term) > 200:
         raise InputError("a term to explain is at most 200 characters")
+    return term
+
+
+def glossary_entries(glossary: Glossary, term: str, limit: int = 5) -> list[dict[str, Any]]:
+    """Return the glossary's entries for ``term`` as JSON, each with its source and match."""
     entries: list[dict[str, Any]] = []
-    for entry, how in default_glossary().lookup_scored(term, limit):
+    for entry, how in glossary.lookup_scored(term, limit):
         data = entry.to_json()
         data["source"] = "glossary"
         data["match"] = how
         entries.append(data)
-    if not entries or all(e["match"] == "fuzzy" for e in entries):
-        entries.extend(_dictionary_entries(term))
-    return {"query": query, "found": bool(entries), "entries": entries}
+    return entries
+
+
+def needs_dictionary(entries: list[dict[str, Any]]) -> bool:
+    """Return True when the glossary found nothing better than fuzzy matches."""
+    return not entries or all(e["match"] == "fuzzy" for e in entries)

@@ -11,23 +11,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import resources
 
 from xxai.languages import DETECTABLE
 from xxai.text.protect import find_protected_spans
+from xxai.types import Detection
 
 __all__ = ["Detection", "detect_language", "is_pinyin_word"]
-
-
-@dataclass(frozen=True)
-class Detection:
-    """A detected language, a confidence in [0, 1], and how it was decided."""
-
-    lang: str
-    confidence: float
-    reason: str
-    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")

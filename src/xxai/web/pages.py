@@ -20,7 +20,6 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from xxai import __version__
-from xxai.api import features
 from xxai.api.errors import ApiError, status_for
 from xxai.api.state import AppState, app_state
 from xxai.errors import XxaiError
@@ -135,7 +134,7 @@ def feed_page(request: Request, page: int = 1) -> Response:
     state = app_state(request)
     page = max(1, page)
     try:
-        found = features.feed(state, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        found = state.service.feed((page - 1) * PAGE_SIZE, PAGE_SIZE)
     except (ApiError, XxaiError) as exc:
         status, message = _failure(exc)
         return _render(request, "feed.html", status, error=message, posts=[], page=1, pages=1)
@@ -148,12 +147,8 @@ def feed_page(request: Request, page: int = 1) -> Response:
 # -- search ------------------------------------------------------------------------------
 
 
-def _explain_cards(state: AppState, query: str) -> list[dict[str, Any]]:
-    try:
-        found = state.service.explain(query, 3)
-    except XxaiError:
-        return []
-    return [e for e in found.get("entries", []) if e.get("match") not in {None, "fuzzy"}]
+def _search(state: AppState, query: str, lang: str | None) -> dict[str, Any]:
+    return state.service.search(query, lang=lang, limit=20).to_json()
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -165,13 +160,9 @@ async def search_page(request: Request, q: str = "", lang: str = "en") -> Respon
     try:
         state.guard.check(request)
         state.limits.check_texts([q])
-        if features.available("search"):
-            results = await anyio.to_thread.run_sync(features.search, state, q, 20, lang or None)
-            context["results"] = results
-            context["glossary"] = results.get("glossary", [])
-        else:
-            context["glossary"] = await anyio.to_thread.run_sync(_explain_cards, state, q)
-            context["error"] = "Post search is not available in this installation."
+        response = await anyio.to_thread.run_sync(_search, state, q, lang or None)
+        context["results"] = response
+        context["glossary"] = response.get("glossary", [])
     except (ApiError, XxaiError) as exc:
         status, message = _failure(exc)
         return _render(request, "search.html", status, error=message, **context)
@@ -187,7 +178,7 @@ def glossary_page(
 ) -> Response:
     from xxai.slang.glossary import KINDS
 
-    found = features.glossary_entries(q, kind, lang)
+    found = app_state(request).service.glossary_entries(q, kind, lang)
     pages = max(1, -(-len(found) // GLOSSARY_PAGE))
     page = min(max(1, page), pages)
     shown = found[(page - 1) * GLOSSARY_PAGE : page * GLOSSARY_PAGE]
@@ -217,8 +208,13 @@ def reply_page(request: Request) -> Response:
         text="",
         target="zh",
         tone="casual",
-        available=features.available("reply"),
     )
+
+
+def _reply(state: AppState, text: str, target: str, tone: str) -> dict[str, Any]:
+    result = state.service.reply(text, target, tone)
+    state.metrics.count_translation([text])
+    return result.to_json()
 
 
 @router.post("/reply", response_class=HTMLResponse)
@@ -231,7 +227,6 @@ async def reply_submit(request: Request) -> Response:
         "tone": form.get("tone", "casual")
         if form.get("tone") in {"casual", "polite"}
         else "casual",
-        "available": features.available("reply"),
     }
     try:
         state.guard.check(request, form.get("api_key") or None)
@@ -239,7 +234,7 @@ async def reply_submit(request: Request) -> Response:
             raise ApiError(400, "Write what you want to say.")
         state.limits.check_texts([context["text"]])
         reply = await anyio.to_thread.run_sync(
-            features.reply, state, context["text"], context["target"], context["tone"], "auto"
+            _reply, state, context["text"], context["target"], context["tone"]
         )
     except (ApiError, XxaiError) as exc:
         status, message = _failure(exc)

@@ -1,25 +1,29 @@
-"""The learning commands: ``xxai gloss``, ``xxai convert`` and ``xxai reply``."""
+"""``xxai gloss``, ``xxai convert`` and ``xxai reply``: the learning aids."""
 
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from typing import Any
 
 import click
 
+from xxai.cli.common import (
+    handle_errors,
+    home_option,
+    print_json,
+    read_text,
+    service_for,
+    settings_options,
+)
+from xxai.errors import InputError
 from xxai.learn.convert import REGIONS
 from xxai.learn.hsk import DEFAULT_STANDARD, STANDARDS
 
-__all__ = ["register"]
+__all__ = ["register_commands"]
 
 
-def register(cli: click.Group) -> None:
-    """Add gloss, convert and reply to the ``xxai`` command group."""
-    from xxai import cli as cli_module
-    from xxai.cli import _handle_errors, _print_json, _read_text, _settings_options
-    from xxai.config import load_settings
-    from xxai.errors import InputError
+def register_commands(cli: click.Group) -> None:
+    """Add gloss, convert and reply to the ``xxai`` group."""
 
     @cli.command()
     @click.argument("text", required=False)
@@ -41,8 +45,8 @@ def register(cli: click.Group) -> None:
         show_default=True,
         help="Language of slang meanings (dictionary glosses are English).",
     )
-    @click.option("--home", type=click.Path(file_okay=False), help="xxai home folder.")
-    @_handle_errors
+    @home_option
+    @handle_errors
     def gloss(
         text: str | None,
         numbers: bool,
@@ -68,23 +72,13 @@ def register(cli: click.Group) -> None:
         """
         if as_json and as_html:
             raise InputError("choose one of --json and --html")
-        from xxai.learn.gloss import default_glosser
         from xxai.learn.render import render_html, render_lines
 
-        settings = load_settings({"home": home})
-        raw = unicodedata.normalize("NFC", _read_text(text))
-        if not raw.strip():
-            raise InputError("nothing to gloss: the text is empty")
-        if len(raw) > settings.max_chars:
-            raise InputError(
-                f"the text has {len(raw):,} characters, over the limit of "
-                f"{settings.max_chars:,} (setting max_chars)"
-            )
-        result = default_glosser(settings.home, hsk_standard).gloss(raw)
+        result = service_for({"home": home}).gloss(read_text(text), hsk_standard)
         if not any(w.kind == "zh" for w in result.words):
             click.echo("(no Chinese words in the text)", err=True)
         if as_json:
-            _print_json(result.to_json(numbers))
+            print_json(result.to_json(numbers))
         elif as_html:
             click.echo(render_html(result, numbers, lang), nl=False)
         else:
@@ -107,7 +101,7 @@ def register(cli: click.Group) -> None:
         help="Regional phrasing: Taiwan, Hong Kong, or characters only.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    @_handle_errors
+    @handle_errors
     def convert(text: str | None, target: str, region: str, as_json: bool) -> None:
         """Convert Chinese TEXT between simplified and traditional script (OpenCC).
 
@@ -122,24 +116,11 @@ def register(cli: click.Group) -> None:
           xxai convert "軟體和滑鼠" --to zh-Hans
           xxai convert --to zh-Hant < post.txt > post-tw.txt
         """
-        from xxai.learn.convert import convert as convert_text
-        from xxai.learn.convert import opencc_config
-
-        raw = _read_text(text)
-        config = opencc_config(target, region)
-        converted = convert_text(raw, target, region)
+        result = service_for({}).convert(read_text(text), target, region)
         if as_json:
-            _print_json(
-                {
-                    "text": raw,
-                    "converted": converted,
-                    "target": "zh-Hant" if config.startswith("s2") else "zh-Hans",
-                    "region": region,
-                    "opencc": config,
-                }
-            )
+            print_json(result)
             return
-        click.echo(converted)
+        click.echo(result["converted"])
 
     @cli.command()
     @click.argument("text", required=False)
@@ -154,8 +135,8 @@ def register(cli: click.Group) -> None:
     )
     @click.option("--numbers", is_flag=True, help="Numbered tones in the pinyin line.")
     @click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
-    @_settings_options
-    @_handle_errors
+    @settings_options
+    @handle_errors
     def reply(
         text: str | None,
         target: str,
@@ -178,12 +159,10 @@ def register(cli: click.Group) -> None:
           xxai reply "欢迎来小红书！" --to en
           xxai reply "das sieht super aus" --to zh-Hant --json
         """
-        from xxai.learn.reply import compose_reply
-
-        service = cli_module._service(kwargs)
-        result = compose_reply(service, _read_text(text), target, tone, source, numbers=numbers)
+        service = service_for(kwargs)
+        result = service.reply(read_text(text), target, tone, source, numbers)
         if as_json:
-            _print_json(result.to_json())
+            print_json(result.to_json())
             return
         click.echo(result.reply)
         if result.pinyin:

@@ -6,12 +6,13 @@ from typing import Any
 
 import click
 
-__all__ = ["register"]
+from xxai.cli.common import err, handle_errors, service_for, settings_options
+
+__all__ = ["register_commands"]
 
 
-def register(cli: click.Group) -> None:
-    """Add the ``serve`` command to the command line."""
-    from xxai.cli import _handle_errors, _service, _settings_options, err
+def register_commands(cli: click.Group) -> None:
+    """Add serve to the ``xxai`` group."""
 
     @cli.command()
     @click.option("--host", help="Address to listen on (setting: host, default 127.0.0.1).")
@@ -25,8 +26,8 @@ def register(cli: click.Group) -> None:
         show_default=True,
         help="How much the server logs.",
     )
-    @_settings_options
-    @_handle_errors
+    @settings_options
+    @handle_errors
     def serve(host: str | None, port: int | None, log_level: str, **kwargs: Any) -> None:
         """Serve the HTTP API and the web app (model loaded once, at startup).
 
@@ -45,7 +46,7 @@ def register(cli: click.Group) -> None:
 
         from xxai.api.app import create_app
 
-        service = _service(kwargs, host=host, port=port)
+        service = service_for(kwargs, host=host, port=port)
         settings = service.settings
         app = create_app(service)
         url = f"http://{settings.host}:{settings.port}"

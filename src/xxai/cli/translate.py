@@ -1,0 +1,143 @@
+"""``xxai translate``, ``xxai detect`` and ``xxai languages``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from xxai.cli.common import (
+    err,
+    handle_errors,
+    out,
+    print_json,
+    progress,
+    read_text,
+    service_for,
+    settings_options,
+)
+from xxai.errors import InputError
+
+__all__ = ["register_commands"]
+
+
+def register_commands(cli: click.Group) -> None:
+    """Add translate, detect and languages to the ``xxai`` group."""
+    for command in (translate, detect, languages):
+        cli.add_command(command)
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--to", "target", required=True, help="Target language: en, zh, zh-Hant, de, …")
+@click.option("--from", "source", default="auto", show_default=True, help="Source language.")
+@click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
+@click.option("--notes/--no-notes", default=None, help="Show the slang notes block (stderr).")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translate a JSONL or CSV file instead of TEXT.",
+)
+@click.option("--field", default="text", show_default=True, help="Field/column to translate.")
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file for --input (JSONL or CSV by extension).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    help="Input format when the extension does not tell.",
+)
+@click.option("--overwrite", is_flag=True, help="Start the output again instead of resuming.")
+@settings_options
+@handle_errors
+def translate(
+    text: str | None,
+    target: str,
+    source: str,
+    as_json: bool,
+    notes: bool | None,
+    input_path: Path | None,
+    field: str,
+    output_path: Path | None,
+    fmt: str | None,
+    overwrite: bool,
+    **kwargs: Any,
+) -> None:
+    """Translate TEXT (or standard input, or a file) into another language.
+
+    Slang, memes and pinyin abbreviations are rendered right and explained in a notes block
+    under the translation (hide it with --no-notes). Text already in the target language
+    comes back unchanged. Repeated texts are answered from the translation memory.
+
+    With --input, each row's --field is translated into --output with a progress bar; a
+    rerun after a kill or Ctrl-C resumes where it stopped.
+    """
+    service = service_for(kwargs)
+    target = service.normalize_lang(target)
+    source = service.normalize_lang(source, allow_auto=True)
+    if input_path is not None:
+        if output_path is None:
+            raise InputError("--input needs --output FILE")
+        if output_path.resolve() == input_path.resolve():
+            raise InputError("--output must differ from --input")
+        with progress("translating") as advance:
+            report = service.translate_file(
+                input_path, output_path, field, target, source, fmt, overwrite, advance
+            )
+        resumed = f", {report.skipped} already done" if report.skipped else ""
+        err.print(f"{report.translated} rows translated{resumed} → {report.output}")
+        return
+    if output_path is not None:
+        raise InputError("--output needs --input")
+    result = service.translate(read_text(text), target, source)
+    if as_json:
+        print_json(result.to_json())
+        return
+    click.echo(result.translation)
+    show_notes = service.settings.notes if notes is None else notes
+    if show_notes and result.terms:
+        err.print()
+        for term in result.terms:
+            err.print(f"[cyan]{term.term}[/] → {term.rendering}: [dim]{term.meaning}[/]")
+    if result.note:
+        err.print(f"[dim]({result.note})[/]")
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def detect(text: str | None, as_json: bool) -> None:
+    """Detect the language of TEXT (short, mixed and pinyin posts included)."""
+    detection = service_for({}).detect(read_text(text))
+    if as_json:
+        print_json(detection.to_json())
+        return
+    click.echo(f"{detection.lang}\t{detection.confidence:.2f}\t{detection.reason}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def languages(as_json: bool) -> None:
+    """List supported languages, with an honest quality note for each pair."""
+    langs = service_for({}).languages()
+    if as_json:
+        print_json(langs)
+        return
+    table = Table("code", "language", "from this language into…", show_lines=False)
+    for lang in langs:
+        notes = "\n".join(
+            f"{tgt}: {note}"
+            for tgt, note in lang["targets"].items()
+            if tgt in {"en", "zh", "zh-Hant", "de"}
+        )
+        table.add_row(lang["code"], f"{lang['name']} ({lang['native']})", notes)
+    out.print(table)

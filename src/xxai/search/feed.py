@@ -1,0 +1,127 @@
+"""The feed: imported posts, newest import first, with the comments their records carry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from xxai.search.store import Store
+
+__all__ = ["Comment", "FeedPage", "FeedPost", "feed_page", "safe_url"]
+
+
+@dataclass
+class Comment:
+    """A comment under a post, as the feed shows it."""
+
+    author: str
+    text: str
+    lang: str
+
+
+@dataclass
+class FeedPost:
+    """A post as the feed shows it."""
+
+    pk: int
+    id: str
+    source: str
+    title: str
+    text: str
+    author: str
+    created_at: str
+    url: str
+    lang: str
+    tags: list[str]
+    comments: list[Comment] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the post as ``/api/v1/posts`` lists it."""
+        return asdict(self)
+
+
+@dataclass
+class FeedPage:
+    """One page of the feed."""
+
+    total: int
+    offset: int
+    posts: list[FeedPost]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the page as ``/api/v1/posts`` answers it."""
+        return {
+            "total": self.total,
+            "offset": self.offset,
+            "posts": [p.to_json() for p in self.posts],
+        }
+
+
+def safe_url(url: str) -> str:
+    """Return the URL when it is http(s), else an empty string (no javascript: links)."""
+    low = url.strip().lower()
+    return url.strip() if low.startswith(("http://", "https://")) else ""
+
+
+def _pick(record: dict[str, Any], *paths: str) -> str:
+    for path in paths:
+        value: Any = record
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str | int | float) and str(value).strip():
+            return str(value)
+    return ""
+
+
+def comments(raw: dict[str, Any], detect: Callable[[str], str], limit: int = 50) -> list[Comment]:
+    """Read the comments an export carries in a post's record (RedNote, generic shapes)."""
+    found: list[Comment] = []
+
+    def walk(items: Any, depth: int) -> None:
+        if not isinstance(items, list):
+            return
+        for item in items:
+            if len(found) >= limit:
+                return
+            if isinstance(item, str):
+                item = {"text": item}
+            if not isinstance(item, dict):
+                continue
+            text = _pick(item, "content", "text", "desc", "body", "comment")
+            if text:
+                author = _pick(item, "nickname", "user.nickname", "author", "user.name", "user")
+                found.append(Comment(author, text, detect(text)))
+            if depth < 2:
+                walk(item.get("sub_comments") or item.get("replies"), depth + 1)
+
+    walk(raw.get("comments") or raw.get("comment_list"), 0)
+    return found
+
+
+def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: int) -> FeedPage:
+    """Return imported posts, newest import first, with the comments their records hold."""
+    total = store.count()
+    pks = store.recent_pks(limit, offset)
+    by_pk = store.posts(pks)
+    posts = []
+    for pk in pks:
+        post = by_pk.get(pk)
+        if post is None:
+            continue
+        posts.append(
+            FeedPost(
+                pk=pk,
+                id=str(post.id),
+                source=str(post.source),
+                title=str(post.title),
+                text=str(post.text),
+                author=str(post.author),
+                created_at=str(post.created_at),
+                url=safe_url(str(post.url)),
+                lang=str(post.lang),
+                tags=[str(t) for t in post.tags],
+                comments=comments(post.raw if isinstance(post.raw, dict) else {}, detect),
+            )
+        )
+    return FeedPage(total, offset, posts)

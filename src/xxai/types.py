@@ -1,0 +1,143 @@
+"""The types every layer shares: requests, results, detections and the glossary protocol.
+
+This module imports nothing of ours, so engines, the text pipeline, feature libraries and
+front ends can all depend on it without depending on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+__all__ = [
+    "Detection",
+    "Hint",
+    "ProgressFn",
+    "TermFinder",
+    "TermMatch",
+    "TermNote",
+    "TranslationRequest",
+    "TranslationResult",
+]
+
+ProgressFn = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A term found in the text and how to render it in the target language."""
+
+    term: str
+    rendering: str
+    meaning: str = ""
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """One unit of text to translate (placeholders already in it)."""
+
+    text: str
+    source: str
+    target: str
+    hints: tuple[Hint, ...] = ()
+    # Extra instruction for a retry, e.g. after a dropped placeholder or a missed term.
+    note: str = ""
+    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected language, a confidence in [0, 1], and how it was decided."""
+
+    lang: str
+    confidence: float
+    reason: str
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the shape ``xxai detect --json`` and ``/api/v1/detect`` print."""
+        return {
+            "lang": self.lang,
+            "confidence": self.confidence,
+            "reason": self.reason,
+            "alternatives": [
+                {"lang": lang, "confidence": round(score, 3)} for lang, score in self.alternatives
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A glossary term found in a text, with what it means and how to render it."""
+
+    term: str
+    start: int
+    end: int
+    meaning: str
+    renderings: tuple[str, ...]
+    entry: str = ""  # the glossary entry's canonical term
+
+
+class TermFinder(Protocol):
+    """Finds glossary terms in text and checks translations for their renderings."""
+
+    def find(self, text: str, source: str, target: str) -> list[TermMatch]:
+        """Return the terms found in ``text`` (source language) for a target language."""
+        ...
+
+    def rendered(self, match: TermMatch, translation: str, target: str) -> bool:
+        """Return True when ``translation`` contains an acceptable rendering of the term."""
+        ...
+
+    def abbreviations(self) -> frozenset[str]:
+        """Return known pinyin-initial abbreviations (for language detection)."""
+        ...
+
+
+@dataclass
+class TermNote:
+    """A term as reported in results: offsets into the original text."""
+
+    term: str
+    start: int
+    end: int
+    meaning: str
+    rendering: str
+
+
+@dataclass
+class TranslationResult:
+    """The outcome of translating one text."""
+
+    text: str
+    translation: str
+    source_lang: str
+    target_lang: str
+    engine: str
+    model: str = ""
+    terms: list[TermNote] = field(default_factory=list)
+    unchanged: bool = False
+    note: str = ""
+    detected: Detection | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the design.md contract shape of ``xxai translate --json``."""
+        data: dict[str, Any] = {
+            "text": self.text,
+            "translation": self.translation,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "engine": self.engine,
+            "model": self.model,
+            "terms": [asdict(t) for t in self.terms],
+            "unchanged": self.unchanged,
+        }
+        if self.note:
+            data["note"] = self.note
+        if self.detected is not None:
+            data["detected"] = {
+                "lang": self.detected.lang,
+                "confidence": self.detected.confidence,
+            }
+        return data
