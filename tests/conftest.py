@@ -3,15 +3,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from xxai.config import load_settings
+from xxai.engines.base import Engine
 from xxai.service import Service
 
-from fakes import FakeEngine
+from fakes import FakeEngine, MakeService
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -34,8 +36,60 @@ def fake_engine() -> FakeEngine:
 
 
 @pytest.fixture
-def service(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[Service]:
-    settings = load_settings({"home": str(tmp_path / "home"), "engine": "fake"})
-    svc = Service(settings, engines={"fake": fake_engine})
-    yield svc
-    svc.close()
+def make_service(tmp_path: Path) -> Iterator[MakeService]:
+    """Build Services over an engine (a new FakeEngine when none is given); closed after.
+
+    ``make(engine, home=..., **settings)``: the settings come from these overrides only (no
+    environment, no config file), in ``tmp_path/home`` unless ``home`` is given.
+    """
+    services: list[Service] = []
+
+    def make(
+        engine: Engine | None = None, home: Path | str | None = None, **overrides: Any
+    ) -> Service:
+        engine = engine if engine is not None else FakeEngine()
+        values = {"home": str(home or tmp_path / "home"), "engine": engine.name, **overrides}
+        service = Service(load_settings(values, environ={}), engines={engine.name: engine})
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.close()
+
+
+@pytest.fixture
+def service(make_service: MakeService, fake_engine: FakeEngine) -> Service:
+    """A Service over the test's fake engine."""
+    return make_service(fake_engine)
+
+
+# -- the real model: joined once, loaded once per test run -------------------------------
+
+MODEL_HOME = REPO / ".xxai-home"  # joined models persist here between runs (gitignored)
+
+
+@pytest.fixture(scope="session")
+def model_path_15b() -> Path:
+    """The packaged 1.5B model, joined from its parts on first use."""
+    from xxai.models import resolve_model
+
+    return resolve_model("qwen2.5-coder-1.5b", MODEL_HOME)
+
+
+@pytest.fixture(scope="session")
+def model_path_05b() -> Path:
+    """The packaged small 0.5B model (the ``small`` extra)."""
+    from xxai.models import resolve_model
+
+    return resolve_model("qwen2.5-coder-0.5b", MODEL_HOME)
+
+
+@pytest.fixture(scope="session")
+def local_engine(model_path_15b: Path) -> Iterator[Engine]:
+    """The one real 1.5B engine every model test shares (loading it takes the time)."""
+    from xxai.engines.local import LocalEngine
+
+    engine = LocalEngine(model_path_15b, "qwen2.5-coder-1.5b", n_ctx=4096, batch_size=8)
+    yield engine
+    engine.close()

@@ -9,6 +9,10 @@ from typing import Literal
 from pypinyin import lazy_pinyin
 
 from xxai.engines.base import ProgressFn, TranslationRequest
+from xxai.service import Service
+
+#: The type of the ``make_service`` fixture (tests/conftest.py).
+MakeService = Callable[..., Service]
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _PLACEHOLDER = re.compile(r"\[\[\d+\]\]")

@@ -43,8 +43,15 @@ def test_chinese_to_traditional_is_a_script_conversion(fake_engine: FakeEngine) 
 
 
 def test_translation_into_traditional_follows_the_target_script() -> None:
-    result = Translator(FakeEngine()).translate("I love this software", "zh-Hant")
-    assert result.translation.startswith("中文")
+    # The engine answers in simplified script, as models mostly do; the pipeline converts
+    # it with Taiwan phrasing (软件 -> 軟體, 网络 -> 網路), and the engine is asked in zh.
+    engine = FakeEngine(
+        answers={("I love this software and its network", "zh"): "我爱这个软件和它的网络"}
+    )
+    result = Translator(engine).translate("I love this software and its network", "zh-Hant")
+    assert result.translation == "我愛這個軟體和它的網路"
+    assert result.target_lang == "zh-Hant"
+    assert [r.target for r in engine.requests] == ["zh"]
 
 
 def test_mangled_placeholders_are_retried_then_repaired() -> None:

@@ -36,7 +36,25 @@ from xxai.types import (
     TranslationResult,
 )
 
-__all__ = ["TermFinder", "TermMatch", "TermNote", "TranslationResult", "Translator"]
+__all__ = [
+    "NOT_FOLLOWED",
+    "TermFinder",
+    "TermMatch",
+    "TermNote",
+    "TranslationResult",
+    "Translator",
+]
+
+#: The note on a result when the engine ignored an instruction and a plain translation stands.
+NOT_FOLLOWED = "the engine did not follow the instruction: this is a plain translation"
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What the caller asks of the engine beyond a translation: an instruction, extra hints."""
+
+    instruction: str = ""
+    hints: tuple[Hint, ...] = ()
 
 
 @dataclass
@@ -51,9 +69,12 @@ class _Unit:
     matches: list[TermMatch]
     output: str = ""
     done: bool = False
+    repaired: bool = False
 
 
-_LABEL = re.compile(r"^(?:translation|übersetzung|翻译|译文)\s*[:：]\s*", re.IGNORECASE)
+_LABEL = re.compile(
+    r"^(?:translation|übersetzung|翻译|译文|reply|antwort|回复)\s*[:：]\s*", re.IGNORECASE
+)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -138,8 +159,15 @@ class Translator:
         target: str,
         source: str = "auto",
         progress: Callable[[int], None] | None = None,
+        instruction: str = "",
+        hints: Sequence[Hint] = (),
     ) -> list[TranslationResult]:
-        """Translate several texts in one pass through the engine."""
+        """Translate several texts in one pass through the engine.
+
+        ``instruction`` and ``hints`` go to the engine with every unit (the reply helper
+        asks for a reply in a tone this way); a unit whose output stays broken after the
+        retry is translated plainly, and its result's note says so.
+        """
         target = normalize_lang(target)
         source = normalize_lang(source, allow_auto=True)
         results: list[TranslationResult] = []
@@ -149,7 +177,7 @@ class Translator:
             result, pieces = self._prepare(index, text, source, target, units)
             results.append(result)
             layouts.append(pieces)
-        self._run_units(units, target, progress)
+        self._run_units(units, target, progress, _Ask(instruction, tuple(hints)))
         by_text: dict[int, list[_Unit]] = {}
         for unit in units:
             by_text.setdefault(unit.text_index, []).append(unit)
@@ -162,6 +190,8 @@ class Translator:
             translation = join_pieces(pieces, outputs, spaced)
             result = results[index]
             result.translation = translation
+            if instruction and any(u.repaired for u in text_units):
+                result.note = NOT_FOLLOWED
             result.terms = [
                 TermNote(m.term, u.offset + m.start, u.offset + m.end, m.meaning, m.renderings[0])
                 for u in text_units
@@ -219,13 +249,15 @@ class Translator:
         return result, pieces
 
     def _requests(
-        self, units: Sequence[_Unit], target: str, note: str = ""
+        self, units: Sequence[_Unit], target: str, ask: _Ask, note: str = ""
     ) -> list[TranslationRequest]:
+        note = " ".join(n for n in (ask.instruction, note) if n)
         reqs = []
         for unit in units:
             hints = tuple(
                 Hint(m.term, m.renderings[0], m.meaning) for m in _unique_terms(unit.matches)
             )
+            hints += ask.hints
             reqs.append(
                 TranslationRequest(
                     unit.protected.text, base_lang(unit.source), base_lang(target), hints, note
@@ -234,7 +266,11 @@ class Translator:
         return reqs
 
     def _run_units(
-        self, units: list[_Unit], target: str, progress: Callable[[int], None] | None
+        self,
+        units: list[_Unit],
+        target: str,
+        progress: Callable[[int], None] | None,
+        ask: _Ask,
     ) -> None:
         todo = []
         for unit in units:
@@ -242,20 +278,26 @@ class Translator:
                 todo.append(unit)
             else:
                 unit.output, unit.done = unit.raw, True
-        outputs = self.engine.translate(self._requests(todo, target), progress)
-        failed = self._accept(todo, outputs, target)
+        outputs = self.engine.translate(self._requests(todo, target, ask), progress)
+        failed = self._accept(todo, outputs, target, ask)
         if failed:
             note = (
                 "Keep every [[n]] placeholder exactly once, translate fully into the target "
                 "language, and use the glossary renderings."
             )
-            outputs = self.engine.translate(self._requests(failed, target, note))
-            failed = self._accept(failed, outputs, target)
+            outputs = self.engine.translate(self._requests(failed, target, ask, note))
+            failed = self._accept(failed, outputs, target, ask)
         for unit in failed:
-            self._fallback(unit, target)
+            self._fallback(unit, target, ask)
 
-    def _accept(self, units: list[_Unit], outputs: list[str], target: str) -> list[_Unit]:
-        """Keep good outputs; return the units whose output is broken."""
+    def _accept(
+        self, units: list[_Unit], outputs: list[str], target: str, ask: _Ask
+    ) -> list[_Unit]:
+        """Keep good outputs; return the units whose output is broken.
+
+        With an instruction (a reply in a tone) the engine may rephrase freely, so the
+        glossary's renderings are hints there, not checks.
+        """
         failed = []
         for unit, raw in zip(units, outputs, strict=True):
             out = _clean_output(raw, unit.protected.text)
@@ -264,7 +306,7 @@ class Translator:
                 and check_placeholders(unit.protected, out)
                 and _script_ok(out, target, unit.protected.text)
             )
-            if ok and self.glossary is not None:
+            if ok and self.glossary is not None and not ask.instruction:
                 ok = all(self.glossary.rendered(m, out, target) for m in unit.matches)
             if ok:
                 unit.output = restore(unit.protected, convert_script(out, target))
@@ -274,7 +316,7 @@ class Translator:
                 failed.append(unit)
         return failed
 
-    def _fallback(self, unit: _Unit, target: str) -> None:
+    def _fallback(self, unit: _Unit, target: str, ask: _Ask) -> None:
         """Repair a unit whose output stayed broken after the retry.
 
         Placeholders: translate the text between them piece by piece and put the protected
@@ -282,8 +324,10 @@ class Translator:
         glossary's own repair (slang module) when one is configured.
         """
         out = unit.output
-        if not (out and check_placeholders(unit.protected, out)):
+        if ask.instruction or not (out and check_placeholders(unit.protected, out)):
+            # An ignored instruction leaves nothing worth keeping: translate plainly.
             out = self._translate_between_placeholders(unit, target)
+            unit.repaired = True
         if self.glossary is not None:
             out = _place_renderings(self.glossary, unit, out, target)
         unit.output = restore(unit.protected, convert_script(out, target))

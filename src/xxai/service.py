@@ -286,9 +286,14 @@ class Service:
         numbers: bool = False,
     ) -> Reply:
         """Write a reply in another language, with pinyin and a back-translation."""
+        from xxai.learn.gloss import default_glosser
         from xxai.learn.reply import compose_reply
 
-        return compose_reply(self, text, target, tone, source, numbers=numbers)
+        glosser = default_glosser(self.settings.home)
+        translator = self.translator()
+        return compose_reply(
+            translator, self.glossary(), glosser, text, target, tone, source, numbers
+        )
 
     # -- posts: import, index, search, feed --------------------------------------------
 

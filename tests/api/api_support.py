@@ -15,8 +15,12 @@ from live_server import LiveServer
 __all__ = ["LiveServer", "settings_for", "wait_ready"]
 
 
+#: What the API tests run with: no embedding model, no rate limit.
+API_DEFAULTS: dict[str, Any] = {"embed_model": "none", "rate_limit": 0}
+
+
 def settings_for(home: Path, **overrides: Any) -> Settings:
-    values = {"home": str(home), "engine": "fake", "embed_model": "none", "rate_limit": 0}
+    values = {"home": str(home), "engine": "fake", **API_DEFAULTS}
     values.update(overrides)
     return load_settings(values, environ={})
 

@@ -3,39 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from xxai.api.app import create_app
-from xxai.service import Service
 
-from api_support import LiveServer, settings_for, wait_ready
-from fakes import FakeEngine
+from api_support import API_DEFAULTS, LiveServer, wait_ready
+from fakes import FakeEngine, MakeService
 
 MakeClient = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[MakeClient]:
+def make_client(make_service: MakeService, fake_engine: FakeEngine) -> Iterator[MakeClient]:
     """Build an app with some settings overridden and return a started client."""
-    opened: list[tuple[TestClient, Service]] = []
+    opened: list[TestClient] = []
 
     def make(wait: bool = True, **overrides: Any) -> TestClient:
-        service = Service(settings_for(tmp_path / "home", **overrides), {"fake": fake_engine})
+        service = make_service(fake_engine, **{**API_DEFAULTS, **overrides})
         client = TestClient(create_app(service), raise_server_exceptions=False)
         client.__enter__()
-        opened.append((client, service))
+        opened.append(client)
         if wait:
             wait_ready(client)
         return client
 
     yield make
-    for client, service in opened:
+    for client in opened:
         client.__exit__(None, None, None)
-        service.close()
 
 
 @pytest.fixture
@@ -44,8 +41,7 @@ def client(make_client: MakeClient) -> TestClient:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[LiveServer]:
-    service = Service(settings_for(tmp_path / "home"), {"fake": fake_engine})
+def live_server(make_service: MakeService, fake_engine: FakeEngine) -> Iterator[LiveServer]:
+    service = make_service(fake_engine, **API_DEFAULTS)
     with LiveServer(create_app(service)) as server:
         yield server
-    service.close()

@@ -89,21 +89,22 @@ def test_missing_or_corrupt_model_says_how_to_fix(tmp_path: Path) -> None:
 
 
 def test_prompt_cache_is_saved_and_reused_by_the_next_process(
-    model_path_15b: Path, tmp_path: Path
+    model_path_05b: Path, tmp_path: Path
 ) -> None:
+    # The small model: three engines load here, and the 1.5B is loaded once per run.
     from xxai.engines.local import LocalEngine
 
     req = [TranslationRequest("我明天早上要去机场。", "zh", "en")]
-    first = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    first = LocalEngine(model_path_05b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
     out1 = first.translate(req)
     first.close()
     saved = list(tmp_path.glob("prefix-*.bin"))
     assert len(saved) == 1 and saved[0].stat().st_size > 1_000_000
-    second = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    second = LocalEngine(model_path_05b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
     assert second._load_prefix_state()
     assert second.translate(req) == out1
     second.close()
     saved[0].write_bytes(b"garbage")  # a damaged cache file is ignored, not trusted
-    third = LocalEngine(model_path_15b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
+    third = LocalEngine(model_path_05b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
     assert third.translate(req) == out1
     third.close()

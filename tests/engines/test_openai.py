@@ -31,8 +31,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(model_path_15b: Path) -> Iterator[str]:
-    """llama-cpp-python's own OpenAI-compatible server with the default packaged model."""
+def llama_server(model_path_05b: Path) -> Iterator[str]:
+    """llama-cpp-python's own OpenAI-compatible server, on the small packaged model.
+
+    The small model keeps the 1.5B loaded once per test run (by the shared local engine);
+    what is tested here is the protocol, the retries and the Service's engine choice.
+    """
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -40,7 +44,7 @@ def llama_server(model_path_15b: Path) -> Iterator[str]:
             "-m",
             "llama_cpp.server",
             "--model",
-            str(model_path_15b),
+            str(model_path_05b),
             "--host",
             "127.0.0.1",
             "--port",

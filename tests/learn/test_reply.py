@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,28 @@ from xxai.cli import cli
 from xxai.engines.base import Hint, TranslationRequest
 from xxai.errors import InputError
 from xxai.learn.gloss import Glosser
-from xxai.learn.reply import compose_reply
+from xxai.learn.reply import Reply, compose_reply
 from xxai.service import Service
 
-from fakes import FakeEngine
-
-MakeService = Callable[..., Service]
+from fakes import FakeEngine, MakeService
 
 POST = "This hotpot is absolutely amazing, no cap!"
 REPLY = "这家火锅绝绝子，不骗你！"
 BACK = "This hotpot is absolutely amazing, no kidding!"
+
+
+def compose(
+    service: Service,
+    text: str,
+    target: str = "zh",
+    tone: str = "casual",
+    source: str = "auto",
+    *,
+    glosser: Glosser,
+) -> Reply:
+    """Compose a reply with the service's translator and glossary, as Service.reply does."""
+    parts = (service.translator(), service.glossary(), glosser)
+    return compose_reply(*parts, text, target, tone, source)
 
 
 def hotpot_engine() -> FakeEngine:
@@ -33,7 +44,7 @@ def test_casual_reply_may_use_slang_and_says_which(
     make_service: MakeService, glosser: Glosser
 ) -> None:
     engine = hotpot_engine()
-    result = compose_reply(make_service(engine), POST, "zh", "casual", "en", glosser=glosser)
+    result = compose(make_service(engine), POST, "zh", "casual", "en", glosser=glosser)
     assert result.reply == REPLY
     assert result.pinyin.startswith("zhèjiā huǒguō juéjuézǐ, ")
     assert result.back_translation == BACK
@@ -53,7 +64,7 @@ def test_polite_reply_offers_no_slang(make_service: MakeService, glosser: Glosse
     text = "Thank you all for the warm welcome!"
     reply = "谢谢大家的热情欢迎！"
     engine = FakeEngine(answers={(text, "zh"): reply, (reply, "en"): text}, fallback="brackets")
-    result = compose_reply(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
+    result = compose(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
     assert result.reply == reply
     assert result.pinyin == "xièxie dàjiā de rèqíng huānyíng!"  # words apart, as pinyin is written
     assert result.terms == []
@@ -71,7 +82,7 @@ def test_traditional_target_follows_opencc(make_service: MakeService, glosser: G
         },
         fallback="brackets",
     )
-    result = compose_reply(make_service(engine), POST, "zh-Hant", source="en", glosser=glosser)
+    result = compose(make_service(engine), POST, "zh-Hant", source="en", glosser=glosser)
     assert result.reply == "這家火鍋絕絕子！"
     assert result.target_lang == "zh-Hant"
     assert result.pinyin == "zhèjiā huǒguō juéjuézǐ!"
@@ -85,7 +96,7 @@ def test_links_and_mentions_survive(make_service: MakeService, glosser: Glosser)
         answers={("Love this post [[0]] [[1]]", "zh"): "超爱这个帖子[[0]] [[1]]"},
         fallback="brackets",
     )
-    result = compose_reply(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
+    result = compose(make_service(engine), text, "zh", "polite", "en", glosser=glosser)
     assert result.reply == "超爱这个帖子@小红书 https://xhslink.com/a1"
 
 
@@ -98,18 +109,16 @@ def test_a_reply_the_engine_cannot_write_falls_back_to_a_translation(
         return "好的，没问题！" if request.target == "zh" else "OK, no problem!"
 
     engine = FakeEngine(respond=respond)
-    result = compose_reply(
-        make_service(engine), "OK, no problem!", "zh", source="en", glosser=glosser
-    )
+    result = compose(make_service(engine), "OK, no problem!", "zh", source="en", glosser=glosser)
     assert result.reply == "好的，没问题！"
     assert "plain translation" in result.note
     retries = [r for r in engine.requests if "reply" in r.note]
-    assert len(retries) == 2
-    assert "Reply only with the Simplified Chinese text" in retries[1].note
+    assert len(retries) == 2  # the first try and the pipeline's one retry, both in tone
+    assert "placeholder" in retries[1].note
 
 
 def test_the_users_language_is_detected(make_service: MakeService, glosser: Glosser) -> None:
-    result = compose_reply(make_service(hotpot_engine()), POST, "zh", glosser=glosser)
+    result = compose(make_service(hotpot_engine()), POST, "zh", glosser=glosser)
     assert result.source_lang == "en"
     assert result.back_translation == BACK
 
@@ -120,19 +129,20 @@ def test_chinese_users_can_reply_in_english(make_service: MakeService, glosser: 
         answers={(text, "en"): "Welcome to RedNote!", ("Welcome to RedNote!", "zh"): text},
         fallback="brackets",
     )
-    result = compose_reply(make_service(engine), text, "en", source="zh", glosser=glosser)
+    result = compose(make_service(engine), text, "en", source="zh", glosser=glosser)
     assert result.reply == "Welcome to RedNote!"
     assert result.pinyin == ""
     assert result.back_translation == text
 
 
-def test_text_already_in_the_target_language_is_refused(make_service: MakeService) -> None:
+def test_text_already_in_the_target_language_is_refused(
+    make_service: MakeService, glosser: Glosser
+) -> None:
+    service = make_service(FakeEngine(fallback="brackets"))
     with pytest.raises(InputError, match="already in Simplified Chinese"):
-        compose_reply(make_service(FakeEngine(fallback="brackets")), "你好", "zh", source="zh")
+        compose(service, "你好", "zh", source="zh", glosser=glosser)
     with pytest.raises(InputError, match="unknown tone"):
-        compose_reply(
-            make_service(FakeEngine(fallback="brackets")), "hello", "zh", tone="rude", source="en"
-        )
+        compose(service, "hello", "zh", tone="rude", source="en", glosser=glosser)
 
 
 def test_cli_reply(make_service: MakeService, learn_home: Path) -> None:

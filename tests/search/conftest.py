@@ -19,7 +19,7 @@ from xxai.search.store import Store, default_db_path
 from xxai.search.vectors import VectorIndex
 from xxai.service import Service
 
-from fakes import FakeEngine
+from fakes import FakeEngine, MakeService
 
 __all__ = ["CORPUS", "FakeEngine", "corpus_engine", "make_settings", "write_jsonl"]
 
@@ -35,10 +35,8 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(home: Path, engine: FakeEngine) -> Iterator[Service]:
-    svc = Service(make_settings(home, cache=False), engines={"fake": engine})
-    yield svc
-    svc.close()
+def service(make_service: MakeService, home: Path, engine: FakeEngine) -> Service:
+    return make_service(engine, home=home, cache=False)
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Write a reply in another language, with its pinyin and a back-translation to check it.
 
-The reply is one translation request through any engine: the user's text, from their
-language into the target, with a note asking for a natural reply in the chosen tone (and,
-in a casual tone, glossary slang that fits). Its pinyin comes from the glosser, and the
-back-translation runs through the normal pipeline, so the user can read what they are about
-to post before posting it.
+The reply is a translation through the :class:`~xxai.pipeline.Translator` with an
+instruction: the user's text, from their language into the target, with a note asking for
+a natural reply in the chosen tone (and, in a casual tone, glossary slang that fits as
+extra hints). Placeholders, script checks, the retry and the repair are the pipeline's.
+Its pinyin comes from the glosser, and the back-translation runs through the same
+translator, so the user can read what they are about to post before posting it.
 """
 
 from __future__ import annotations
@@ -13,23 +14,18 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from xxai.engines.base import Hint, TranslationRequest
 from xxai.errors import InputError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
-from xxai.learn.gloss import Glosser, default_glosser, pinyin_line
-from xxai.pipeline import convert_script
-from xxai.service import Service
-from xxai.slang.glossary import LANGS, Glossary, default_glossary, fold
-from xxai.text.protect import check_placeholders, protect, restore
+from xxai.learn.gloss import Glosser, pinyin_line
+from xxai.pipeline import NOT_FOLLOWED, Translator
+from xxai.slang.glossary import LANGS, Glossary, fold
+from xxai.types import Hint
 
 __all__ = ["TONES", "Reply", "UsedTerm", "compose_reply", "suggest_slang"]
 
 TONES = ("casual", "polite")
 _SUGGESTIONS = 3
 _SLANG_KINDS = {"word", "meme", "initials", "number", "en-slang"}
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
-_LABEL = re.compile(r"^(?:reply|antwort|回复|translation|翻译|译文)\s*[:：]\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -163,30 +159,6 @@ def suggest_slang(
     return hints
 
 
-def _clean(raw: str) -> str:
-    text = raw.replace("<text>", "").replace("</text>", "").strip()
-    text = _LABEL.sub("", text)
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if paragraphs:
-        text = " ".join(line.strip() for line in paragraphs[0].splitlines() if line.strip())
-    for left, right in ('""', "“”", "「」"):
-        if len(text) > 2 and text.startswith(left) and text.endswith(right):
-            text = text[1:-1].strip()
-    return text
-
-
-def _script_ok(text: str, target: str) -> bool:
-    letters = _LETTER.findall(re.sub(r"\[\[\d+\]\]", "", text))
-    if not letters:
-        return False
-    han = sum(1 for ch in letters if _HAN.match(ch))
-    if base_lang(target) == "zh":
-        return han > 0
-    if target in {"ja", "ko"}:
-        return True
-    return han <= max(2, len(letters) // 10)
-
-
 def _used_terms(glossary: Glossary, reply: str, target: str, user_lang: str) -> list[UsedTerm]:
     lang = base_lang(user_lang) if base_lang(user_lang) in LANGS else "en"
     used: dict[str, UsedTerm] = {}
@@ -201,65 +173,47 @@ def _used_terms(glossary: Glossary, reply: str, target: str, user_lang: str) -> 
 
 
 def compose_reply(
-    service: Service,
+    translator: Translator,
+    glossary: Glossary,
+    glosser: Glosser,
     text: str,
     target: str = "zh",
     tone: str = "casual",
     source: str = "auto",
-    engine: str | None = None,
-    glossary: Glossary | None = None,
     numbers: bool = False,
-    glosser: Glosser | None = None,
 ) -> Reply:
-    """Write ``text`` as a natural reply in ``target``, with pinyin and a back-translation."""
+    """Write ``text`` as a natural reply in ``target``, with pinyin and a back-translation.
+
+    The reply is the translator's translation with an instruction (the tone) and the slang
+    the text's meaning suggests as extra hints; when the engine ignores the instruction,
+    the reply is a plain translation and its note says so.
+    """
     if not text.strip():
-        raise InputError('give the text of your reply, e.g. xxai reply "that looks amazing"')
+        raise InputError("give the text of your reply")
     if tone not in TONES:
         raise InputError(f"unknown tone {tone!r}; use one of {', '.join(TONES)}")
     target = normalize_lang(target)
     source = normalize_lang(source, allow_auto=True)
     if source == "auto":
-        source = service.detect(text).lang
+        source = translator.detect(text).lang
         if source == "und":
-            raise InputError("cannot tell which language the text is in; give it with --from")
+            raise InputError("cannot tell which language the text is in; give its language")
     if base_lang(source) == base_lang(target):
         raise InputError(
             f"the text is already in {_lang_name(target)}: write it in your own language"
         )
-    glossary = glossary or default_glossary()
-    found = glossary.find(text, source, target)
-    hints = [Hint(m.term, m.renderings[0], m.meaning) for m in found]
     suggested = suggest_slang(glossary, text, source, target) if tone == "casual" else []
-    protected = protect(text, [(m.start, m.end) for m in found])
-    chosen = service.engine(engine)
     note = tone_note(tone, target, bool(suggested))
-    request = TranslationRequest(
-        protected.text, base_lang(source), base_lang(target), (*hints, *suggested), note
+    result = translator.translate_many([text], target, source, instruction=note, hints=suggested)
+    written = result[0]
+    reply = written.translation
+    status = (
+        "the engine did not write a reply in that tone: this is a plain translation"
+        if written.note == NOT_FOLLOWED
+        else ""
     )
-    reply, status = "", ""
-    for attempt in range(2):
-        out = _clean(chosen.translate([request])[0])
-        if out and check_placeholders(protected, out) and _script_ok(out, target):
-            reply = restore(protected, out)
-            break
-        if attempt == 0:
-            request = TranslationRequest(
-                request.text,
-                request.source,
-                request.target,
-                request.hints,
-                note + f" Reply only with the {_lang_name(target)} text.",
-            )
-    if not reply:
-        reply = service.translate(text, target, source, engine).translation
-        status = "the engine did not write a reply in that tone: this is a plain translation"
-    reply = convert_script(reply, target)
-    pinyin = ""
-    if base_lang(target) == "zh":
-        glosser = glosser or default_glosser(service.settings.home)
-        glossed = glosser.gloss(reply)
-        pinyin = pinyin_line(glossed.words, numbers)
-    back = service.translate(reply, source, target, engine).translation
+    pinyin = pinyin_line(glosser.gloss(reply).words, numbers) if base_lang(target) == "zh" else ""
+    back = translator.translate(reply, source, target).translation
     return Reply(
         text=text,
         reply=reply,
@@ -268,8 +222,8 @@ def compose_reply(
         source_lang=source,
         target_lang=target,
         tone=tone,
-        engine=chosen.name,
-        model=chosen.model_id,
+        engine=written.engine,
+        model=written.model,
         terms=_used_terms(glossary, reply, target, source),
         suggested=suggested,
         note=status,
