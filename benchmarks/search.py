@@ -111,7 +111,9 @@ def _recall(
 ) -> dict[str, dict[str, float]]:
     """Return recall@10 and @1 per method for (query, target id) pairs."""
     vectors = VectorIndex(store, embedder.name)
-    hybrid_search = Searcher(service, store, embedder=embedder, glossary=None)
+    hybrid_search = Searcher(
+        service.translator(), service.settings, store, embedder=embedder, glossary=None
+    )
     by_pk = {p.pk: p.id for batch in store.iter_posts() for p in batch}
     methods = ("keyword", "embedding", "hybrid, plain RRF", "hybrid")
     counts = {m: [0, 0] for m in methods}
@@ -142,8 +144,10 @@ def _recall_translated(
 ) -> dict[str, dict[str, float]]:
     """Recall when the query is also run as its (reference) translation."""
     service = _service(home, OracleEngine({q: t for q, t, _ in triples}))
-    keyword = Searcher(service, store, embedder=None, glossary=None)
-    hybrid = Searcher(service, store, embedder=embedder, glossary=None)
+    keyword = Searcher(service.translator(), service.settings, store, embedder=None, glossary=None)
+    hybrid = Searcher(
+        service.translator(), service.settings, store, embedder=embedder, glossary=None
+    )
     counts = {"keyword + translation": [0, 0], "hybrid + translation": [0, 0]}
     for query, _translation, target in triples:
         for method, searcher in (
@@ -290,7 +294,7 @@ def scale_section(
         build_seconds += _build(store, fast, [post for post, _ in posts[built:size]])
         built = size
         store.value("PRAGMA wal_checkpoint(TRUNCATE)")
-        searcher = Searcher(service, store, embedder=embedder)
+        searcher = Searcher(service.translator(), service.settings, store, embedder=embedder)
         row: dict[str, Any] = {"posts": size, **_latencies(searcher, store, embedder, queries)}
         vector_file = next(VectorIndex(store, embedder.name).folder.glob("*-g*[0-9].npy"))
         row["db_bytes"] = _size(store.path)

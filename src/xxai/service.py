@@ -127,7 +127,9 @@ class Service:
 
         with self._lock:
             if self._searcher is None:
-                self._searcher = Searcher(self, self.store())
+                self._searcher = Searcher(
+                    self.translator(), self.settings, self.store(), glossary=self.glossary()
+                )
             return self._searcher
 
     # -- translation -------------------------------------------------------------------

@@ -63,4 +63,4 @@ def searcher(service: Service, store: Store, indexer: Indexer, corpus_file: Path
     from xxai.search.importer import import_file
 
     import_file(corpus_file, indexer, detect=lambda t: service.detect(t).lang)
-    return Searcher(service, store)
+    return Searcher(service.translator(), service.settings, store)

@@ -58,7 +58,9 @@ def test_english_keywords_match_other_word_forms(searcher: Searcher, store: Stor
 def test_the_query_translation_finds_posts_keywords_alone_would_miss(
     service: Service, store: Store, searcher: Searcher
 ) -> None:
-    keyword_only = Searcher(service, store, embedder=None, glossary=None)
+    keyword_only = Searcher(
+        service.translator(), service.settings, store, embedder=None, glossary=None
+    )
     assert "p3" not in _ids(keyword_only, "cat", translate_query=False)
     response = keyword_only.search("cat")
     assert [r.id for r in response.results] == ["p3"]
@@ -68,7 +70,7 @@ def test_the_query_translation_finds_posts_keywords_alone_would_miss(
 def test_slang_query_shows_the_glossary_card_first_and_finds_the_post(
     service: Service, store: Store, searcher: Searcher
 ) -> None:
-    keyword_only = Searcher(service, store, embedder=None)
+    keyword_only = Searcher(service.translator(), service.settings, store, embedder=None)
     response = keyword_only.search("lying flat", translate_query=False)
     assert response.glossary and response.glossary[0]["term"] == "躺平"
     assert response.glossary[0]["meaning"]["en"]
@@ -108,7 +110,9 @@ def test_glossary_expansion_turns_initials_into_the_words_posts_use(
         {"id": "other", "text": "今天天气不错。", "lang": "zh"},
     ])  # fmt: skip
     import_file(path, Indexer(store, None), lambda t: "zh")
-    searcher = Searcher(service, store, embedder=None, glossary=_Glossary())
+    searcher = Searcher(
+        service.translator(), service.settings, store, embedder=None, glossary=_Glossary()
+    )
     response = searcher.search("YYDS", translate_query=False)
     assert [r.id for r in response.results] == ["hotpot"]
     assert response.glossary[0]["term"] == "yyds"
@@ -174,6 +178,6 @@ def test_odd_queries_do_not_break_the_search(searcher: Searcher, query: str) -> 
 
 
 def test_an_empty_collection_says_how_to_fill_it(service: Service, store: Store) -> None:
-    response = Searcher(service, store).search("cat")
+    response = Searcher(service.translator(), service.settings, store).search("cat")
     assert response.results == []
     assert any("xxai import" in n for n in response.notices)

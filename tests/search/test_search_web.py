@@ -78,7 +78,8 @@ def _web_searcher(
 ) -> Searcher:
     url = f"http://127.0.0.1:{server.server_address[1]}"
     settings = make_settings(home, cache=False, searxng_url=url, searxng_timeout=timeout)
-    return Searcher(Service(settings, engines={"fake": engine}), store)
+    service = Service(settings, engines={"fake": engine})
+    return Searcher(service.translator(), settings, store)
 
 
 def test_web_results_are_merged_and_translated(

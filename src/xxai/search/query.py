@@ -20,8 +20,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from xxai.config import Settings
 from xxai.errors import InputError, XxaiError
-from xxai.languages import base_lang
+from xxai.languages import base_lang, normalize_lang
+from xxai.pipeline import Translator
 from xxai.search.embed import Embedder, load_embedder
 from xxai.search.index import Indexer
 from xxai.search.store import Store, StoredPost, default_db_path
@@ -35,7 +37,6 @@ from xxai.search.tokens import (
 )
 from xxai.search.vectors import VectorIndex
 from xxai.search.web import WebHit, WebSearchError, searxng_search
-from xxai.service import Service
 
 __all__ = ["QueryForm", "SearchResponse", "SearchResult", "Searcher", "rrf"]
 
@@ -201,19 +202,21 @@ def _card(entry: Any) -> dict[str, Any]:
 
 
 class Searcher:
-    """Search one store with one service's translation engine, embedder and glossary."""
+    """Search one store with a translator, an embedder and the glossary, as settings say."""
 
     def __init__(
         self,
-        service: Service,
+        translator: Translator,
+        settings: Settings,
         store: Store | None = None,
         embedder: Embedder | Literal["setting"] | None = "setting",
         glossary: Any = "default",
     ) -> None:
-        self.service = service
-        self.store = store or Store(default_db_path(service.settings.home))
+        self.translator = translator
+        self.settings = settings
+        self.store = store or Store(default_db_path(settings.home))
         self.embedder: Embedder | None = (
-            load_embedder(service.settings.embed_model) if embedder == "setting" else embedder
+            load_embedder(settings.embed_model) if embedder == "setting" else embedder
         )
         self._glossary = _default_glossary() if glossary == "default" else glossary
         self._names: dict[str, list[tuple[int, Any]]] | None = None
@@ -312,7 +315,7 @@ class Searcher:
         if translate:
             for target in targets:
                 try:
-                    result = self.service.translate_many([query], target, query_lang)[0]
+                    result = self.translator.translate_many([query], target, query_lang)[0]
                 except XxaiError as exc:
                     notices.append(
                         f"the query was not translated into {target} ({exc}); searching "
@@ -396,14 +399,14 @@ class Searcher:
         translate_query: bool | None = None,
     ) -> SearchResponse:
         """Search posts, the glossary and (optionally) the web; translate results into ``lang``."""
-        settings = self.service.settings
+        settings = self.settings
         query = unicodedata.normalize("NFC", query).strip()
         if not query:
             raise InputError("the search query is empty")
         limit = limit or settings.search_limit
         if limit < 1:
             raise InputError("--limit must be at least 1")
-        lang = self.service.normalize_lang(lang) if lang else None
+        lang = normalize_lang(lang) if lang else None
         web = bool(settings.searxng_url) if web is None else web
         translate = settings.search_translate if translate_query is None else translate_query
         notices: list[str] = []
@@ -417,7 +420,7 @@ class Searcher:
             if self.embedder is not None
             else None
         )
-        query_lang = self.service.detect(query).lang
+        query_lang = self.translator.detect(query).lang
         if query_lang == "und":
             query_lang = lang or "en"
         entries = self.glossary_entries(query)
@@ -458,7 +461,7 @@ class Searcher:
     def _web(
         self, forms: Sequence[QueryForm], limit: int, notices: list[str]
     ) -> list[list[WebHit]]:
-        settings = self.service.settings
+        settings = self.settings
         if not settings.searxng_url:
             notices.append(
                 "web search needs a SearXNG instance: set searxng_url (XXAI_SEARXNG_URL)"
@@ -495,7 +498,7 @@ class Searcher:
                 result = self._post_result(post, scores[key], terms)
             else:
                 hit = hits[ident]
-                detected = self.service.detect(f"{hit.title}\n{hit.content}").lang
+                detected = self.translator.detect(f"{hit.title}\n{hit.content}").lang
                 result = SearchResult(
                     kind="web", id=hit.url, text=hit.content, lang=detected,
                     score=scores[key], title=hit.title, url=hit.url, source=hit.engine or "web",
@@ -544,12 +547,12 @@ class Searcher:
         outputs: list[str] = []
         if missing:
             try:
-                translated = self.service.translate_many(texts, lang)
+                translated = self.translator.translate_many(texts, lang)
                 outputs = [t.translation for t in translated]
             except XxaiError as exc:
                 notices.append(f"results were not translated into {lang}: {exc}")
                 missing = []
-        engine = self.service.settings.engine
+        engine = self.translator.engine.name
         new: list[tuple[int, str, str, str, str]] = []
         for index, r in enumerate(missing):
             text, title = outputs[2 * index], outputs[2 * index + 1]
