@@ -6,12 +6,10 @@ several sequences at once) get whole batches.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
@@ -25,6 +23,7 @@ from xxai.text.protect import (
     protect,
     restore,
 )
+from xxai.text.script import HAN, convert_script
 from xxai.text.segment import Piece, join_pieces, split_units
 from xxai.types import (
     Detection,
@@ -43,6 +42,7 @@ __all__ = [
     "TermNote",
     "TranslationResult",
     "Translator",
+    "convert_script",
 ]
 
 #: The note on a result when the engine ignored an instruction and a plain translation stands.
@@ -75,7 +75,7 @@ class _Unit:
 _LABEL = re.compile(
     r"^(?:translation|übersetzung|翻译|译文|reply|antwort|回复)\s*[:：]\s*", re.IGNORECASE
 )
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = HAN
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -109,25 +109,6 @@ def _script_ok(output: str, target: str, protected_text: str) -> bool:
     if target in {"ja", "ko"}:
         return True
     return han <= max(2, len(letters) // 10)
-
-
-@functools.cache
-def _opencc(config: str) -> Any:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def convert_script(text: str, target: str) -> str:
-    """Convert Chinese text to the script of ``target`` (zh-Hant: Taiwan phrasing).
-
-    Call it on text whose protected items are placeholders: a mention or URL is kept as is.
-    """
-    if target == "zh-Hant":
-        return str(_opencc("s2twp").convert(text))
-    if target == "zh":
-        return str(_opencc("t2s").convert(text))
-    return text
 
 
 class Translator:

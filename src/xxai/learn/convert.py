@@ -7,11 +7,9 @@ Translations into zh-Hant use the Taiwan variant, the same as ``convert --to zh-
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from xxai.errors import InputError
 from xxai.languages import normalize_lang
+from xxai.text import script
 
 __all__ = ["CONFIGS", "REGIONS", "convert", "opencc_config"]
 
@@ -28,13 +26,6 @@ CONFIGS: dict[tuple[str, str], str] = {
 }
 
 
-@functools.cache
-def _opencc(config: str) -> Any:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def opencc_config(target: str, region: str = "tw") -> str:
     """Return the OpenCC configuration for a target script (zh-Hant or zh-Hans) and region."""
     script = normalize_lang(target)
@@ -49,4 +40,4 @@ def opencc_config(target: str, region: str = "tw") -> str:
 
 def convert(text: str, target: str, region: str = "tw") -> str:
     """Convert ``text`` to ``target`` script (zh-Hant or zh-Hans) with regional phrasing."""
-    return str(_opencc(opencc_config(target, region)).convert(text))
+    return script.convert(text, opencc_config(target, region))

@@ -21,6 +21,7 @@ from xxai.learn.dictionary import DictEntry, Dictionary, default_dictionary, rea
 from xxai.learn.hsk import DEFAULT_STANDARD, hsk_level
 from xxai.learn.pinyin import Syllables
 from xxai.slang.glossary import Entry, Glossary, default_glossary
+from xxai.text.script import to_simplified
 
 __all__ = [
     "Gloss",
@@ -501,17 +502,7 @@ def _mixed_syllables(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@functools.cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _to_simplified(text: str) -> str:
-    if not any(py.is_han(ch) for ch in text):
-        return text
-    return str(_t2s().convert(text))
+_to_simplified = to_simplified
 
 
 @functools.cache

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from xxai.text import script
+
 __all__ = [
     "Syllables",
     "choose_reading",
@@ -60,14 +62,7 @@ _PRONOUNS = frozenset(
 )
 
 
-def is_han(ch: str) -> bool:
-    """Return True for a CJK ideograph."""
-    return (
-        "\u4e00" <= ch <= "\u9fff"
-        or "\u3400" <= ch <= "\u4dbf"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\U00020000" <= ch <= "\U0002fa1f"
-    )
+is_han = script.is_han
 
 
 def normalize_syllable(raw: str) -> str:

@@ -37,6 +37,7 @@ from xxai.search.tokens import (
 )
 from xxai.search.vectors import VectorIndex
 from xxai.search.web import WebHit, WebSearchError, searxng_search
+from xxai.text.script import fold_key, strip_tones
 
 __all__ = ["QueryForm", "SearchResponse", "SearchResult", "Searcher", "rrf"]
 
@@ -156,8 +157,7 @@ def _embedding_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxai-query-embedding")
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+_fold = fold_key
 
 
 def _default_glossary() -> Any:
@@ -171,8 +171,7 @@ def _default_glossary() -> Any:
 
 
 def _toneless(pinyin: str) -> str:
-    text = unicodedata.normalize("NFD", pinyin)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return strip_tones(pinyin).casefold()
 
 
 def _names(entry: Any, query: str) -> bool:

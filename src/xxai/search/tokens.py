@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xxai.errors import XxaiError
+from xxai.text.script import HAN_RUN, to_simplified
 
 __all__ = [
     "Terms",
@@ -35,7 +36,7 @@ __all__ = [
     "to_simplified",
 ]
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_HAN_RUN = HAN_RUN
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 # Words that match nearly every post; dropped from queries unless nothing else is left.
@@ -45,20 +46,6 @@ _STOP = frozenset(
     were what when where which who why will with you your der die das und ist nicht ein eine
     zu den mit von 的 了 是 我 你 他 她 它 在 和 也 就 都 吗 呢 吧 啊 这 那 有 不 个 们""".split()  # noqa: SIM905
 )
-
-
-@functools.cache
-def _opencc_t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Convert traditional Chinese characters to simplified ones; other text is kept."""
-    if not _HAN_RUN.search(text):
-        return text
-    return str(_opencc_t2s().convert(text))
 
 
 @functools.cache

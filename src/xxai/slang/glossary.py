@@ -14,7 +14,6 @@ import difflib
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,6 +23,7 @@ import ahocorasick
 
 from xxai.errors import GlossaryError
 from xxai.languages import base_lang
+from xxai.text.script import HAN, convert, fold, strip_tones
 from xxai.types import TermMatch
 
 __all__ = ["Entry", "Glossary", "browse", "default_glossary", "fold", "load_entries", "validate"]
@@ -70,44 +70,8 @@ class Entry:
         }
 
 
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in [
-        *range(0x41, 0x5B),
-        *range(0xC0, 0x250),
-        *range(0x391, 0x3AA),
-        *range(0x410, 0x430),
-    ]:
-        lower = chr(code).lower()
-        if len(lower) == 1 and lower != chr(code):
-            table[code] = lower
-    # Full-width letters and digits (not punctuation: ！ and ， stay as they are).
-    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]:
-        table[code] = chr(code - 0xFEE0).lower()
-    table[0x3000] = " "  # ideographic space
-    table[0x2019] = "'"
-    return table
-
-
-_FOLD = _fold_table()
-
-
-_NEEDS_TABLE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u2019\u0130]")
-
-
-def fold(text: str) -> str:
-    """Fold case and full-width forms one character at a time (length is preserved)."""
-    if _NEEDS_TABLE.search(text) is None:
-        lowered = text.lower()
-        if len(lowered) == len(text):
-            return lowered
-    return text.translate(_FOLD)
-
-
 def _strip_tones(pinyin: str) -> str:
-    decomposed = unicodedata.normalize("NFD", pinyin.lower())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z]", "", bare.replace("ü", "v"))
+    return re.sub(r"[^a-z]", "", strip_tones(pinyin.lower()))
 
 
 def _require(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -200,21 +164,14 @@ def load_entries(files: Iterable[tuple[str, str]] | None = None) -> list[Entry]:
     return entries
 
 
-@functools.cache
-def _opencc(config: str) -> Any:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = HAN
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NUMBER_BEFORE = set("0123456789.,:/-+¥￥$€£#@_第") | set("abcdefghijklmnopqrstuvwxyz")
 _NUMBER_AFTER = set("0123456789.,:/-+%_") | set(
     "元块号路年月日点个岁万米楼室层线次分秒斤克人位天期届kKwW"
 )
 _PLAIN_KINDS = frozenset({"word", "meme", "platform"})
-_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_HAN_CHAR = HAN
 
 # Where terms must not match: inside URLs, e-mail addresses, @mentions, code and markup.
 _BLOCK_RE = re.compile(
@@ -340,7 +297,7 @@ class Glossary:
             for spelling in list(spellings):
                 if _HAN.search(spelling):
                     for config in ("s2t", "s2tw", "s2hk", "t2s"):
-                        spellings.append(str(_opencc(config).convert(spelling)))
+                        spellings.append(convert(spelling, config))
         return list(dict.fromkeys(s for s in spellings if s))
 
     # -- matching ----------------------------------------------------------------------
@@ -457,7 +414,7 @@ class Glossary:
             return True
         haystack = fold(translation)
         if base_lang(target) == "zh":
-            haystack += "\n" + fold(str(_opencc("t2s").convert(translation)))
+            haystack += "\n" + fold(convert(translation, "t2s"))
         return any(fold(r) in haystack for r in match.renderings)
 
     def abbreviations(self) -> frozenset[str]:

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
 from xxai.languages import DETECTABLE
 from xxai.text.protect import find_protected_spans
+from xxai.text.script import HAN, convert, strip_tones
 from xxai.types import Detection
 
 __all__ = ["Detection", "detect_language", "is_pinyin_word"]
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_HAN = HAN
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -36,8 +36,7 @@ def _syllables() -> frozenset[str]:
 @functools.cache
 def is_pinyin_word(word: str) -> bool:
     """Return True when ``word`` (toneless, any case) splits wholly into pinyin syllables."""
-    w = unicodedata.normalize("NFD", word.lower())
-    w = "".join(ch for ch in w if not unicodedata.combining(ch)).replace("ü", "v")
+    w = strip_tones(word.lower())
     if not w.isalpha() or not w.isascii():
         return False
     syl = _syllables()
@@ -47,17 +46,10 @@ def is_pinyin_word(word: str) -> bool:
     return ok[len(w)]
 
 
-@functools.cache
-def _opencc(config: str) -> object:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def _is_traditional(han_text: str) -> bool:
     """Return True when the Han characters are written in traditional script."""
-    to_simp = _opencc("t2s").convert(han_text)  # type: ignore[attr-defined]
-    to_trad = _opencc("s2t").convert(han_text)  # type: ignore[attr-defined]
+    to_simp = convert(han_text, "t2s")
+    to_trad = convert(han_text, "s2t")
     changed_by_simp = sum(a != b for a, b in zip(han_text, to_simp, strict=False))
     changed_by_trad = sum(a != b for a, b in zip(han_text, to_trad, strict=False))
     return bool(changed_by_simp > changed_by_trad)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
-from xxai.pipeline import TranslationResult
+from xxai.text.script import HAN_RUN
+from xxai.types import TranslationResult
 
 __all__ = ["Card", "Segment", "bilingual", "html_lang", "ruby_chunks"]
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = HAN_RUN
 
 
 @dataclass(frozen=True)
