@@ -92,7 +92,7 @@ def test_missing_field_and_bad_json_name_the_line(service: Service, tmp_path: Pa
     with pytest.raises(InputError, match="line 2: no field 'text'"):
         translate_file(_fn(service), src, tmp_path / "o.jsonl", "text")
     src.write_text('{"text": "好"}\n{"text": \n')
-    with pytest.raises(InputError, match="line 2: invalid JSON"):
+    with pytest.raises(InputError, match="line 2: not valid JSON"):
         translate_file(_fn(service), src, tmp_path / "o.jsonl", "text")
 
 

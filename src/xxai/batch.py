@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xxai.errors import InputError
-from xxai.pipeline import TranslationResult
+from xxai.errors import InputError, OutputError
+from xxai.records import detect_format, read_records
+from xxai.types import TranslationResult
 
-__all__ = ["BatchReport", "detect_format", "read_rows", "translate_file"]
+__all__ = ["BatchReport", "read_rows", "translate_file"]
 
 TranslateFn = Callable[[list[str]], list[TranslationResult]]
 
@@ -35,71 +36,28 @@ class BatchReport:
     output: Path
 
 
-def detect_format(path: Path, explicit: str | None = None) -> str:
-    """Return ``jsonl`` or ``csv`` from an explicit choice or the file extension."""
-    if explicit:
-        return explicit
-    suffix = path.suffix.lower()
-    if suffix in {".jsonl", ".ndjson", ".json"}:
-        return "jsonl"
-    if suffix in {".csv", ".tsv"}:
-        return "csv"
-    raise InputError(f"{path}: cannot tell the format from the extension; use --format jsonl|csv")
-
-
-def _decoded_lines(path: Path) -> list[str]:
-    lines = []
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{path}, line {number}: not valid UTF-8 (byte {exc.start + 1} of the "
-                    "line); convert the file to UTF-8, e.g. with iconv"
-                ) from None
-    return lines
-
-
 def read_rows(path: Path, fmt: str, field: str) -> list[dict[str, Any]]:
-    """Read every row, failing with the line number on the first bad one."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    lines = _decoded_lines(path)
+    """Read every row, failing with the line number on the first bad one.
+
+    Batch translation stops at a bad row rather than skipping it: the output holds one row
+    for each input row, in order, so that a rerun can resume where it stopped.
+    """
     rows: list[dict[str, Any]] = []
-    if fmt == "jsonl":
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path}, line {number}: expected a JSON object")
-            _check_field(path, number, row, field)
-            rows.append(row)
-        return rows
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
-    if reader.fieldnames is None or field not in reader.fieldnames:
-        raise InputError(
-            f"{path}: no column {field!r}; columns are: {', '.join(reader.fieldnames or [])}"
-        )
-    for row in reader:
-        if None in row:
-            raise InputError(f"{path}, line {reader.line_num}: more fields than the header")
-        _check_field(path, reader.line_num, row, field)
-        rows.append(dict(row))
+    for line, record, error in read_records(path, fmt):
+        if record is None:
+            raise InputError(f"{path}, line {line}: {error}")
+        if record.get(field) is None:
+            fields = ", ".join(str(k) for k in record) or "none"
+            raise InputError(f"{path}, line {line}: no field {field!r}; its fields: {fields}")
+        rows.append(record)
     return rows
 
 
-def _check_field(path: Path, number: int, row: dict[str, Any], field: str) -> None:
-    value = row.get(field)
-    if value is None:
-        raise InputError(f"{path}, line {number}: no field {field!r}")
-    if not isinstance(value, str):
-        raise InputError(f"{path}, line {number}: field {field!r} is not a string")
+def _output_format(output: Path, in_fmt: str) -> str:
+    """Return how to write the output: JSON Lines (also for .json) or CSV."""
+    if not output.suffix:
+        return "csv" if in_fmt == "csv" else "jsonl"
+    return "csv" if detect_format(output) == "csv" else "jsonl"
 
 
 def _existing_jsonl(out: Path) -> list[dict[str, Any]]:
@@ -116,9 +74,9 @@ def _existing_jsonl(out: Path) -> list[dict[str, Any]]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError:
-                raise InputError(
+                raise OutputError(
                     f"{out}, line {number}: the existing output is not valid JSONL; "
-                    "move it away or use --overwrite"
+                    "move it away or start it again"
                 ) from None
     return rows
 
@@ -158,7 +116,7 @@ def translate_file(
 ) -> BatchReport:
     """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists."""
     in_fmt = detect_format(source, fmt)
-    out_fmt = detect_format(output, None if output.suffix else in_fmt)
+    out_fmt = _output_format(output, in_fmt)
     rows = read_rows(source, in_fmt, field)
     columns = list(dict.fromkeys([*(rows[0] if rows else [field]), out_field, "source_lang"]))
     done_rows: list[dict[str, Any]] = []
@@ -168,9 +126,9 @@ def translate_file(
         )
         for i, row in enumerate(done_rows):
             if i >= len(rows) or str(row.get(field)) != str(rows[i][field]):
-                raise InputError(
+                raise OutputError(
                     f"{output} already holds rows that do not match {source} (row {i + 1}); "
-                    "use --overwrite to start again, or choose another --output"
+                    "start it again, or choose another output file"
                 )
     elif output.exists():
         output.unlink()

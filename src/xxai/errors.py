@@ -4,7 +4,9 @@ XxaiError                500  base of every error we raise on purpose
 ├── ConfigError          500  a setting has a bad value, or the config file is invalid
 ├── InputError           400  the user's input cannot be processed (empty field, bad UTF-8, ...)
 │   ├── LanguageError    400  an unknown or unsupported language code
-│   └── LimitError       413  the input is over a configured limit
+│   ├── LimitError       413  the input is over a configured limit
+│   ├── MappingError     400  an import's field mapping is wrong, or maps no text
+│   └── OutputError      400  a batch output file does not belong to its input
 ├── ModelError           503  a model file is missing, corrupt or cannot be loaded
 ├── EngineError          503  a translation engine failed (server down, bad response, ...)
 ├── GlossaryError        500  the shipped glossary data is invalid
@@ -12,7 +14,8 @@ XxaiError                500  base of every error we raise on purpose
 ├── StoreError           503  the search database cannot be read or written
 └── WebSearchError       500  the web search (SearXNG) failed; search reports it as a notice
 
-The CLI exits 2 for an InputError and 1 for any other; the API answers ``status``.
+The CLI exits 2 for an InputError and 1 for any other; the API answers ``status``. Messages
+name no command-line option: the CLI adds that hint (``--map``, ``--overwrite``) itself.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ __all__ = [
     "InputError",
     "LanguageError",
     "LimitError",
+    "MappingError",
     "ModelError",
+    "OutputError",
     "StoreError",
     "WebSearchError",
     "XxaiError",
@@ -57,6 +62,14 @@ class LimitError(InputError):
     """The input is over a configured limit."""
 
     status = 413
+
+
+class MappingError(InputError):
+    """An import's field mapping names an unknown field, or no row has a text field."""
+
+
+class OutputError(InputError):
+    """A batch output file holds rows that are not of its input (or is unreadable)."""
 
 
 class ModelError(XxaiError):

@@ -189,7 +189,7 @@ class Translator:
             raise LimitError(
                 f"text {index + 1} has {len(text):,} characters, over the limit of "
                 f"{self.max_chars:,} (setting max_chars / XXAI_MAX_CHARS); split it, or "
-                "translate a file with --input"
+                "translate it as a file of rows"
             )
         text = unicodedata.normalize("NFC", text)
         name = self.engine.name

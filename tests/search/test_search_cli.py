@@ -50,6 +50,15 @@ def test_import_reports_skipped_lines_and_counts(home: Path, tmp_path: Path) -> 
     assert [e["row"] for e in report["errors"]] == [2, 3]  # the same shape as the API's
 
 
+def test_the_cli_names_the_options_that_fix_a_mapping(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("note_id,desc\n1,你好\n", "utf-8")
+    result = _run("import", str(path), "--home", str(home), "--no-embed")
+    assert result.exit_code == 2
+    assert "its fields are: note_id, desc" in result.stderr
+    assert "(--map FIELD=PATH, --preset)" in result.stderr
+
+
 def test_import_of_a_missing_file_is_one_clear_error(home: Path, tmp_path: Path) -> None:
     result = _run("import", str(tmp_path / "nope.jsonl"), "--home", str(home))
     assert result.exit_code == 2

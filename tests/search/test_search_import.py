@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from searchkit import write_jsonl
 
-from xxai.errors import InputError
+from xxai.errors import MappingError
 from xxai.search.importer import import_file, parse_mapping
 from xxai.search.index import Indexer
 from xxai.search.store import Store
@@ -155,7 +155,7 @@ def test_json_array_with_a_broken_element_keeps_the_others(tmp_path: Path, store
 def test_a_file_without_any_text_field_fails_with_a_hint(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "posts.csv"
     path.write_text("note_id,desc\n1,你好\n", "utf-8")
-    with pytest.raises(InputError, match=r"note_id, desc.*--map text=FIELD"):
+    with pytest.raises(MappingError, match=r"note_id, desc; map one of them to text"):
         import_file(path, Indexer(store, None), _detect)
     assert store.count() == 0
 

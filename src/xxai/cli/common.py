@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -29,7 +30,7 @@ from rich.progress import (
 )
 
 from xxai.config import load_settings
-from xxai.errors import InputError, XxaiError
+from xxai.errors import InputError, MappingError, OutputError, XxaiError
 from xxai.service import Service
 
 __all__ = [
@@ -128,6 +129,13 @@ def join_progress() -> Callable[[int, int], None]:
     return update
 
 
+#: The options that fix an error of a type, added to its message on the command line only.
+CLI_HINTS: dict[type[XxaiError], str] = {
+    MappingError: "--map FIELD=PATH, --preset",
+    OutputError: "--overwrite, --output",
+}
+
+
 def handle_errors(func: F) -> F:
     """Turn our errors into one clear line and a non-zero exit (2 for bad input)."""
 
@@ -136,7 +144,9 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except XxaiError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            hint = next((h for t, h in CLI_HINTS.items() if isinstance(exc, t)), "")
+            message = f"{exc} ({hint})" if hint else str(exc)
+            err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
             sys.exit(2 if isinstance(exc, InputError) else 1)
         except KeyboardInterrupt:
             err.print("interrupted")

@@ -2,26 +2,25 @@
 
 Each record's fields are found through a mapping from our fields (id, text, title, ...) to
 paths in the record (``user.screen_name``); presets hold the mappings of common export
-shapes, and ``--map FIELD=PATH`` overrides any of them. Re-importing updates posts in place
+shapes, and a mapping (``FIELD=PATH``) overrides any of them. Re-importing updates posts in place
 (a post is known by its source and id), a malformed row is reported with its line number
 and skipped, and posts are written a chunk at a time, each chunk in one transaction.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from xxai.errors import InputError, LanguageError
+from xxai.errors import InputError, LanguageError, MappingError
 from xxai.languages import normalize_lang
+from xxai.records import count_records, detect_format, read_records
 from xxai.search.index import Indexer, Progress
 from xxai.search.store import Post
 
@@ -30,10 +29,8 @@ __all__ = [
     "PRESETS",
     "ImportReport",
     "Preset",
-    "detect_format",
     "import_file",
     "parse_mapping",
-    "read_records",
 ]
 
 # Our fields; each maps to one or more paths in a record, the first one present wins
@@ -166,7 +163,7 @@ def parse_mapping(pairs: Mapping[str, str] | list[str]) -> dict[str, tuple[str, 
     for name, paths in items:
         key = name.strip().replace("-", "_")
         if key not in FIELDS:
-            raise InputError(f"--map {name}: unknown field; use one of {', '.join(FIELDS)}")
+            raise MappingError(f"{name}: unknown field to map; use one of {', '.join(FIELDS)}")
         mapping[key] = tuple(p.strip() for p in paths.split(",") if p.strip())
     return mapping
 
@@ -174,153 +171,8 @@ def parse_mapping(pairs: Mapping[str, str] | list[str]) -> dict[str, tuple[str, 
 def _split_pair(pair: str) -> tuple[str, str]:
     name, sep, value = pair.partition("=")
     if not sep:
-        raise InputError(f"--map: expected FIELD=PATH, got {pair!r}")
+        raise MappingError(f"a mapping is FIELD=PATH, got {pair!r}")
     return name, value
-
-
-def detect_format(path: Path, explicit: str | None = None) -> str:
-    """Return ``jsonl``, ``json`` or ``csv`` from an explicit choice, the extension or content."""
-    if explicit:
-        return explicit
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".tsv"}:
-        return "csv"
-    if suffix in {".jsonl", ".ndjson"}:
-        return "jsonl"
-    if suffix == ".json":
-        with path.open("rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        return "json" if head.startswith(b"[") else "jsonl"
-    raise InputError(
-        f"{path}: cannot tell the format from the extension; use --format jsonl|json|csv"
-    )
-
-
-# -- reading ---------------------------------------------------------------------------
-
-Record = tuple[int, dict[str, Any] | None, str]  # (line, record or None, error)
-
-
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}, line {line}: not valid UTF-8; convert the file to UTF-8, e.g. with iconv"
-        ) from None
-
-
-def _jsonl(path: Path) -> Iterator[Record]:
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield number, None, "not valid UTF-8"
-                continue
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, None, f"not valid JSON ({exc.msg}, column {exc.colno})"
-                continue
-            if isinstance(value, dict):
-                yield number, value, ""
-            else:
-                yield number, None, f"expected a JSON object, got {type(value).__name__}"
-
-
-def _json_array(path: Path) -> Iterator[Record]:
-    text = _read_text(path)
-    decoder = json.JSONDecoder()
-    ws = re.compile(r"\s*")
-
-    def skip(pos: int) -> int:
-        match = ws.match(text, pos)
-        return match.end() if match else pos
-
-    def line_of(pos: int) -> int:
-        return text.count("\n", 0, pos) + 1
-
-    pos = skip(0)
-    if not text.startswith("[", pos):
-        raise InputError(f"{path}: expected a JSON array ([...]) or JSON Lines")
-    pos = skip(pos + 1)
-    while pos < len(text) and text[pos] != "]":
-        column = pos - (text.rfind("\n", 0, pos) + 1)
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield line_of(exc.pos), None, f"not valid JSON ({exc.msg}, column {exc.colno})"
-            # Resume at the next element that starts at the same indentation on a new line.
-            again = re.compile(r"\n" + re.escape(text[pos - column : pos]) + r"(?=[{\[])")
-            found = again.search(text, exc.pos)
-            if found is None:
-                return
-            pos = found.end()
-            continue
-        if isinstance(value, dict):
-            yield line_of(pos), value, ""
-        else:
-            yield line_of(pos), None, f"expected a JSON object, got {type(value).__name__}"
-        pos = skip(end)
-        if pos < len(text) and text[pos] == ",":
-            pos = skip(pos + 1)
-        elif pos < len(text) and text[pos] != "]":
-            yield line_of(pos), None, "expected ',' or ']' between array elements"
-            return
-
-
-def _csv(path: Path) -> Iterator[Record]:
-    text = _read_text(path)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputError(f"{path}, line 1: not a readable CSV header ({exc})") from None
-    header = [h.strip() for h in header]
-    last = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield last + 1, None, f"not valid CSV ({exc})"
-            last = reader.line_num
-            continue
-        line, last = last + 1, reader.line_num
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            yield line, None, f"{len(row)} fields, but the header has {len(header)}"
-            continue
-        yield line, dict(zip(header, row, strict=False)), ""
-
-
-def read_records(path: Path, fmt: str) -> Iterator[Record]:
-    """Yield (line, record, error) for each row of a file; a bad row has an error instead."""
-    if fmt == "jsonl":
-        return _jsonl(path)
-    if fmt == "json":
-        return _json_array(path)
-    if fmt == "csv":
-        return _csv(path)
-    raise InputError(f"unknown format {fmt!r}; use jsonl, json or csv")
-
-
-def _count_rows(path: Path, fmt: str) -> int:
-    if fmt == "jsonl":
-        with path.open("rb") as fh:
-            return sum(1 for line in fh if line.strip())
-    return sum(1 for _ in read_records(path, fmt))
 
 
 # -- mapping ---------------------------------------------------------------------------
@@ -440,7 +292,7 @@ def _to_post(
     title = _as_text(_first(record, paths("title")), "title")
     if not text and not title:
         looked = ", ".join(paths("text")) or "none"
-        raise _RowError(f"no text (looked for: {looked}; map it with --map text=FIELD)")
+        raise _RowError(f"no text (looked for: {looked})")
     post_id = _as_text(_first(record, paths("id")), "id")
     if not post_id:
         # A stable id from the content keeps re-imports idempotent.
@@ -496,7 +348,7 @@ def import_file(
     fmt = detect_format(path, fmt)
     mapping = dict(mapping or {})
     source = source or chosen.source
-    total = _count_rows(path, fmt)
+    total = count_records(path, fmt)
     report = ImportReport(path)
     chunk: list[Post] = []
     pending = 0  # rows read since the last progress report
@@ -539,8 +391,8 @@ def import_file(
         and all(e.startswith("no text") for _, e in report.errors)
     ):
         looked = ", ".join(mapping.get("text", chosen.mapping["text"]))
-        raise InputError(
+        raise MappingError(
             f"{path}: no row has a text field (looked for: {looked}); its fields are: "
-            f"{', '.join(keys_seen[:20])}; use --map text=FIELD or --preset"
+            f"{', '.join(keys_seen[:20])}; map one of them to text, or choose a preset"
         )
     return report

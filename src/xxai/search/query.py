@@ -404,7 +404,7 @@ class Searcher:
             raise InputError("the search query is empty")
         limit = limit or settings.search_limit
         if limit < 1:
-            raise InputError("--limit must be at least 1")
+            raise InputError("the number of results must be at least 1")
         lang = normalize_lang(lang) if lang else None
         web = bool(settings.searxng_url) if web is None else web
         translate = settings.search_translate if translate_query is None else translate_query
