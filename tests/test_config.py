@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from xxai.config import SETTINGS, load_settings
+from xxai.config import SETTINGS, Settings, load_settings
 from xxai.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,3 +52,13 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [s.env_var for s in SETTINGS.values() if not re.search(rf"`{s.env_var}`", readme)]
     assert not missing, f"settings missing from README: {missing}"
+
+
+def test_every_setting_is_a_typed_attribute() -> None:
+    # The type checker reads the annotations; they must say what the registry parses to.
+    declared = dict(Settings.__annotations__)
+    registry = {s.name: s.type.__name__ for s in SETTINGS.values() if s.name != "home"}
+    assert declared == registry
+    settings = load_settings({"threads": "3", "cache": "false"}, environ={})
+    assert settings.threads == 3 and settings.cache is False
+    assert isinstance(settings.home, Path)

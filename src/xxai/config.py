@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -234,19 +234,59 @@ def home_dir(explicit: str | None = None) -> Path:
 
 
 class Settings:
-    """Effective settings and where each value came from."""
+    """Effective settings and where each value came from.
+
+    Each setting reads as a typed attribute (``settings.threads`` is an ``int``): the
+    annotations below declare them for the type checker, and a test checks that they match
+    :data:`SETTINGS`; a new setting needs its line here too.
+    """
+
+    engine: str
+    model: str
+    threads: int
+    context: int
+    batch_size: int
+    max_tokens: int
+    temperature: float
+    openai_base_url: str
+    openai_api_key: str
+    openai_model: str
+    openai_timeout: float
+    openai_retries: int
+    cache: bool
+    max_chars: int
+    unit_chars: int
+    notes: bool
+    searxng_url: str
+    host: str
+    port: int
+    search_limit: int
+    search_lang: str
+    search_translate: bool
+    embed_model: str
+    searxng_timeout: float
+    api_keys: str
+    require_api_key: bool
+    rate_limit: int
+    cors_origins: str
+    max_batch: int
+    max_request_chars: int
+    max_request_bytes: int
 
     def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:
         self._values = values
         self.sources = sources
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return self._values[name]
+            except KeyError:
+                raise AttributeError(name) from None
 
     def get(self, name: str) -> Any:
+        """Return a setting's value by name (for code that loops over the registry)."""
         return self._values[name]
 
     @property

@@ -118,7 +118,7 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
             st.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
         )
 
-    origins = parse_origins(str(settings.cors_origins))
+    origins = parse_origins(settings.cors_origins)
     if origins:
         app.add_middleware(
             CORSMiddleware,

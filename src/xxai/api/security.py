@@ -58,9 +58,9 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         return cls(
-            max_batch=max(1, int(settings.max_batch)),
-            max_request_chars=max(1, int(settings.max_request_chars)),
-            max_request_bytes=max(1024, int(settings.max_request_bytes)),
+            max_batch=max(1, settings.max_batch),
+            max_request_chars=max(1, settings.max_request_chars),
+            max_request_bytes=max(1024, settings.max_request_bytes),
         )
 
     def check_texts(self, texts: Sequence[str]) -> None:
@@ -147,11 +147,11 @@ class Guard:
     """Check a request's API key and charge it to the rate limit of its key or address."""
 
     def __init__(self, settings: Settings, limiter: RateLimiter | None = None) -> None:
-        self.keys = parse_api_keys(str(settings.api_keys))
-        self.require_key = bool(settings.require_api_key)
+        self.keys = parse_api_keys(settings.api_keys)
+        self.require_key = settings.require_api_key
         if self.require_key and not self.keys:
             raise ConfigError("setting require_api_key is on but api_keys is empty")
-        self.rate_limit = int(settings.rate_limit)
+        self.rate_limit = settings.rate_limit
         self.limiter = limiter or RateLimiter()
         self.rejected = 0
 

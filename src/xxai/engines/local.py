@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from xxai.config import Settings
 from xxai.engines.base import ProgressFn, TranslationRequest
 from xxai.engines.prompts import Message, fixed_messages, plain_messages, user_message
 from xxai.errors import EngineError, LimitError, ModelError
@@ -148,7 +149,7 @@ class LocalEngine:
 
     @classmethod
     def from_settings(
-        cls, settings: Any, join_progress: Callable[[int, int], None] | None = None, **_: Any
+        cls, settings: Settings, join_progress: Callable[[int, int], None] | None = None, **_: Any
     ) -> LocalEngine:
         from xxai.models import resolve_model
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import openai
 
+from xxai.config import Settings
 from xxai.engines.base import ProgressFn, TranslationRequest
 from xxai.engines.prompts import messages_for
 from xxai.errors import EngineError
@@ -58,7 +59,7 @@ class OpenAIEngine:
         )
 
     @classmethod
-    def from_settings(cls, settings: Any, **_: Any) -> OpenAIEngine:
+    def from_settings(cls, settings: Settings, **_: Any) -> OpenAIEngine:
         return cls(
             base_url=settings.openai_base_url,
             api_key=settings.openai_api_key,

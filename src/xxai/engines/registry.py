@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
+from xxai.config import Settings
 from xxai.engines.base import Engine
 from xxai.errors import ConfigError
 
@@ -18,7 +19,7 @@ def available_engines() -> list[str]:
     return sorted({ep.name for ep in entry_points(group=GROUP)})
 
 
-def create_engine(name: str, settings: Any, **kwargs: Any) -> Engine:
+def create_engine(name: str, settings: Settings, **kwargs: Any) -> Engine:
     """Build engine ``name`` from settings; its class must offer ``from_settings``."""
     matches = [ep for ep in entry_points(group=GROUP) if ep.name == name]
     if not matches:
