@@ -94,25 +94,13 @@ class Indexer:
     def update(self, progress: Progress | None = None, chunk: int = 256) -> IndexReport:
         """Index the posts that lack a full-text row or an embedding of the current model."""
         model = self.embedder.name if self.embedder else ""
-        missing = [
-            int(row[0])
-            for row in self.store.rows(
-                "SELECT pk FROM posts WHERE pk NOT IN (SELECT rowid FROM posts_fts) "
-                "OR (? != '' AND pk NOT IN "
-                "(SELECT post FROM embeddings WHERE model = ? AND content_hash = "
-                "(SELECT content_hash FROM posts p WHERE p.pk = embeddings.post))) "
-                "ORDER BY pk",
-                (model, model),
-            )
-        ]
-        return self._reindex(missing, progress, chunk)
+        return self._reindex(self.store.unindexed_pks(model), progress, chunk)
 
     def rebuild(self, progress: Progress | None = None, chunk: int = 256) -> IndexReport:
         """Drop the whole index and build it again from the stored posts."""
         with self.store.write() as db:
             self.store.clear_index(db)
-        pks = [int(row[0]) for row in self.store.rows("SELECT pk FROM posts ORDER BY pk")]
-        return self._reindex(pks, progress, chunk)
+        return self._reindex(self.store.all_pks(), progress, chunk)
 
     def _reindex(self, pks: Sequence[int], progress: Progress | None, chunk: int) -> IndexReport:
         report = IndexReport()

@@ -370,6 +370,21 @@ class Store:
         """Return how many posts the store holds."""
         return int(self._memoized("count", lambda: self.value("SELECT count(*) FROM posts")))
 
+    def all_pks(self) -> list[int]:
+        """Return the key of every post, in import order."""
+        return [int(row[0]) for row in self.rows("SELECT pk FROM posts ORDER BY pk")]
+
+    def unindexed_pks(self, model: str) -> list[int]:
+        """Return posts lacking a full-text row, or (``model`` given) its current embedding."""
+        sql = (
+            "SELECT pk FROM posts WHERE pk NOT IN (SELECT rowid FROM posts_fts) "
+            "OR (? != '' AND pk NOT IN "
+            "(SELECT post FROM embeddings WHERE model = ? AND content_hash = "
+            "(SELECT content_hash FROM posts p WHERE p.pk = embeddings.post))) "
+            "ORDER BY pk"
+        )
+        return [int(row[0]) for row in self.rows(sql, (model, model))]
+
     def recent_pks(self, limit: int, offset: int = 0) -> list[int]:
         """Return the keys of the posts imported last, newest first."""
         sql = "SELECT pk FROM posts ORDER BY pk DESC LIMIT ? OFFSET ?"
