@@ -40,62 +40,68 @@ def _print_entry(entry: dict[str, Any]) -> None:
 
 def register_commands(cli: click.Group) -> None:
     """Add explain and glossary to the ``xxai`` group."""
+    for command in (explain, glossary):
+        cli.add_command(command)
 
-    @cli.command()
-    @click.argument("term", required=False)
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    @click.option("--limit", default=5, show_default=True, help="Most entries to show.")
-    @handle_errors
-    def explain(term: str | None, as_json: bool, limit: int) -> None:
-        """Explain slang, a meme, a pinyin abbreviation or a word.
 
-        TERM is matched exactly, by variant (traditional script, case, full-width), by
-        pinyin with or without tones, by meaning in any language, and fuzzily. Plain
-        words fall back to the CC-CEDICT dictionary.
+@click.command()
+@click.argument("term", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", default=5, show_default=True, help="Most entries to show.")
+@handle_errors
+def explain(term: str | None, as_json: bool, limit: int) -> None:
+    """Explain slang, a meme, a pinyin abbreviation or a word.
 
-        \b
-        Examples:
-          xxai explain yyds
-          xxai explain "yong yuan de shen"
-          xxai explain "lying flat"        # -> 躺平
-          xxai explain "no cap" --json
-        """
-        result = service_for({}).explain(read_text(term).strip(), limit)
-        if as_json:
-            print_json(result)
-            return
-        if not result["found"]:
-            raise click.ClickException(f"nothing found for {result['query']!r}")
-        for entry in result["entries"]:
-            _print_entry(entry)
+    TERM is matched exactly, by variant (traditional script, case, full-width), by
+    pinyin with or without tones, by meaning in any language, and fuzzily. Plain
+    words fall back to the CC-CEDICT dictionary.
 
-    @cli.group()
-    def glossary() -> None:
-        """Inspect and check the slang glossary."""
+    \b
+    Examples:
+      xxai explain yyds
+      xxai explain "yong yuan de shen"
+      xxai explain "lying flat"        # -> 躺平
+      xxai explain "no cap" --json
+    """
+    result = service_for({}).explain(read_text(term).strip(), limit)
+    if as_json:
+        print_json(result)
+        return
+    if not result["found"]:
+        raise click.ClickException(f"nothing found for {result['query']!r}")
+    for entry in result["entries"]:
+        _print_entry(entry)
 
-    @glossary.command("validate")
-    @handle_errors
-    def glossary_validate() -> None:
-        """Check the glossary data: schema, duplicates, and that every term is detectable."""
-        entries, problems = service_for({}).validate_glossary()
-        for problem in problems:
-            click.echo(problem, err=True)
-        zh = sum(e.lang == "zh" for e in entries)
-        click.echo(
-            f"{len(entries)} entries ({zh} Chinese, {len(entries) - zh} English), "
-            f"{len(problems)} problems"
-        )
-        if problems:
-            raise SystemExit(1)
 
-    @glossary.command("list")
-    @click.option("--kind", help="Only this kind (initials, number, word, meme, …).")
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    def glossary_list(kind: str | None, as_json: bool) -> None:
-        """List glossary terms."""
-        entries = service_for({}).glossary_entries(kind=kind or "")
-        if as_json:
-            print_json([e.to_json() for e in entries])
-            return
-        for e in entries:
-            click.echo(f"{e.term}\t{e.kind}\t{e.renderings.get('en', [''])[0]}")
+@click.group()
+def glossary() -> None:
+    """Inspect and check the slang glossary."""
+
+
+@glossary.command("validate")
+@handle_errors
+def glossary_validate() -> None:
+    """Check the glossary data: schema, duplicates, and that every term is detectable."""
+    entries, problems = service_for({}).validate_glossary()
+    for problem in problems:
+        click.echo(problem, err=True)
+    zh = sum(e.lang == "zh" for e in entries)
+    click.echo(
+        f"{len(entries)} entries ({zh} Chinese, {len(entries) - zh} English), "
+        f"{len(problems)} problems"
+    )
+    if problems:
+        raise SystemExit(1)
+
+
+@glossary.command("list")
+@click.option("--kind", help="Only this kind (initials, number, word, meme, …).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def glossary_list(kind: str | None, as_json: bool) -> None:
+    """List glossary terms."""
+    entries = service_for({}).glossary_entries(kind=kind or "")
+    if as_json:
+        print_json([e.to_json() for e in entries])
+        return
+    for e in entries:
+        click.echo(f"{e.term}\t{e.kind}\t{e.renderings.get('en', [''])[0]}")
