@@ -8,8 +8,6 @@ library; front ends parse input, call one method, and format the result.
 
 from __future__ import annotations
 
-import json
-import tempfile
 import threading
 import time
 import unicodedata
@@ -208,6 +206,9 @@ class Service:
         """Detect the language of a text."""
         return detect_language(text, self.glossary().abbreviations())
 
+    def _detect_lang(self, text: str) -> str:
+        return self.detect(text).lang
+
     def normalize_lang(self, code: str, allow_auto: bool = False) -> str:
         """Return the canonical code for a language, or raise LanguageError."""
         return normalize_lang(code, allow_auto)
@@ -319,7 +320,7 @@ class Service:
         return import_file(
             path,
             indexer,
-            detect=lambda text: self.detect(text).lang,
+            detect=self._detect_lang,
             preset=preset,
             mapping=mapping,
             source=source,
@@ -332,19 +333,12 @@ class Service:
     def import_records(
         self, records: Sequence[dict[str, Any]], preset: str = "generic", source: str | None = None
     ) -> ImportReport:
-        """Import records (as in an import file); a record's number is its line."""
-        tmp_dir = self.settings.home / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".jsonl", dir=tmp_dir, encoding="utf-8", delete=False
-        ) as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-            path = Path(fh.name)
-        try:
-            return self.import_file(path, preset, source=source, fmt="jsonl")
-        finally:
-            path.unlink(missing_ok=True)
+        """Import records (as in an import file); a skipped record's row is its position."""
+        from xxai.search.importer import import_records
+
+        rows = [(number, record, "") for number, record in enumerate(records, start=1)]
+        detect = self._detect_lang
+        return import_records(rows, self.searcher().indexer, detect, preset, source=source)
 
     def index(
         self, rebuild: bool = False, progress: RowProgress | None = None
@@ -376,7 +370,7 @@ class Service:
         """Return imported posts, newest import first, with their comments."""
         from xxai.search.feed import feed_page
 
-        return feed_page(self.store(), lambda text: self.detect(text).lang, offset, limit)
+        return feed_page(self.store(), self._detect_lang, offset, limit)
 
     # -- models, cache, warm-up --------------------------------------------------------
 

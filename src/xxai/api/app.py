@@ -6,11 +6,9 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from xxai import __version__
 from xxai.api.errors import install_error_handlers
@@ -22,7 +20,7 @@ from xxai.api.security import (
     SecurityHeadersMiddleware,
     parse_origins,
 )
-from xxai.api.state import AppState, app_state
+from xxai.api.state import AppState
 from xxai.service import Service
 
 __all__ = ["create_app"]
@@ -73,7 +71,7 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     app.state.xxai = state
     install_error_handlers(app)
 
-    from xxai.api import libretranslate, native
+    from xxai.api import libretranslate, native, operations
     from xxai.web import pages
 
     app.include_router(native.router)
@@ -81,42 +79,7 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     app.include_router(pages.router)
     pages.mount_static(app)
 
-    @app.get("/health", tags=["operations"], summary="200 once the model is loaded")
-    def health(request: Request) -> Response:
-        st = app_state(request)
-        body: dict[str, Any] = {
-            "engine": st.service.settings.engine,
-            "version": __version__,
-        }
-        if st.ready.is_set():
-            body |= {"status": "ok", "warm_up_s": round(st.warm_seconds, 3)}
-            return JSONResponse(body)
-        if st.startup_error:
-            body |= {"status": "error", "error": st.startup_error}
-        else:
-            body |= {"status": "starting", "error": "the model is still loading"}
-        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
-
-    @app.get("/metrics", tags=["operations"], summary="Prometheus text metrics")
-    def metrics(request: Request) -> Response:
-        st = app_state(request)
-        gauges: dict[str, tuple[str, float]] = {
-            "xxai_ready": ("1 once the engine is loaded.", 1.0 if st.ready.is_set() else 0.0),
-            "xxai_rejected_requests": (
-                "Requests refused for a bad key or the rate limit.",
-                float(st.guard.rejected),
-            ),
-        }
-        if st.service.settings.cache:
-            try:
-                stats = st.service.cache_stats()
-                gauges["xxai_cache_entries"] = ("Translations in the memory.", stats.entries)
-                gauges["xxai_cache_hits"] = ("Hits counted by the memory.", stats.hits)
-            except Exception:  # a metrics scrape must never fail on a busy database
-                log.warning("metrics: cache stats unavailable", exc_info=True)
-        return PlainTextResponse(
-            st.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
+    app.include_router(operations.router)
 
     origins = parse_origins(settings.cors_origins)
     if origins:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 from xxai.errors import InputError, LanguageError, MappingError
 from xxai.languages import normalize_lang
-from xxai.records import count_records, detect_format, read_records
+from xxai.records import Record, count_records, detect_format, read_records
 from xxai.search.index import Indexer, Progress
 from xxai.search.store import Post
 
@@ -30,6 +30,7 @@ __all__ = [
     "ImportReport",
     "Preset",
     "import_file",
+    "import_records",
     "parse_mapping",
 ]
 
@@ -128,7 +129,7 @@ PRESETS: dict[str, Preset] = {
 class ImportReport:
     """What an import did."""
 
-    path: Path
+    path: Path | None  # None for records that came from no file (the API)
     rows: int = 0
     inserted: int = 0
     updated: int = 0
@@ -342,13 +343,33 @@ def import_file(
     """Import every row of ``path``; return counts and the rows that were skipped."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    fmt = detect_format(path, fmt)
+    rows = read_records(path, fmt)
+    total = count_records(path, fmt)
+    return import_records(
+        rows, indexer, detect, preset, mapping, source, embed, chunk_size, progress, total, path
+    )
+
+
+def import_records(
+    rows: Iterable[Record],
+    indexer: Indexer,
+    detect: Callable[[str], str],
+    preset: str = "generic",
+    mapping: Mapping[str, tuple[str, ...]] | None = None,
+    source: str | None = None,
+    embed: bool = True,
+    chunk_size: int = 256,
+    progress: Progress | None = None,
+    total: int = 0,
+    path: Path | None = None,
+) -> ImportReport:
+    """Import (line, record, error) rows, as :func:`xxai.records.read_records` yields them."""
     if preset not in PRESETS:
         raise InputError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
     chosen = PRESETS[preset]
-    fmt = detect_format(path, fmt)
     mapping = dict(mapping or {})
     source = source or chosen.source
-    total = count_records(path, fmt)
     report = ImportReport(path)
     chunk: list[Post] = []
     pending = 0  # rows read since the last progress report
@@ -367,7 +388,7 @@ def import_file(
         chunk.clear()
         pending = 0
 
-    for line, record, error in read_records(path, fmt):
+    for line, record, error in rows:
         report.rows += 1
         pending += 1
         if record is None:
@@ -383,16 +404,21 @@ def import_file(
         if len(chunk) >= chunk_size:
             flush()
     flush()
+    _check_text_found(report, keys_seen, mapping.get("text", chosen.mapping["text"]))
+    return report
+
+
+def _check_text_found(report: ImportReport, keys: list[str], looked: tuple[str, ...]) -> None:
+    """Fail when no row had a text field: the mapping is wrong, not the rows."""
     stored = report.inserted + report.updated + report.unchanged
     if (
         report.rows
         and not stored
-        and keys_seen
+        and keys
         and all(e.startswith("no text") for _, e in report.errors)
     ):
-        looked = ", ".join(mapping.get("text", chosen.mapping["text"]))
+        where = report.path or "the records"
         raise MappingError(
-            f"{path}: no row has a text field (looked for: {looked}); its fields are: "
-            f"{', '.join(keys_seen[:20])}; map one of them to text, or choose a preset"
+            f"{where}: no row has a text field (looked for: {', '.join(looked)}); its fields "
+            f"are: {', '.join(keys[:20])}; map one of them to text, or choose a preset"
         )
-    return report

@@ -399,12 +399,7 @@ class Searcher:
     ) -> SearchResponse:
         """Search posts, the glossary and (optionally) the web; translate results into ``lang``."""
         settings = self.settings
-        query = unicodedata.normalize("NFC", query).strip()
-        if not query:
-            raise InputError("the search query is empty")
-        limit = limit or settings.search_limit
-        if limit < 1:
-            raise InputError("the number of results must be at least 1")
+        query, limit = self._checked(query, limit)
         lang = normalize_lang(lang) if lang else None
         web = bool(settings.searxng_url) if web is None else web
         translate = settings.search_translate if translate_query is None else translate_query
@@ -429,16 +424,7 @@ class Searcher:
         forms = self.forms(query, query_lang, entries, targets, translate, notices)
         timings["translate_query"] = time.perf_counter() - mark
 
-        mark = time.perf_counter()
-        lists = self.local_lists(forms, max(50, limit * 5), notices, early)
-        timings["local"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        web_lists = self._web(forms, limit, notices) if web else []
-        timings["web"] = time.perf_counter() - mark
-        if self.store.count() == 0:
-            notices.append(
-                f"no posts imported yet in {self.store.path}; add some with `xxai import FILE`"
-            )
+        lists, web_lists = self._gather(forms, limit, web, early, notices, timings)
         scores, found_by, hits = _fuse(lists, web_lists)
         top = sorted(scores, key=lambda key: (-scores[key], str(key[1])))[:limit]
         results = self._results(top, scores, found_by, hits, forms)
@@ -456,6 +442,38 @@ class Searcher:
             notices=notices,
             timings=timings,
         )
+
+    def _checked(self, query: str, limit: int | None) -> tuple[str, int]:
+        """Return the normalized query and the result limit, or raise InputError."""
+        query = unicodedata.normalize("NFC", query).strip()
+        if not query:
+            raise InputError("the search query is empty")
+        limit = limit or self.settings.search_limit
+        if limit < 1:
+            raise InputError("the number of results must be at least 1")
+        return query, limit
+
+    def _gather(
+        self,
+        forms: Sequence[QueryForm],
+        limit: int,
+        web: bool,
+        early: Future[Any] | None,
+        notices: list[str],
+        timings: dict[str, float],
+    ) -> tuple[list[tuple[str, QueryForm, list[int], dict[int, float]]], list[list[WebHit]]]:
+        """Run the query's forms against the collection (and the web), timing each."""
+        mark = time.perf_counter()
+        lists = self.local_lists(forms, max(50, limit * 5), notices, early)
+        timings["local"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        web_lists = self._web(forms, limit, notices) if web else []
+        timings["web"] = time.perf_counter() - mark
+        if self.store.count() == 0:
+            notices.append(
+                f"no posts imported yet in {self.store.path}; add some with `xxai import FILE`"
+            )
+        return lists, web_lists
 
     def _web(
         self, forms: Sequence[QueryForm], limit: int, notices: list[str]
