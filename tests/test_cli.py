@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+import sys
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -97,3 +100,27 @@ def test_explain_json(engine: FakeEngine) -> None:
     data = json.loads(run("explain", "lying flat", "--json").stdout)
     assert data["found"] and data["entries"][0]["term"] == "躺平"
     assert {"term", "pinyin", "meaning"} <= set(data["entries"][0])
+
+
+def register_hello(group: click.Group) -> None:
+    """A third party's register_commands, as its entry point would name it."""
+
+    @group.command()
+    def hello() -> None:
+        click.echo("hello from a plugin")
+
+
+def test_a_plugin_adds_commands_through_the_entry_point_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import xxai.cli
+
+    builtin = list(entry_points(group=xxai.cli.GROUP))
+    assert {ep.value.split(":")[0] for ep in builtin} >= {"xxai.cli.translate", "xxai.cli.search"}
+    plugin = EntryPoint("hello", "test_cli:register_hello", xxai.cli.GROUP)
+    monkeypatch.setattr(xxai.cli, "entry_points", lambda group: [*builtin, plugin])
+    monkeypatch.setitem(sys.modules, "test_cli", sys.modules[__name__])
+    monkeypatch.setattr(cli, "commands", dict(cli.commands))  # undone after the test
+    xxai.cli._register_commands()
+    assert run("hello").stdout == "hello from a plugin\n"
+    assert "translate" in cli.commands  # the built-in groups are still there
