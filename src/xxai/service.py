@@ -240,7 +240,7 @@ class Service:
 
     def glossary_entries(self, query: str = "", kind: str = "", lang: str = "") -> list[Entry]:
         """Return glossary entries whose spellings, pinyin or meanings contain ``query``."""
-        from xxai.slang.glossary import browse
+        from xxai.slang.explain import browse
 
         return browse(self.glossary(), query, kind, lang)
 

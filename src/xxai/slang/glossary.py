@@ -26,7 +26,7 @@ from xxai.languages import base_lang
 from xxai.text.script import HAN, convert, fold, strip_tones
 from xxai.types import TermMatch
 
-__all__ = ["Entry", "Glossary", "browse", "default_glossary", "fold", "load_entries", "validate"]
+__all__ = ["Entry", "Glossary", "default_glossary", "fold", "load_entries", "validate"]
 
 KINDS = {"initials", "number", "word", "meme", "platform", "emoji", "en-slang"}
 REGISTERS = {"neutral", "casual", "vulgar", "offensive"}
@@ -503,25 +503,3 @@ def validate(glossary: Glossary) -> list[str]:
                     f"{entry.term!r}: the matcher does not find {spelling!r} in {sample!r}"
                 )
     return problems
-
-
-def _haystack(entry: Entry) -> str:
-    parts = [entry.term, *entry.variants, entry.pinyin, entry.literal, *entry.tags]
-    parts += list(entry.meaning.values())
-    parts += [r for values in entry.renderings.values() for r in values]
-    return fold("\n".join(parts))
-
-
-def browse(glossary: Glossary, query: str = "", kind: str = "", lang: str = "") -> list[Entry]:
-    """Return entries whose spellings, pinyin or meanings contain ``query``."""
-    q = fold(query.strip())
-    out = []
-    for entry in glossary.entries:
-        if kind and entry.kind != kind:
-            continue
-        if lang and entry.lang != lang:
-            continue
-        if q and q not in _haystack(entry):
-            continue
-        out.append(entry)
-    return out
