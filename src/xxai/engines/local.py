@@ -117,19 +117,8 @@ class LocalEngine:
                     "not a GGUF model: delete it and run `xxai models --join`, or set "
                     "XXAI_MODEL to a valid .gguf"
                 ) from None
-            cparams = llama_cpp.llama_context_default_params()
-            cparams.n_ctx = n_ctx
             self.n_batch = 2048
-            cparams.n_batch = self.n_batch
-            cparams.n_ubatch = 512
-            cparams.n_seq_max = self.batch_size + 1 + _MAX_HEADS
-            # Unified cache: sequences share the prefix's cells instead of copying them.
-            cparams.kv_unified = True
-            # Flash attention off: on CPU it made batches of 32 sequences ~14% slower here
-            # (each token attends over the whole unified cache), and single posts no faster.
-            cparams.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
-            cparams.n_threads = threads
-            cparams.n_threads_batch = threads
+            cparams = self._context_params(n_ctx, threads)
             try:
                 self._ctx = _internals.LlamaContext(
                     model=self._model, params=cparams, verbose=False
@@ -146,6 +135,22 @@ class LocalEngine:
         self._prefix_ready = False
         self._heads: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._state_file = self._state_path(state_dir) if state_dir else None
+
+    def _context_params(self, n_ctx: int, threads: int) -> Any:
+        """Return llama.cpp context parameters for batches of ``batch_size`` sequences."""
+        cparams = self._llama.llama_context_default_params()
+        cparams.n_ctx = n_ctx
+        cparams.n_batch = self.n_batch
+        cparams.n_ubatch = 512
+        cparams.n_seq_max = self.batch_size + 1 + _MAX_HEADS
+        # Unified cache: sequences share the prefix's cells instead of copying them.
+        cparams.kv_unified = True
+        # Flash attention off: on CPU it made batches of 32 sequences ~14% slower here
+        # (each token attends over the whole unified cache), and single posts no faster.
+        cparams.flash_attn_type = self._llama.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        cparams.n_threads = threads
+        cparams.n_threads_batch = threads
+        return cparams
 
     @classmethod
     def from_settings(
@@ -431,18 +436,8 @@ class LocalEngine:
                 if need > budget - reserved or len(prompt) > room:
                     break
                 queue.popleft()
-                slot = free_slots.popleft()
                 reserved += need
-                llama.llama_memory_seq_rm(memory, slot, -1, -1)
-                source, start = starts[index]
-                if start:
-                    llama.llama_memory_seq_cp(memory, source, slot, -1, -1)
-                seq = _Seq(index, slot, prompt, self._max_new(len(prompt)), pos=start)
-                for j, tok in enumerate(prompt):
-                    row = self._batch_add(tok, seq.pos + j, slot, j == len(prompt) - 1)
-                seq.pos += len(prompt)
-                seq.logit_row = row
-                active.append(seq)
+                active.append(self._admit(index, prompt, free_slots.popleft(), starts[index]))
             if not active:
                 raise EngineError("a request does not fit the model context; raise context")
             # Running sequences that were not just admitted contribute their last token.
@@ -470,6 +465,19 @@ class LocalEngine:
                     still.append(seq)
             active = still
         return [self._detokenize(tokens) for tokens in results]
+
+    def _admit(self, index: int, prompt: list[int], slot: int, start: tuple[int, int]) -> _Seq:
+        """Put a prompt into the batch in its own slot, after a cached prefix when it has one."""
+        llama, memory = self._llama, self._ctx.memory
+        llama.llama_memory_seq_rm(memory, slot, -1, -1)
+        source, pos = start
+        if pos:
+            llama.llama_memory_seq_cp(memory, source, slot, -1, -1)
+        seq = _Seq(index, slot, prompt, self._max_new(len(prompt)), pos=pos)
+        for j, tok in enumerate(prompt):
+            seq.logit_row = self._batch_add(tok, seq.pos + j, slot, j == len(prompt) - 1)
+        seq.pos += len(prompt)
+        return seq
 
     def _detokenize(self, tokens: list[int]) -> str:
         raw: bytes = self._model.detokenize(tokens, special=False)
