@@ -7,9 +7,9 @@ is exact). Measures:
   boxes whose centres fall in it (edit distance / characters; NFKC, whitespace ignored), so
   grouping errors do not count twice. "clean" = flat colour, "photo" = text over photo-like
   backgrounds (JPEG), "noisy" = turned up to 8 degrees and saved as low-quality JPEG.
-- Block grouping: a true block counts when one found block covers the same area (IoU >= 0.6)
-  and no other found block overlaps it much; reading order: images whose matched blocks come
-  in the true order.
+- Block grouping: a true block counts when the centres of all its lines fall in one found
+  block and no other true block's do; reading order: images whose matched blocks come in the
+  true order.
 - Slang end to end (real model): a term counts when the image's result lists it and the
   drawn translation contains its glossary rendering.
 - Seconds per image, OCR alone and end to end (OCR + translation + drawing), for a 1080x1440
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from xxai.images import OcrBox, get_ocr, group_blocks
 
 from _common import MODEL_HOME, median, save, table
-from imagegen import KINDS, GtBlock, Sample, make_sample
+from imagegen import KINDS, Sample, make_sample
 
 CLEAN = ("meme", "comment", "price", "caption", "vertical", "columns")
 
@@ -79,41 +79,33 @@ def line_errors(sample: Sample, boxes: list[OcrBox]) -> tuple[int, int]:
     return errors, chars
 
 
-def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / area
-
-
-def _gt_bounds(block: GtBlock) -> tuple[float, float, float, float]:
-    boxes = [_bounds(p) for p in block.polygons]
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+def _center(poly: Any) -> tuple[float, float]:
+    x0, y0, x1, y1 = _bounds(poly)
+    return (x0 + x1) / 2, (y0 + y1) / 2
 
 
 def grouping(sample: Sample, boxes: list[OcrBox]) -> tuple[int, int, bool]:
-    """Return (blocks grouped right, true blocks, reading order right)."""
+    """Return (blocks grouped right, true blocks, reading order right).
+
+    A true block is grouped right when the centres of all its lines fall in one found block
+    and no other true block's line centre does.
+    """
     found = [b.bounds for b in group_blocks(boxes)]
+
+    def owner(point: tuple[float, float]) -> int:
+        for i, (x0, y0, x1, y1) in enumerate(found):
+            if x0 <= point[0] <= x1 and y0 <= point[1] <= y1:
+                return i
+        return -1
+
+    owners = [[owner(_center(p)) for p in block.polygons] for block in sample.blocks]
     right = 0
     order: list[int] = []
-    for block in sample.blocks:
-        truth = _gt_bounds(block)
-        scores = [_iou(truth, f) for f in found]
-        best = max(range(len(found)), key=lambda i: scores[i], default=-1)
-        if best < 0 or scores[best] < 0.6:
-            continue
-        if any(s > 0.2 for i, s in enumerate(scores) if i != best):
-            continue  # the true block was split, or merged with a neighbour
-        right += 1
-        order.append(best)
+    for i, mine in enumerate(owners):
+        others = {o for j, theirs in enumerate(owners) if j != i for o in theirs}
+        if len(set(mine)) == 1 and mine[0] >= 0 and mine[0] not in others:
+            right += 1
+            order.append(mine[0])
     return right, len(sample.blocks), order == sorted(order)
 
 
