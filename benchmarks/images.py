@@ -36,6 +36,7 @@ from _common import MODEL_HOME, median, save, table
 from imagegen import KINDS, Sample, make_sample
 
 CLEAN = ("meme", "comment", "price", "caption", "vertical", "columns")
+SAVED = Path(__file__).parent / "results" / "cache" / "images"  # git-ignored: to look at
 
 
 def _norm(text: str) -> str:
@@ -153,8 +154,11 @@ def timing(runs: int, threads: int, service: Any | None) -> dict[str, dict[str, 
             ocr_times.append(time.perf_counter() - start)
             if service is not None:
                 start = time.perf_counter()
-                service.translate_image(sample.png(), "zh" if not _is_zh(sample) else "en")
+                result = service.translate_image(sample.png(), "zh" if not _is_zh(sample) else "en")
                 e2e_times.append(time.perf_counter() - start)
+                if result.rendered is not None:
+                    SAVED.mkdir(parents=True, exist_ok=True)
+                    result.rendered.save(SAVED / f"{sample.name}.png")
         out[label] = {"ocr_s": median(ocr_times), "end_to_end_s": median(e2e_times)}
     return out
 
