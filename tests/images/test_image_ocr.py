@@ -64,3 +64,16 @@ def test_an_image_without_text_is_an_empty_result(
     assert "no text found in the image" in result.notes
     assert fake_engine.calls == [] or all(not c for c in fake_engine.calls)
     assert result.rendered is not None and result.rendered.size == (400, 300)
+
+
+def test_large_images_are_scaled_for_ocr_and_boxes_mapped_back() -> None:
+    from xxai.images import get_ocr
+
+    sample = make_sample("columns", 0)  # 1080x720
+    big = sample.image.resize((3240, 2160))  # three times larger
+    boxes = get_ocr(2).read(big, 1600, 0.5)  # read at 1600x1067, boxes in 3240x2160 pixels
+    head = next(b for b in boxes if b.text == sample.blocks[0].lines[0])
+    truth = sample.blocks[0].polygons[0]
+    x0, y0, x1, y1 = head.bounds
+    assert abs(x0 - 3 * truth[0][0]) < 30 and abs(y0 - 3 * truth[0][1]) < 30
+    assert abs(x1 - 3 * truth[2][0]) < 45 and abs(y1 - 3 * truth[2][1]) < 45
