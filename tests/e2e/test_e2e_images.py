@@ -100,3 +100,24 @@ def test_feed_images_have_a_translate_button(
     outside.wait_for()
     assert "outside the media folder" in outside.inner_text()
     page.screenshot(path=str(artifacts / "feed-image-translated.png"), full_page=True)
+
+
+def test_drop_an_image_on_the_page(image_server: tuple[LiveServer, Path], browser: Any) -> None:
+    import base64
+
+    live, media = image_server
+    page = browser.new_page()
+    page.goto(live.url + "/")
+    data = base64.b64encode((media / "meme.png").read_bytes()).decode()
+    page.evaluate(
+        """(data) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+            const zone = document.querySelector("[data-dropzone]");
+            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+        }""",
+        data,
+    )
+    page.wait_for_selector("[data-image-result]:not([hidden])", timeout=60_000)
+    assert page.locator(".image-blocks .block-text").first.inner_text() == "今天也是躺平的一天"
