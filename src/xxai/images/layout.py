@@ -74,11 +74,12 @@ class Line:
     @property
     def size(self) -> float:
         """The character size: height of a horizontal line, width of a column."""
-        measured = [b.glyph_size for b in self.boxes if b.glyph_size > 0]
-        if measured:
-            return max(measured)
-        x0, y0, x1, y1 = self.bounds
-        return (x1 - x0) if self.vertical else (y1 - y0)
+        if all(b.glyph_size > 0 for b in self.boxes):
+            return max(b.glyph_size for b in self.boxes)
+        # Unmeasured (over a photo, or turned): the box's own height, not its bounds, which
+        # grow with the angle.
+        side = (0, 1) if self.vertical else (0, 3)
+        return max(math.dist(b.polygon[side[0]], b.polygon[side[1]]) for b in self.boxes)
 
     @property
     def ink(self) -> tuple[int, int, int] | None:
@@ -202,7 +203,9 @@ def _same_block(a: Line, b: Line) -> bool:
         ax0, ay0, ax1, ay1 = ay0, ax0, ay1, ax1
         bx0, by0, bx1, by1 = by0, bx0, by1, bx1
     size = min(a.size, b.size)
-    if max(a.size, b.size) > 1.25 * size:
+    # Measured glyph sizes are exact; box heights (over photos) vary more with the letters.
+    measured = all(box.glyph_size > 0 for box in (*a.boxes, *b.boxes))
+    if max(a.size, b.size) > (1.25 if measured else 1.4) * size:
         return False
     if a.ink is not None and b.ink is not None and math.dist(a.ink, b.ink) > 90:
         return False  # a grey user name over black comment text, a red price under a title

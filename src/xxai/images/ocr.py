@@ -105,7 +105,14 @@ class OcrEngine:
 def _measure_ink(
     rgb: np.ndarray, quad: tuple[Point, ...]
 ) -> tuple[float, tuple[int, int, int] | None]:
-    """Return the glyphs' extent across the line and the ink colour inside a box."""
+    """Return the glyphs' extent across the line and the ink colour inside a box.
+
+    Only where the box is level and its border is one flat colour: over a photo, or on a
+    turned line, the pixels cannot tell ink from background, and (0, None) says "unknown".
+    """
+    (x0q, y0q), (x1q, y1q) = quad[0], quad[1]
+    if abs(y1q - y0q) > 0.05 * max(1.0, abs(x1q - x0q)):
+        return 0.0, None
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     x0, y0 = max(0, int(min(xs))), max(0, int(min(ys)))
@@ -114,6 +121,8 @@ def _measure_ink(
     if crop.shape[0] < 3 or crop.shape[1] < 3:
         return 0.0, None
     border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    if float(np.mean(np.std(border, axis=0))) > 20:
+        return 0.0, None
     background = np.median(border, axis=0)
     ink = np.abs(crop - background).max(axis=2) > 80
     if ink.sum() < 4:
