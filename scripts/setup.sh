@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Set up xxai in ./.venv: the package, the embedded default model, and the test tools.
-# Safe to rerun. On Debian/Ubuntu as root it also installs Chromium and a CJK font
-# (used by the web app's browser tests and screenshots).
+# Safe to rerun. On Debian/Ubuntu as root it also installs Chromium and a CJK font (used by
+# the web app's browser tests and screenshots, and to draw Chinese translations on images),
+# and the libraries OpenCV (pulled in by the OCR, rapidocr-onnxruntime) loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+    || ! ldconfig -p | grep -q "libGL.so.1" || ! ldconfig -p | grep -q "libglib-2.0.so.0"; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+      libgl1 libglib2.0-0 >/dev/null
   fi
 fi
 

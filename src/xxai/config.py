@@ -215,6 +215,46 @@ SETTINGS: dict[str, Setting] = {
             50_000,
             "Most characters of text in one API request, all its texts together.",
         ),
+        # -- images: loading, OCR and rendering (xxai.images) --
+        _S(
+            "image_max_pixels",
+            int,
+            40_000_000,
+            "Largest image (width x height) xxai decodes; larger ones are refused before "
+            "decoding, so a decompression bomb costs nothing.",
+        ),
+        _S(
+            "max_image_bytes",
+            int,
+            20_000_000,
+            "Largest image upload `xxai serve` accepts, in bytes (the file itself).",
+        ),
+        _S(
+            "ocr_max_side",
+            int,
+            1600,
+            "Images longer than this (pixels) are scaled down for OCR; boxes are mapped back.",
+        ),
+        _S("ocr_threads", int, 2, "CPU threads the OCR (onnxruntime) uses."),
+        _S(
+            "ocr_min_confidence",
+            float,
+            0.5,
+            "Recognised text lines below this confidence (0-1) are dropped.",
+        ),
+        _S(
+            "image_font",
+            str,
+            "",
+            "Font file for text drawn on images (empty: find a CJK font such as Noto Sans CJK).",
+        ),
+        _S(
+            "media_dir",
+            str,
+            "",
+            "Folder the feed serves post image files from (empty: $XXAI_HOME/media); "
+            "image paths in imported posts are relative to it.",
+        ),
         _S(
             "max_request_bytes",
             int,
@@ -271,6 +311,13 @@ class Settings:
     cors_origins: str
     max_batch: int
     max_request_chars: int
+    image_max_pixels: int
+    max_image_bytes: int
+    ocr_max_side: int
+    ocr_threads: int
+    ocr_min_confidence: float
+    image_font: str
+    media_dir: str
     max_request_bytes: int
 
     def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ XxaiError                500  base of every error we raise on purpose
 ├── ConfigError          500  a setting has a bad value, or the config file is invalid
 ├── InputError           400  the user's input cannot be processed (empty field, bad UTF-8, ...)
 │   ├── LanguageError    400  an unknown or unsupported language code
+│   ├── ImageError       400  not an image, a truncated or unsupported image file
 │   ├── LimitError       413  the input is over a configured limit
 │   ├── MappingError     400  an import's field mapping is wrong, or maps no text
 │   └── OutputError      400  a batch output file does not belong to its input
@@ -25,6 +26,7 @@ __all__ = [
     "DictionaryError",
     "EngineError",
     "GlossaryError",
+    "ImageError",
     "InputError",
     "LanguageError",
     "LimitError",
@@ -56,6 +58,10 @@ class InputError(XxaiError):
 
 class LanguageError(InputError):
     """An unknown or unsupported language code."""
+
+
+class ImageError(InputError):
+    """An image file cannot be read: not an image, truncated, or in an unsupported format."""
 
 
 class LimitError(InputError):

@@ -30,6 +30,7 @@ from xxai.types import Detection, TermFinder, TranslationRequest, TranslationRes
 
 if TYPE_CHECKING:
     from xxai.batch import BatchReport
+    from xxai.images import ImageTranslation
     from xxai.learn.gloss import Gloss
     from xxai.learn.reply import Reply
     from xxai.search.feed import FeedPage
@@ -201,6 +202,59 @@ class Service:
             chunk_size=max(8, self.settings.batch_size * 2),
             progress=progress,
         )
+
+    def translate_image(
+        self,
+        image: bytes | Path,
+        target: str,
+        source: str = "auto",
+        engine: str | None = None,
+        render: bool = True,
+        name: str = "",
+    ) -> ImageTranslation:
+        """Find the text in an image, translate it in one batch, and draw it back when asked."""
+        from xxai import images
+
+        settings = self.settings
+        loaded = images.load_image(image, int(settings.image_max_pixels), name)
+        fonts = images.find_font(str(settings.image_font)) if render else None
+        return images.translate_image(
+            loaded,
+            images.get_ocr(int(settings.ocr_threads)),
+            self.translator(engine),
+            target,
+            source,
+            images.ImageOptions(int(settings.ocr_max_side), float(settings.ocr_min_confidence)),
+            fonts,
+        )
+
+    def post_image(self, pk: int, index: int) -> tuple[bytes, str]:
+        """Return image ``index`` of imported post ``pk``, decoded and encoded again.
+
+        Files come from the media folder (setting media_dir), URLs from public addresses.
+        """
+        from xxai import images
+        from xxai.images.media import fetch_url, image_refs, read_file
+
+        post = self.store().posts([pk]).get(pk)
+        if post is None:
+            raise InputError(f"no imported post {pk}")
+        refs = image_refs(post.raw if isinstance(post.raw, dict) else {})
+        if not 0 <= index < len(refs):
+            raise InputError(f"post {pk} has {len(refs)} image(s), no image {index}")
+        ref = refs[index]
+        settings = self.settings
+        limit = int(settings.max_image_bytes)
+        if ref.kind == "file":
+            media = Path(settings.media_dir) if settings.media_dir else settings.home / "media"
+            data = read_file(ref, media, limit)
+        else:
+            data = fetch_url(ref.value, limit)
+        # What is served is an image, whatever the file held.
+        loaded = images.load_image(data, int(settings.image_max_pixels), ref.label)
+        if loaded.image.mode == "RGBA":
+            return images.to_png(loaded.image), "image/png"
+        return images.to_jpeg(loaded.image), "image/jpeg"
 
     def detect(self, text: str) -> Detection:
         """Detect the language of a text."""

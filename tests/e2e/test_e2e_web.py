@@ -102,7 +102,7 @@ def test_translate_page_pinyin_toggle_and_keyboard_cards(
     page.goto(server.url + "/")
     page.get_by_label("Text to translate").fill("这家店yyds，绝绝子！")
     page.get_by_label("To", exact=True).select_option("en")
-    page.get_by_role("button", name="Translate").click()
+    page.get_by_role("button", name="Translate", exact=True).click()
     page.locator("#translation").wait_for()
     rt = page.locator("#original rt").first
     assert not rt.is_visible()

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from xxai import __version__
+from xxai.api import images
 from xxai.api.errors import install_error_handlers
 from xxai.api.metrics import MetricsMiddleware
 from xxai.api.security import (
@@ -74,6 +75,7 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     from xxai.api import libretranslate, native, operations
     from xxai.web import pages
 
+    app.include_router(images.router)
     app.include_router(native.router)
     app.include_router(libretranslate.router)
     app.include_router(pages.router)
@@ -90,7 +92,13 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
             allow_headers=["Content-Type", "Authorization", "X-API-Key"],
             max_age=600,
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=limits.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=limits.max_request_bytes,
+        path_limits={
+            images.IMAGE_PATH: (limits.image_body_bytes(), limits.image_too_large().message)
+        },
+    )
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

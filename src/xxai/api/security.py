@@ -54,6 +54,7 @@ class Limits:
     max_batch: int
     max_request_chars: int
     max_request_bytes: int
+    max_image_bytes: int = 20_000_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -61,6 +62,20 @@ class Limits:
             max_batch=max(1, settings.max_batch),
             max_request_chars=max(1, settings.max_request_chars),
             max_request_bytes=max(1024, settings.max_request_bytes),
+            max_image_bytes=max(1024, settings.max_image_bytes),
+        )
+
+    def image_body_bytes(self) -> int:
+        """Return the largest body an image upload may have: base64 plus form overhead."""
+        return self.max_image_bytes * 4 // 3 + 65_536
+
+    def image_too_large(self, size: int | None = None) -> ApiError:
+        """Return the 413 for an image over max_image_bytes."""
+        got = f"{size:,} bytes; " if size is not None else ""
+        return ApiError(
+            413,
+            f"image too large: {got}the limit is {self.max_image_bytes:,} bytes "
+            "(setting max_image_bytes)",
         )
 
     def check_texts(self, texts: Sequence[str]) -> None:
@@ -209,9 +224,16 @@ class Guard:
 class BodyLimitMiddleware:
     """Refuse request bodies over ``max_bytes`` with 413, by header and by what arrives."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        path_limits: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Routes that take more than text (image uploads): path -> (bytes, message).
+        self.path_limits = dict(path_limits or {})
 
     def _message(self) -> str:
         return (
@@ -219,10 +241,15 @@ class BodyLimitMiddleware:
             "(setting max_request_bytes)"
         )
 
+    def _limit_for(self, scope: Scope) -> tuple[int, str]:
+        special = self.path_limits.get(str(scope.get("path", "")))
+        return special if special is not None else (self.max_bytes, self._message())
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, refusal = self._limit_for(scope)
         length = None
         for name, value in scope.get("headers", []):
             if name == b"content-length":
@@ -232,8 +259,8 @@ class BodyLimitMiddleware:
                     length = None
         if length is not None:
             # The server holds the client to its Content-Length: checking it is enough.
-            if length > self.max_bytes:
-                await _send_json(send, 413, self._message())
+            if length > max_bytes:
+                await _send_json(send, 413, refusal)
                 return
             await self.app(scope, receive, send)
             return
@@ -247,8 +274,8 @@ class BodyLimitMiddleware:
                 return
             body = message.get("body", b"")
             size += len(body)
-            if size > self.max_bytes:
-                await _send_json(send, 413, self._message())
+            if size > max_bytes:
+                await _send_json(send, 413, refusal)
                 return
             chunks.append(body)
             if not message.get("more_body", False):

@@ -35,6 +35,7 @@ class FeedPost:
     lang: str
     tags: list[str]
     comments: list[Comment] = field(default_factory=list)
+    images: list[dict[str, str]] = field(default_factory=list)  # kind, label, src
 
     def to_json(self) -> dict[str, Any]:
         """Return the post as ``/api/v1/posts`` lists it."""
@@ -99,6 +100,16 @@ def comments(raw: dict[str, Any], detect: Callable[[str], str], limit: int = 50)
     return found
 
 
+def images(pk: int, raw: dict[str, Any]) -> list[dict[str, str]]:
+    """Return the images a post's record carries, each with the API path that serves it."""
+    from xxai.images.media import image_refs
+
+    return [
+        {"kind": ref.kind, "label": ref.label, "src": f"/api/v1/posts/{pk}/images/{i}"}
+        for i, ref in enumerate(image_refs(raw))
+    ]
+
+
 def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: int) -> FeedPage:
     """Return imported posts, newest import first, with the comments their records hold."""
     total = store.count()
@@ -122,6 +133,7 @@ def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: in
                 lang=str(post.lang),
                 tags=[str(t) for t in post.tags],
                 comments=comments(post.raw if isinstance(post.raw, dict) else {}, detect),
+                images=images(pk, post.raw if isinstance(post.raw, dict) else {}),
             )
         )
     return FeedPage(total, offset, posts)

@@ -70,6 +70,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
         key_required=state.guard.require_key,
         max_batch=state.limits.max_batch,
         max_chars=state.limits.max_request_chars,
+        max_image_bytes=state.limits.max_image_bytes,
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -352,11 +352,221 @@
     }
   }
 
+
+  // -- images: translate page and feed ---------------------------------------------------
+
+  const IMAGE_API = "/api/v1/translate/image";
+
+  async function translateImage(blob, name, target, source) {
+    const form = new FormData();
+    form.append("image", blob, name || "image");
+    form.append("target", target);
+    form.append("source", source || "auto");
+    form.append("render", "true");
+    const headers = { Accept: "application/json" };
+    const key = apiKey();
+    if (key) headers["X-API-Key"] = key;
+    const response = await fetch(IMAGE_API, {
+      method: "POST",
+      headers: headers,
+      body: form,
+      credentials: "same-origin",
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    if (!response.ok) {
+      const message = data && typeof data.error === "string" ? data.error : "HTTP " + response.status;
+      throw new Error(message);
+    }
+    return data;
+  }
+
+  function readAsDataUrl(blob) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(new Error("could not read the image"));
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  // Fill a list with each block's text and translation, and a <dl> with its slang cards.
+  function showBlocks(data, list, cards) {
+    list.replaceChildren();
+    const seen = new Set();
+    if (cards) cards.replaceChildren();
+    data.blocks.forEach((block) => {
+      const li = el("li");
+      const original = el("span", "block-text", block.text);
+      const lang = htmlLang(block.source_lang);
+      if (lang) original.lang = lang;
+      const translated = el("span", "block-translation", block.translation);
+      const target = htmlLang(data.target_lang);
+      if (target) translated.lang = target;
+      li.append(original, translated);
+      list.append(li);
+      block.terms.forEach((term) => {
+        if (!cards || seen.has(term.term)) return;
+        seen.add(term.term);
+        const dt = el("dt", "", term.term + " → " + term.rendering);
+        cards.append(dt, el("dd", "", term.meaning));
+      });
+    });
+    if (!data.blocks.length) list.append(el("li", "note", "No text found in this image."));
+    return seen.size;
+  }
+
+  function setUpImageTranslate() {
+    const section = document.querySelector("[data-image-translate]");
+    if (!section) return;
+    const form = section.querySelector("[data-image-form]");
+    const input = section.querySelector("[data-image-file]");
+    const zone = section.querySelector("[data-dropzone]");
+    const status = section.querySelector("[data-image-status]");
+    const result = section.querySelector("[data-image-result]");
+    const original = section.querySelector("[data-image-original]");
+    const translated = section.querySelector("[data-image-translated]");
+    const list = section.querySelector("[data-image-blocks]");
+    const cards = section.querySelector("[data-image-cards]");
+    const cardsWrap = section.querySelector("[data-image-cards-wrap]");
+    let current = null;
+
+    async function run(file) {
+      if (!file) {
+        status.textContent = "Choose an image first.";
+        return;
+      }
+      current = file;
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      status.textContent = "Reading the text in the image…";
+      try {
+        original.src = await readAsDataUrl(file);
+        const data = await translateImage(
+          file,
+          file.name,
+          form.elements.target.value,
+          form.elements.source.value
+        );
+        if (current !== file) return; // a newer image was chosen meanwhile
+        translated.src = "data:image/png;base64," + data.rendered_png;
+        const found = showBlocks(data, list, cards);
+        cardsWrap.hidden = found === 0;
+        result.hidden = false;
+        const notes = data.notes.length ? " (" + data.notes.join("; ") + ")" : "";
+        status.textContent = "Found " + data.blocks.length + " text block(s)." + notes;
+      } catch (error) {
+        status.textContent = "";
+        result.hidden = true;
+        const box = el("p", "error", error.message);
+        box.setAttribute("role", "alert");
+        status.append(box);
+      } finally {
+        button.disabled = false;
+      }
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run(input.files && input.files[0]);
+    });
+    input.addEventListener("change", () => run(input.files && input.files[0]));
+    zone.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      zone.classList.add("over");
+    });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("over");
+      const file = event.dataTransfer && event.dataTransfer.files[0];
+      if (file) run(file);
+    });
+    document.addEventListener("paste", (event) => {
+      const items = event.clipboardData ? Array.from(event.clipboardData.items) : [];
+      const item = items.find((i) => i.kind === "file" && i.type.startsWith("image/"));
+      if (!item) return; // pasting text into the text box works as usual
+      event.preventDefault();
+      const blob = item.getAsFile();
+      if (blob) run(new File([blob], "pasted." + (blob.type.split("/")[1] || "png"), { type: blob.type }));
+    });
+  }
+
+  async function fetchImage(url) {
+    const headers = {};
+    const key = apiKey();
+    if (key) headers["X-API-Key"] = key;
+    const response = await fetch(url, { headers: headers, credentials: "same-origin" });
+    if (!response.ok) {
+      let message = "HTTP " + response.status;
+      try {
+        const data = await response.json();
+        if (data && typeof data.error === "string") message = data.error;
+      } catch (e) {
+        // not JSON: keep the status
+      }
+      throw new Error(message);
+    }
+    return response.blob();
+  }
+
+  function setUpPostImages() {
+    document.querySelectorAll("[data-post-image]").forEach(async (figure) => {
+      const img = figure.querySelector("img");
+      try {
+        img.src = await readAsDataUrl(await fetchImage(figure.dataset.postImage));
+      } catch (error) {
+        figure.replaceChildren(el("p", "error", "Image not available: " + error.message));
+      }
+    });
+    document.querySelectorAll(".translate-image-btn").forEach((button) => {
+      button.setAttribute("aria-expanded", "false");
+      button.addEventListener("click", async () => {
+        const figure = button.closest("[data-post-image]");
+        const box = document.getElementById(button.getAttribute("aria-controls"));
+        if (!figure || !box) return;
+        if (!box.hidden) {
+          box.hidden = true;
+          button.textContent = "Translate image";
+          button.setAttribute("aria-expanded", "false");
+          return;
+        }
+        button.disabled = true;
+        try {
+          const blob = await fetchImage(figure.dataset.postImage);
+          const data = await translateImage(blob, "post-image", targetLang(), "auto");
+          const img = el("img");
+          img.alt = "The image with the translation drawn over its text";
+          img.src = "data:image/png;base64," + data.rendered_png;
+          const list = el("ol", "image-blocks");
+          const cards = el("dl", "notes");
+          const found = showBlocks(data, list, cards);
+          box.replaceChildren(img, list);
+          if (found) box.append(cards);
+          box.hidden = false;
+          button.textContent = "Hide translation";
+          button.setAttribute("aria-expanded", "true");
+        } catch (error) {
+          box.replaceChildren(el("p", "error", error.message));
+          box.hidden = false;
+        } finally {
+          button.disabled = false;
+        }
+      });
+    });
+  }
+
   function start() {
     setUpKey();
     setUpCards();
     setUpPinyin();
     setUpTranslateButtons();
+    setUpImageTranslate();
+    setUpPostImages();
   }
 
   if (document.readyState === "loading") {
