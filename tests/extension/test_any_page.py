@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Browser, Xxai
+from harness import Browser, Xxai
 
 SELECT_PARA = """() => {
   const p = document.getElementById('para');
@@ -61,7 +61,7 @@ def test_shortcut_and_context_menu_translate_the_selection(
     page.wait_for_function("document.querySelector('.xxai-pop-body').innerText !== 'Translating…'")
     # The page shortcut toggles page translation.
     assert browser.worker.evaluate(RUN_COMMAND, ["toggle-page", None]) is True
-    page.wait_for_function("document.querySelector('.xxai-page-toggle').getAttribute('aria-pressed') === 'true'")
+    page.locator(".xxai-page-toggle[aria-pressed='true']").wait_for()
     assert not browser.errors
     page.close()
 
@@ -76,7 +76,8 @@ def test_reply_helper_inserts_only_after_confirmation(
     page.keyboard.type("This hotpot looks amazing, thank you")
     page.click(".xxai-reply-btn")
     dialog = page.locator(".xxai-reply")
-    assert dialog.locator(".xxai-reply-source").input_value() == "This hotpot looks amazing, thank you"
+    draft = "This hotpot looks amazing, thank you"
+    assert dialog.locator(".xxai-reply-source").input_value() == draft
     assert dialog.locator("select").first.input_value() == "zh"
     dialog.locator("button", has_text="Write reply").click()
     dialog.locator(".xxai-reply-text").wait_for()

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from conftest import Browser, Xxai
+from harness import Browser, Xxai
 
 COMMENT = "#c1 > .comment-item"
 
@@ -59,7 +59,8 @@ def test_page_toggle_translates_everything_once_including_late_content(
     page.click(".xxai-page-toggle")
     page.wait_for_function("!document.querySelector('.xxai-tr.xxai-loading')", timeout=20000)
     for scope in ("#detail-title", "#detail-desc", "#c1 > .comment-item", "#r1", "#p-late1002"):
-        assert page.locator(f"{scope} ~ .xxai-tr .xxai-tr-text, {scope} .xxai-tr-text").count(), scope
+        found = page.locator(f"{scope} ~ .xxai-tr .xxai-tr-text, {scope} .xxai-tr-text")
+        assert found.count(), scope
     # The English comment needs no translation: no control output, no request.
     assert page.locator("#c2 .xxai-tr").count() == 0
     # "Load more replies" and more comments arriving later are translated too.
@@ -138,7 +139,7 @@ def test_markup_in_posts_stays_text(browser: Browser, xxai_server: Xxai) -> None
 
 
 def overflow(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    return int(page.evaluate("document.documentElement.scrollWidth - innerWidth"))
 
 
 def test_no_layout_overflow_at_phone_and_desktop_width(
