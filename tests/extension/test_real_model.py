@@ -5,36 +5,44 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from xxai.api.app import create_app
 from xxai.config import load_settings
-from xxai.models import resolve_model
+from xxai.engines.base import Engine
 from xxai.service import Service
 
-from harness import REPO, Browser
+from harness import Browser
 from live_server import LiveServer
 
 pytestmark = pytest.mark.model
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+class Borrowed:
+    """The session's engine, lent to a Service that must not close it when it closes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def close(self) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    model = resolve_model("qwen2.5-coder-1.5b", REPO / ".xxai-home")
+def model_server(tmp_path_factory: pytest.TempPathFactory, local_engine: Engine) -> Iterator[str]:
+    """A live server over the session's one real engine (the model loads once per run)."""
     home = tmp_path_factory.mktemp("ext-model-home")
     settings = load_settings(
-        {
-            "home": str(home),
-            "engine": "local",
-            "model": str(model),
-            "embed_model": "none",
-            "max_tokens": 96,
-        },
+        {"home": str(home), "engine": "local", "embed_model": "none", "max_tokens": 96},
         environ={},
     )
-    service = Service(settings)
+    service = Service(settings, engines={"local": Borrowed(local_engine)})  # type: ignore[dict-item]
     with LiveServer(create_app(service)) as live:
         yield live.url
     service.close()
