@@ -76,6 +76,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: each embedding records the vectors generation that wrote it, so the ANN index can
+    # catch up with only the newer rows; the store gets an id, so an index file of another
+    # database is never taken for this one's.
+    """
+    ALTER TABLE embeddings ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX embeddings_generation ON embeddings (model, generation);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(8))));
+    """,
 )
 
 
@@ -452,9 +460,11 @@ class Store:
     def put_embedding(
         self, db: sqlite3.Connection, pk: int, model: str, content_hash: str, vector: bytes
     ) -> None:
+        # The generation this transaction's bump_generation() will set.
         db.execute(
-            "INSERT OR REPLACE INTO embeddings (post, model, content_hash, vector) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO embeddings (post, model, content_hash, vector, generation) "
+            "VALUES (?, ?, ?, ?, 1 + coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+            "WHERE key = 'vectors_generation'), 0))",
             (pk, model, content_hash, vector),
         )
 
@@ -479,17 +489,38 @@ class Store:
         )
 
     def generation(self) -> int:
+        """Return the vectors generation: it goes up with every write of embeddings."""
         value = self.value("SELECT value FROM meta WHERE key = 'vectors_generation'")
         return int(value) if value is not None else 0
 
-    def iter_vectors(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
-        """Yield (row key, vector bytes) of every embedding made with ``model``, in batches."""
+    def reset_generation(self) -> int:
+        """Return the generation of the last time every embedding was dropped."""
+        value = self.value("SELECT value FROM meta WHERE key = 'vectors_reset'")
+        return int(value) if value is not None else 0
+
+    def store_id(self) -> str:
+        """Return this database's random id (made when it was created or migrated)."""
+        return str(self._memoized("store_id", lambda: self.value(
+            "SELECT value FROM meta WHERE key = 'store_id'"
+        )))  # fmt: skip
+
+    def vector_count(self, model: str) -> int:
+        """Return how many posts have an embedding made with ``model``."""
+        return int(self.value("SELECT count(*) FROM embeddings WHERE model = ?", (model,)))
+
+    def iter_vectors(
+        self, model: str, since: int = -1, batch: int = 5000
+    ) -> Iterator[list[tuple[int, bytes]]]:
+        """Yield (row key, vector bytes) of the embeddings made with ``model``, in batches.
+
+        ``since``, when given, keeps only the rows written after that vectors generation.
+        """
         last = 0
         while True:
             rows = self.rows(
-                "SELECT post, vector FROM embeddings WHERE model = ? AND post > ? "
-                "ORDER BY post LIMIT ?",
-                (model, last, batch),
+                "SELECT post, vector FROM embeddings WHERE model = ? AND generation > ? "
+                "AND post > ? ORDER BY post LIMIT ?",
+                (model, since, last, batch),
             )
             if not rows:
                 return
@@ -520,6 +551,10 @@ class Store:
         db.execute("DELETE FROM posts_fts")
         db.execute("DELETE FROM embeddings")
         self.bump_generation(db)
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) SELECT 'vectors_reset', value FROM meta "
+            "WHERE key = 'vectors_generation'"
+        )
 
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes for ``xxai index``."""
