@@ -509,18 +509,26 @@ class Store:
         return int(self.value("SELECT count(*) FROM embeddings WHERE model = ?", (model,)))
 
     def iter_vectors(
-        self, model: str, since: int = -1, batch: int = 5000
+        self, model: str, since: int = -1, until: int | None = None, batch: int = 5000
     ) -> Iterator[list[tuple[int, bytes]]]:
         """Yield (row key, vector bytes) of the embeddings made with ``model``, in batches.
 
-        ``since``, when given, keeps only the rows written after that vectors generation.
+        ``since`` and ``until``, when given, keep only the rows written after vectors
+        generation ``since`` and up to ``until``.
         """
+        if since < 0 and until is None:
+            # Every row: walk the primary key. Through the generation index every batch
+            # would sort the whole table again.
+            table, where, params = "embeddings NOT INDEXED", "", []
+        else:
+            table, where = "embeddings", " AND generation > ? AND generation <= ?"
+            params = [since, until or 2**62]
         last = 0
         while True:
             rows = self.rows(
-                "SELECT post, vector FROM embeddings WHERE model = ? AND generation > ? "
-                "AND post > ? ORDER BY post LIMIT ?",
-                (model, since, last, batch),
+                f"SELECT post, vector FROM {table} WHERE model = ?{where} AND post > ? "
+                "ORDER BY post LIMIT ?",
+                [model, *params, last, batch],
             )
             if not rows:
                 return
