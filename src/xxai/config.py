@@ -141,6 +141,13 @@ SETTINGS: dict[str, Setting] = {
         ),
         _S("cache", bool, True, "Use the translation memory (SQLite) for repeated texts."),
         _S(
+            "database_url",
+            str,
+            "",
+            "Shared PostgreSQL for several processes, e.g. postgresql://user:pw@host/xxai "
+            "(empty: SQLite files in home). Today it holds the translation memory.",
+        ),
+        _S(
             "max_chars",
             int,
             200_000,
@@ -268,6 +275,7 @@ class Settings:
     openai_timeout: float
     openai_retries: int
     openai_concurrency: int
+    database_url: str
     cache: bool
     max_chars: int
     unit_chars: int

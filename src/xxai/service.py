@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
 from xxai.engines.batching import BatchingEngine
-from xxai.engines.cache import CachedEngine, CacheStats, TranslationCache
+from xxai.engines.cache import CachedEngine, CacheStats, Memory, TranslationCache
 from xxai.engines.registry import create_engine
 from xxai.errors import InputError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
@@ -58,7 +58,7 @@ class Service:
         self._engines: dict[str, Engine] = dict(engines or {})
         self._join_progress = join_progress
         self._lock = threading.RLock()
-        self._cache: TranslationCache | None = None
+        self._cache: Memory | None = None
         self._glossary: Glossary | None = None
         self._store: Store | None = None
         self._searcher: Searcher | None = None
@@ -84,11 +84,16 @@ class Service:
             return CachedEngine(engine, self.cache(), fingerprint)
         return engine
 
-    def cache(self) -> TranslationCache:
-        """Return the translation memory, opened once."""
+    def cache(self) -> Memory:
+        """Return the translation memory (SQLite, or PostgreSQL with database_url), opened once."""
         with self._lock:
             if self._cache is None:
-                self._cache = TranslationCache(self.settings.home / "cache.sqlite")
+                if self.settings.database_url:
+                    from xxai.storage.memory import PostgresMemory
+
+                    self._cache = PostgresMemory(self.settings.database_url)
+                else:
+                    self._cache = TranslationCache(self.settings.home / "cache.sqlite")
             return self._cache
 
     def glossary(self) -> Glossary:
@@ -381,6 +386,34 @@ class Service:
     def join_model(self, name: str) -> Path:
         """Join a known model's packaged parts now (normally done on first use)."""
         return resolve_model(name, self.settings.home, self._join_progress)
+
+    def db_status(self) -> dict[str, Any]:
+        """Return the schema version of the configured database and what is pending."""
+        if not self.settings.database_url:
+            from xxai.search.store import MIGRATIONS
+
+            store = self.store()
+            return {
+                "backend": "sqlite",
+                "path": str(store.path),
+                "version": store.schema_version,
+                "pending": [],  # SQLite files migrate themselves when opened
+                "latest": len(MIGRATIONS),
+            }
+        from xxai.storage.migrations import connect, status
+
+        with connect(self.settings.database_url) as conn:
+            return status(conn).to_json()
+
+    def db_migrate(self) -> list[tuple[int, str]]:
+        """Bring the configured database's schema up to date; return the migrations applied."""
+        if not self.settings.database_url:
+            self.store()  # opening the SQLite files migrates them
+            return []
+        from xxai.storage.migrations import connect, migrate
+
+        with connect(self.settings.database_url) as conn:
+            return migrate(conn)
 
     def cache_stats(self) -> CacheStats:
         """Return how many translations the memory holds."""
