@@ -16,15 +16,25 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from xxai.errors import StoreError
-from xxai.search.tokens import Terms
 
-__all__ = ["PgPost", "PostgresSearch", "tsquery", "tsvector"]
+__all__ = ["PgPost", "PostgresSearch", "Terms", "tsquery", "tsvector"]
+
+
+class Terms(Protocol):
+    """A query's terms as ``search.tokens.query_terms`` returns them (this layer is below)."""
+
+    @property
+    def han(self) -> tuple[str, ...]: ...
+
+    @property
+    def latin(self) -> tuple[str, ...]: ...
+
 
 _TOKEN = re.compile(r"[^\W_]+")
 
