@@ -546,16 +546,80 @@ def scale(args: argparse.Namespace) -> None:
         VectorIndex.forget()
 
 
+def postgres(args: argparse.Namespace) -> None:
+    """pgvector's HNSW index in a real PostgreSQL 16 (pgserver): build, p50/p95, recall@10."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    qs = queries()
+    results = (
+        json.loads((RESULTS / "scale.json").read_text()).get("postgres", [])
+        if (RESULTS / "scale.json").exists()
+        else []
+    )
+    for n in [int(x) for x in args.sizes.split(",")]:
+        posts, truth = synthetic(n), exact(synthetic(n), qs, n)
+        with postgres_server(CACHE / f"pg-{n}") as url, psycopg.connect(url, autocommit=True) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            db.execute("SET maintenance_work_mem = '2GB'")
+            db.execute("SET max_parallel_maintenance_workers = 1")  # two cores in all
+            entry: dict[str, Any] = {"posts": n}
+            have = db.execute("SELECT to_regclass('v_hnsw') IS NOT NULL").fetchone()[0]
+            if not have:
+                db.execute("DROP TABLE IF EXISTS v")
+                db.execute(f"CREATE TABLE v (id BIGINT PRIMARY KEY, e vector({DIM}))")
+                t = time.perf_counter()
+                with db.cursor().copy("COPY v (id, e) FROM STDIN") as copy:
+                    for i in range(n):
+                        copy.write_row((i, "[" + ",".join(f"{x:.6g}" for x in posts[i]) + "]"))
+                entry["load_s"] = round(time.perf_counter() - t, 1)
+                t = time.perf_counter()
+                db.execute(
+                    "CREATE INDEX v_hnsw ON v USING hnsw (e vector_cosine_ops) "
+                    "WITH (m = 16, ef_construction = 128)"
+                )
+                entry["build_s"] = round(time.perf_counter() - t, 1)
+                (CACHE / f"pg-{n}" / "build.json").write_text(json.dumps(entry))
+            else:
+                entry.update(json.loads((CACHE / f"pg-{n}" / "build.json").read_text()))
+            entry["index_mb"] = round(
+                db.execute("SELECT pg_relation_size('v_hnsw')").fetchone()[0] / 2**20
+            )
+            for ef in (40, 100, 200):
+                db.execute(f"SET hnsw.ef_search = {ef}")
+
+                def one(q: Matrix, conn: Any = db) -> list[int]:
+                    text = "[" + ",".join(f"{x:.7g}" for x in q) + "]"
+                    rows = conn.execute(
+                        "SELECT id FROM v ORDER BY e <=> %s::vector LIMIT 10", (text,)
+                    ).fetchall()
+                    return [int(r[0]) for r in rows]
+
+                found, times = _latency(one, qs)
+                entry[f"ef{ef}"] = {
+                    "p50_ms": round(percentile(times, 50), 2),
+                    "p95_ms": round(percentile(times, 95), 2),
+                    "recall_at_10": round(recall(found, truth), 4),
+                }
+            print(json.dumps(entry), flush=True)
+            results = [r for r in results if r.get("posts") != n] + [entry]
+            _merge("postgres", results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stage", choices=["base", "libraries", "build", "scale"])
+    parser.add_argument("stage", choices=["base", "libraries", "build", "scale", "postgres"])
     parser.add_argument("--lib-size", type=int, default=100_000)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--skip-brute", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="build the ANN index again")
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
     args = parser.parse_args()
-    {"base": base, "libraries": libraries, "build": build, "scale": scale}[args.stage](args)
+    {"base": base, "libraries": libraries, "build": build, "scale": scale, "postgres": postgres}[
+        args.stage
+    ](args)
 
 
 if __name__ == "__main__":

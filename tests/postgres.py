@@ -25,12 +25,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a throwaway server; yield its URL (database ``postgres``, user ``postgres``)."""
+def postgres_server(keep: Path | None = None) -> Iterator[str]:
+    """Start a server; yield its URL (database ``postgres``, user ``postgres``).
+
+    Throwaway by default; with ``keep``, the data folder is kept there and reused.
+    """
     import pgserver  # type: ignore[import-untyped]
     from pgserver._commands import pg_ctl  # type: ignore[import-untyped]
 
-    folder = Path(tempfile.mkdtemp(prefix="xxai-pg-"))
+    folder = keep or Path(tempfile.mkdtemp(prefix="xxai-pg-"))
+    folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o755)
     data = folder / "data"
     server = pgserver.get_server(data, cleanup_mode=None)  # initdb, as pgserver does it
@@ -47,5 +51,6 @@ def postgres_server() -> Iterator[str]:
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=data, user=user)
-        shutil.rmtree(folder, ignore_errors=True)
+        pg_ctl(["-w", "-m", "fast" if keep else "immediate", "stop"], pgdata=data, user=user)
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
