@@ -390,20 +390,25 @@ class Service:
     def db_status(self) -> dict[str, Any]:
         """Return the schema version of the configured database and what is pending."""
         if not self.settings.database_url:
-            from xxai.search.store import MIGRATIONS
+            from xxai.search.store import MIGRATIONS, default_db_path, schema_version_of
 
-            store = self.store()
+            path = default_db_path(self.settings.home)
+            version = schema_version_of(path)
             return {
                 "backend": "sqlite",
-                "path": str(store.path),
-                "version": store.schema_version,
-                "pending": [],  # SQLite files migrate themselves when opened
-                "latest": len(MIGRATIONS),
+                "path": str(path),
+                "version": version,
+                # Applied by `xxai db migrate`, or by anything that opens the file.
+                "pending": [
+                    {"version": v, "name": f"search store {v}"}
+                    for v in range(version + 1, len(MIGRATIONS) + 1)
+                ],
             }
+        from xxai.storage.memory import redact
         from xxai.storage.migrations import connect, status
 
         with connect(self.settings.database_url) as conn:
-            return status(conn).to_json()
+            return {**status(conn).to_json(), "url": redact(self.settings.database_url)}
 
     def db_migrate(self) -> list[tuple[int, str]]:
         """Bring the configured database's schema up to date; return the migrations applied."""

@@ -31,7 +31,7 @@ def status(as_json: bool, **kwargs: Any) -> None:
     if as_json:
         print_json(state)
         return
-    where = state.get("path") or state["backend"]
+    where = state.get("path") or state.get("url")
     out.print(f"{state['backend']} ({where}): schema version {state['version']}")
     for item in state["pending"]:
         out.print(f"pending: {item['version']:04d} {item['name']}")
@@ -44,7 +44,11 @@ def status(as_json: bool, **kwargs: Any) -> None:
 @handle_errors
 def migrate(**kwargs: Any) -> None:
     """Apply the pending migrations, each in one transaction."""
-    applied = service_for(kwargs).db_migrate()
+    service = service_for(kwargs)
+    before = service.db_status()
+    applied = service.db_migrate()
+    if before["backend"] == "sqlite":
+        applied = [(int(p["version"]), str(p["name"])) for p in before["pending"]]
     for version, name in applied:
         out.print(f"applied {version:04d} {name}")
     out.print("up to date" if not applied else f"{len(applied)} migration(s) applied")

@@ -87,6 +87,17 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def schema_version_of(path: Path) -> int:
+    """Return a database file's schema version without creating or migrating it (0: none)."""
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise StoreError(f"search database {path}: {exc}") from None
+
+
 def default_db_path(home: Path) -> Path:
     """Return where the search database lives in an xxai home folder."""
     return home / "search.sqlite"
