@@ -198,7 +198,8 @@ def test_a_database_of_the_previous_schema_is_upgraded_and_searched(tmp_path: Pa
             "updated_at) VALUES (1, 's', 'old', 'an old post', 'r', 'c', 0, 0)"
         )
         db.execute(
-            "INSERT INTO embeddings (post, model, content_hash, vector) VALUES (1, 'table', 'c', ?)",
+            "INSERT INTO embeddings (post, model, content_hash, vector) "
+            "VALUES (1, 'table', 'c', ?)",
             (vector.tobytes(),),
         )
         db.execute("PRAGMA user_version = 1")
