@@ -127,13 +127,27 @@ class VectorIndex:
             self.folder.mkdir(parents=True, exist_ok=True)
             graph.index.save(str(tmp))
             os.replace(tmp, path)
-            for old in self.folder.glob(f"{_safe(self.model)}*"):
-                # Older graphs, and the matrices of the brute-force scan before them.
-                if old != path and old.suffix in {".usearch", ".npy"}:
-                    old.unlink(missing_ok=True)
+            self._remove_older(graph.generation)
         except (OSError, RuntimeError) as exc:  # a read-only home still searches
             tmp.unlink(missing_ok=True)
             log.warning("could not save the vector index in %s: %s", self.folder, exc)
+
+    def _remove_older(self, generation: int) -> None:
+        """Delete graphs older than ``generation`` (or of another store), and old matrices.
+
+        Never a newer one: another process may have just saved it.
+        """
+        prefix = self._prefix()
+        for old in self.folder.glob(f"{_safe(self.model)}.*"):
+            tail = old.name[len(prefix) : -len(".usearch")]
+            if old.suffix == ".usearch" and old.name.startswith(prefix) and tail.isdigit():
+                if int(tail) < generation:
+                    old.unlink(missing_ok=True)
+            elif old.suffix == ".usearch":
+                old.unlink(missing_ok=True)  # a graph of a database that was replaced
+        # The matrices of the brute-force scan that came before the graph.
+        for old in self.folder.glob(f"{_safe(self.model)}-g*.npy"):
+            old.unlink(missing_ok=True)
 
     # -- keeping it in step with SQLite --------------------------------------------------
 
