@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from xxai.search.query import Searcher, SearchResponse
     from xxai.search.store import Store
     from xxai.slang.glossary import Entry, Glossary
+    from xxai.storage.jobs import JobQueue, JobStatus
 
 __all__ = ["Service"]
 
@@ -59,6 +60,7 @@ class Service:
         self._join_progress = join_progress
         self._lock = threading.RLock()
         self._cache: Memory | None = None
+        self._jobs: JobQueue | None = None
         self._glossary: Glossary | None = None
         self._store: Store | None = None
         self._searcher: Searcher | None = None
@@ -386,6 +388,45 @@ class Service:
     def join_model(self, name: str) -> Path:
         """Join a known model's packaged parts now (normally done on first use)."""
         return resolve_model(name, self.settings.home, self._join_progress)
+
+    # -- jobs (PostgreSQL) -------------------------------------------------------------
+
+    def jobs(self) -> JobQueue:
+        """Return the job queue on the configured PostgreSQL database, opened once."""
+        from xxai.errors import ConfigError
+        from xxai.storage.jobs import JobQueue
+
+        if not self.settings.database_url:
+            raise ConfigError("jobs need a PostgreSQL database: set database_url")
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = JobQueue(self.settings.database_url)
+            return self._jobs
+
+    def job_submit(
+        self, records: Sequence[dict[str, Any]], field: str, target: str, source: str = "auto"
+    ) -> int:
+        """Queue the translation of ``field`` in each record; return the job's id."""
+        missing = [i for i, r in enumerate(records) if not isinstance(r.get(field), str)]
+        if missing:
+            raise InputError(f"row {missing[0] + 1} has no text field {field!r}")
+        return self.jobs().submit(records, field, self.normalize_lang(target), source)
+
+    def job_status(self, job: int) -> JobStatus:
+        """Return how far a job has come."""
+        return self.jobs().status(job)
+
+    def job_results(self, job: int) -> list[dict[str, Any]]:
+        """Return a job's records with their translations (None where not done yet)."""
+        return self.jobs().results(job)
+
+    def run_worker(self, wait: bool = True) -> None:
+        """Run queued jobs' chunks through this service's engine until stopped."""
+
+        def translate(texts: Sequence[str], target: str, source: str) -> list[str]:
+            return [r.translation for r in self.translate_many(texts, target, source)]
+
+        self.jobs().run_worker(translate, wait=wait)
 
     def db_status(self) -> dict[str, Any]:
         """Return the schema version of the configured database and what is pending."""

@@ -56,7 +56,18 @@ def migrations(backend: str = "postgresql") -> list[Migration]:
         match = _NAME.match(entry.name)
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))
+    found.append(_queue_schema())
     return sorted(found, key=lambda m: m.version)
+
+
+def _queue_schema() -> Migration:
+    """Return procrastinate's own schema (the job queue) as migration 4.
+
+    The procrastinate version is pinned, so this text does not change under a database; a
+    new procrastinate version will come with its own migration files as a new version here.
+    """
+    sql = resources.files("procrastinate").joinpath("sql", "schema.sql").read_text("utf-8")
+    return Migration(4, "job_queue", sql)
 
 
 def _applied(conn: Any) -> list[tuple[int, str]]:
