@@ -64,6 +64,7 @@ def test_compose_file_is_valid_and_names_real_settings() -> None:
         assert env["XXAI_DATABASE_URL"].split("@")[1].startswith("postgres:")
         assert env["XXAI_OPENAI_BASE_URL"].startswith("http://model:")
     assert "pgvector" in services["postgres"]["image"]
+    assert services["worker"]["command"] == ["xxai", "worker"]
 
 
 def test_kubernetes_manifest_is_valid_and_names_real_settings() -> None:
@@ -76,7 +77,8 @@ def test_kubernetes_manifest_is_valid_and_names_real_settings() -> None:
     docs = [d for d in yaml.safe_load_all(path.read_text()) if d]
     known = {s.env_var for s in SETTINGS.values()}
     assert _env_names(docs) - known == set()
-    (deployment,) = [d for d in docs if d["kind"] == "Deployment"]
+    deployment, worker = [d for d in docs if d["kind"] == "Deployment"]
+    assert worker["spec"]["template"]["spec"]["containers"][0]["command"] == ["xxai", "worker"]
     assert deployment["spec"]["replicas"] >= 2
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert container["readinessProbe"]["httpGet"]["path"] == "/health"
