@@ -132,7 +132,21 @@ SETTINGS: dict[str, Setting] = {
         ),
         _S("openai_timeout", float, 60.0, "Seconds before an openai request times out."),
         _S("openai_retries", int, 3, "Retries, with exponential backoff, on 429 and 5xx."),
+        _S(
+            "openai_concurrency",
+            int,
+            4,
+            "Requests the openai engine keeps in flight at once (vLLM: dozens; llama-server: "
+            "its --parallel slots).",
+        ),
         _S("cache", bool, True, "Use the translation memory (SQLite) for repeated texts."),
+        _S(
+            "database_url",
+            str,
+            "",
+            "Shared PostgreSQL for several processes, e.g. postgresql://user:pw@host/xxai "
+            "(empty: SQLite files in home). Today it holds the translation memory.",
+        ),
         _S(
             "max_chars",
             int,
@@ -200,6 +214,13 @@ SETTINGS: dict[str, Setting] = {
             int,
             120,
             "Requests a minute `xxai serve` allows per API key or client address (0 = no limit).",
+        ),
+        _S(
+            "rate_limit_storage",
+            str,
+            "memory://",
+            "Where rate-limit counts live: memory:// (this process) or a shared store for "
+            "several replicas, e.g. redis://127.0.0.1:6379 (the `limits` library's URIs).",
         ),
         _S(
             "cors_origins",
@@ -293,6 +314,8 @@ class Settings:
     openai_model: str
     openai_timeout: float
     openai_retries: int
+    openai_concurrency: int
+    database_url: str
     cache: bool
     max_chars: int
     unit_chars: int
@@ -308,6 +331,7 @@ class Settings:
     api_keys: str
     require_api_key: bool
     rate_limit: int
+    rate_limit_storage: str
     cors_origins: str
     max_batch: int
     max_request_chars: int

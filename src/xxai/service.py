@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
 from xxai.engines.batching import BatchingEngine
-from xxai.engines.cache import CachedEngine, CacheStats, TranslationCache
+from xxai.engines.cache import CachedEngine, CacheStats, Memory, TranslationCache
 from xxai.engines.registry import create_engine
 from xxai.errors import InputError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from xxai.search.query import Searcher, SearchResponse
     from xxai.search.store import Store
     from xxai.slang.glossary import Entry, Glossary
+    from xxai.storage.jobs import JobQueue, JobStatus
 
 __all__ = ["Service"]
 
@@ -59,7 +60,8 @@ class Service:
         self._engines: dict[str, Engine] = dict(engines or {})
         self._join_progress = join_progress
         self._lock = threading.RLock()
-        self._cache: TranslationCache | None = None
+        self._cache: Memory | None = None
+        self._jobs: JobQueue | None = None
         self._glossary: Glossary | None = None
         self._store: Store | None = None
         self._searcher: Searcher | None = None
@@ -85,11 +87,16 @@ class Service:
             return CachedEngine(engine, self.cache(), fingerprint)
         return engine
 
-    def cache(self) -> TranslationCache:
-        """Return the translation memory, opened once."""
+    def cache(self) -> Memory:
+        """Return the translation memory (SQLite, or PostgreSQL with database_url), opened once."""
         with self._lock:
             if self._cache is None:
-                self._cache = TranslationCache(self.settings.home / "cache.sqlite")
+                if self.settings.database_url:
+                    from xxai.storage.memory import PostgresMemory
+
+                    self._cache = PostgresMemory(self.settings.database_url)
+                else:
+                    self._cache = TranslationCache(self.settings.home / "cache.sqlite")
             return self._cache
 
     def glossary(self) -> Glossary:
@@ -435,6 +442,78 @@ class Service:
     def join_model(self, name: str) -> Path:
         """Join a known model's packaged parts now (normally done on first use)."""
         return resolve_model(name, self.settings.home, self._join_progress)
+
+    # -- jobs (PostgreSQL) -------------------------------------------------------------
+
+    def jobs(self) -> JobQueue:
+        """Return the job queue on the configured PostgreSQL database, opened once."""
+        from xxai.errors import ConfigError
+        from xxai.storage.jobs import JobQueue
+
+        if not self.settings.database_url:
+            raise ConfigError("jobs need a PostgreSQL database: set database_url")
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = JobQueue(self.settings.database_url)
+            return self._jobs
+
+    def job_submit(
+        self, records: Sequence[dict[str, Any]], field: str, target: str, source: str = "auto"
+    ) -> int:
+        """Queue the translation of ``field`` in each record; return the job's id."""
+        missing = [i for i, r in enumerate(records) if not isinstance(r.get(field), str)]
+        if missing:
+            raise InputError(f"row {missing[0] + 1} has no text field {field!r}")
+        return self.jobs().submit(records, field, self.normalize_lang(target), source)
+
+    def job_status(self, job: int) -> JobStatus:
+        """Return how far a job has come."""
+        return self.jobs().status(job)
+
+    def job_results(self, job: int) -> list[dict[str, Any]]:
+        """Return a job's records with their translations (None where not done yet)."""
+        return self.jobs().results(job)
+
+    def run_worker(self, wait: bool = True) -> None:
+        """Run queued jobs' chunks through this service's engine until stopped."""
+
+        def translate(texts: Sequence[str], target: str, source: str) -> list[str]:
+            return [r.translation for r in self.translate_many(texts, target, source)]
+
+        self.jobs().run_worker(translate, wait=wait)
+
+    def db_status(self) -> dict[str, Any]:
+        """Return the schema version of the configured database and what is pending."""
+        if not self.settings.database_url:
+            from xxai.search.store import MIGRATIONS, default_db_path, schema_version_of
+
+            path = default_db_path(self.settings.home)
+            version = schema_version_of(path)
+            return {
+                "backend": "sqlite",
+                "path": str(path),
+                "version": version,
+                # Applied by `xxai db migrate`, or by anything that opens the file.
+                "pending": [
+                    {"version": v, "name": f"search store {v}"}
+                    for v in range(version + 1, len(MIGRATIONS) + 1)
+                ],
+            }
+        from xxai.storage.memory import redact
+        from xxai.storage.migrations import connect, status
+
+        with connect(self.settings.database_url) as conn:
+            return {**status(conn).to_json(), "url": redact(self.settings.database_url)}
+
+    def db_migrate(self) -> list[tuple[int, str]]:
+        """Bring the configured database's schema up to date; return the migrations applied."""
+        if not self.settings.database_url:
+            self.store()  # opening the SQLite files migrates them
+            return []
+        from xxai.storage.migrations import connect, migrate
+
+        with connect(self.settings.database_url) as conn:
+            return migrate(conn)
 
     def cache_stats(self) -> CacheStats:
         """Return how many translations the memory holds."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -185,3 +186,82 @@ def test_unreachable_server_is_a_clear_error() -> None:
     )
     with pytest.raises(EngineError, match="openai engine"):
         engine.translate([TranslationRequest("你好", "zh", "en")])
+
+
+class _Slow(BaseHTTPRequestHandler):
+    """Answers every chat completion after a fixed delay; records how many overlap."""
+
+    delay = 0.3
+    lock = threading.Lock()
+    in_flight = 0
+    peak = 0
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        cls = type(self)
+        with cls.lock:
+            cls.in_flight += 1
+            cls.peak = max(cls.peak, cls.in_flight)
+        time.sleep(cls.delay)
+        with cls.lock:
+            cls.in_flight -= 1
+        found = re.search(r"第(\d+)句", body["messages"][-1]["content"])
+        answer = f"answer {found.group(1)}" if found else "?"
+        payload = {
+            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": answer}}],
+        }  # fmt: skip
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def slow() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Slow.peak = 0
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_keeps_the_configured_number_of_requests_in_flight(slow: str, tmp_path: Path) -> None:
+    settings = load_settings(
+        {"home": str(tmp_path), "engine": "openai", "openai_base_url": slow,
+         "openai_concurrency": 12},
+        environ={},
+    )  # fmt: skip
+    engine = OpenAIEngine.from_settings(settings)
+    requests = [TranslationRequest(f"第{i}句" + "好" * i, "zh", "en") for i in range(24)]
+    done: list[int] = []
+    started = time.perf_counter()
+    outs = engine.translate(requests, progress=done.append)
+    took = time.perf_counter() - started
+    engine.close()
+    assert _Slow.peak == 12
+    # 24 answers of 0.3 s each, 12 at a time: two rounds, not 24 in a row (or 6 of 4).
+    assert took < 1.5
+    assert len(done) == 24
+    # Each answer is the one for its own request, in order, though they finish in any order.
+    assert outs == [f"answer {i}" for i in range(24)]
+
+
+def test_concurrent_callers_share_the_limit(slow: str) -> None:
+    engine = OpenAIEngine(slow, "k", "m", concurrency=3)
+    batches = [[TranslationRequest(f"句子{i}-{j}", "zh", "en") for j in range(4)] for i in range(3)]
+    threads = [threading.Thread(target=engine.translate, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.close()
+    assert _Slow.peak == 3

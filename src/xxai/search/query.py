@@ -257,8 +257,8 @@ class Searcher:
         if self.embedder is not None and semantic:
             try:
                 vectors = VectorIndex(self.store, self.embedder.name)
-                _matrix, rows = vectors.load()
-                if rows.size:
+                size = vectors.size()
+                if size:
                     # One list from the mean of the query's and its translations' vectors:
                     # a language-neutral centre, so no one form's noise dominates.
                     wanted = [f.text for f in semantic]
@@ -273,7 +273,7 @@ class Searcher:
                     centre /= max(float(np.linalg.norm(centre)), 1e-12)
                     hits = vectors.search(centre.astype(np.float32), depth)[0]
                     lists.append(("semantic", semantic[0], [pk for pk, _ in hits], {}))
-                missing = self.store.count() - rows.size
+                missing = self.store.count() - size
                 if missing > 0:
                     notices.append(
                         f"{missing} posts are not embedded yet, so they are found by keywords "

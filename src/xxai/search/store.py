@@ -76,7 +76,26 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: each embedding records the vectors generation that wrote it, so the ANN index can
+    # catch up with only the newer rows; the store gets an id, so an index file of another
+    # database is never taken for this one's.
+    """
+    ALTER TABLE embeddings ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX embeddings_generation ON embeddings (model, generation);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(8))));
+    """,
 )
+
+
+def schema_version_of(path: Path) -> int:
+    """Return a database file's schema version without creating or migrating it (0: none)."""
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise StoreError(f"search database {path}: {exc}") from None
 
 
 def default_db_path(home: Path) -> Path:
@@ -452,9 +471,11 @@ class Store:
     def put_embedding(
         self, db: sqlite3.Connection, pk: int, model: str, content_hash: str, vector: bytes
     ) -> None:
+        # The generation this transaction's bump_generation() will set.
         db.execute(
-            "INSERT OR REPLACE INTO embeddings (post, model, content_hash, vector) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO embeddings (post, model, content_hash, vector, generation) "
+            "VALUES (?, ?, ?, ?, 1 + coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+            "WHERE key = 'vectors_generation'), 0))",
             (pk, model, content_hash, vector),
         )
 
@@ -479,17 +500,46 @@ class Store:
         )
 
     def generation(self) -> int:
+        """Return the vectors generation: it goes up with every write of embeddings."""
         value = self.value("SELECT value FROM meta WHERE key = 'vectors_generation'")
         return int(value) if value is not None else 0
 
-    def iter_vectors(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
-        """Yield (row key, vector bytes) of every embedding made with ``model``, in batches."""
+    def reset_generation(self) -> int:
+        """Return the generation of the last time every embedding was dropped."""
+        value = self.value("SELECT value FROM meta WHERE key = 'vectors_reset'")
+        return int(value) if value is not None else 0
+
+    def store_id(self) -> str:
+        """Return this database's random id (made when it was created or migrated)."""
+        return str(self._memoized("store_id", lambda: self.value(
+            "SELECT value FROM meta WHERE key = 'store_id'"
+        )))  # fmt: skip
+
+    def vector_count(self, model: str) -> int:
+        """Return how many posts have an embedding made with ``model``."""
+        return int(self.value("SELECT count(*) FROM embeddings WHERE model = ?", (model,)))
+
+    def iter_vectors(
+        self, model: str, since: int = -1, until: int | None = None, batch: int = 5000
+    ) -> Iterator[list[tuple[int, bytes]]]:
+        """Yield (row key, vector bytes) of the embeddings made with ``model``, in batches.
+
+        ``since`` and ``until``, when given, keep only the rows written after vectors
+        generation ``since`` and up to ``until``.
+        """
+        if since < 0 and until is None:
+            # Every row: walk the primary key. Through the generation index every batch
+            # would sort the whole table again.
+            table, where, params = "embeddings NOT INDEXED", "", []
+        else:
+            table, where = "embeddings", " AND generation > ? AND generation <= ?"
+            params = [since, until or 2**62]
         last = 0
         while True:
             rows = self.rows(
-                "SELECT post, vector FROM embeddings WHERE model = ? AND post > ? "
+                f"SELECT post, vector FROM {table} WHERE model = ?{where} AND post > ? "
                 "ORDER BY post LIMIT ?",
-                (model, last, batch),
+                [model, *params, last, batch],
             )
             if not rows:
                 return
@@ -520,6 +570,10 @@ class Store:
         db.execute("DELETE FROM posts_fts")
         db.execute("DELETE FROM embeddings")
         self.bump_generation(db)
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) SELECT 'vectors_reset', value FROM meta "
+            "WHERE key = 'vectors_generation'"
+        )
 
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes for ``xxai index``."""

