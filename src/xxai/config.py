@@ -282,6 +282,13 @@ SETTINGS: dict[str, Setting] = {
             1_000_000,
             "Largest HTTP request body `xxai serve` accepts, in bytes.",
         ),
+        _S("espeak", str, "espeak-ng", "The espeak-ng program that speaks words and texts."),
+        _S(
+            "speech_rate",
+            int,
+            140,
+            "Speaking speed in words a minute (espeak-ng's default is 175; slower suits learners).",
+        ),
     ]
 }
 
@@ -343,6 +350,8 @@ class Settings:
     image_font: str
     media_dir: str
     max_request_bytes: int
+    espeak: str
+    speech_rate: int
 
     def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:
         self._values = values

@@ -13,7 +13,9 @@ XxaiError                500  base of every error we raise on purpose
 ├── GlossaryError        500  the shipped glossary data is invalid
 ├── DictionaryError      500  the CC-CEDICT data is missing or cannot be read
 ├── StoreError           503  the search database cannot be read or written
-└── WebSearchError       500  the web search (SearXNG) failed; search reports it as a notice
+├── WebSearchError       500  the web search (SearXNG) failed; search reports it as a notice
+├── SpeechError          503  text cannot be spoken (espeak-ng missing or failed)
+└── WordListError        500  the word list cannot be read, written or exported
 
 The CLI exits 2 for an InputError and 1 for any other; the API answers ``status``. Messages
 name no command-line option: the CLI adds that hint (``--map``, ``--overwrite``) itself.
@@ -33,8 +35,10 @@ __all__ = [
     "MappingError",
     "ModelError",
     "OutputError",
+    "SpeechError",
     "StoreError",
     "WebSearchError",
+    "WordListError",
     "XxaiError",
 ]
 
@@ -106,3 +110,13 @@ class StoreError(XxaiError):
 
 class WebSearchError(XxaiError):
     """The web search (SearXNG) failed or answered something unreadable."""
+
+
+class SpeechError(XxaiError):
+    """Text cannot be spoken: espeak-ng is missing or failed."""
+
+    status = 503
+
+
+class WordListError(XxaiError):
+    """The word list cannot be read, written or exported."""

@@ -31,8 +31,10 @@ from xxai.types import Detection, TermFinder, TranslationRequest, TranslationRes
 if TYPE_CHECKING:
     from xxai.batch import BatchReport
     from xxai.images import ImageTranslation
+    from xxai.learn.audio import Clip, Speaker
     from xxai.learn.gloss import Gloss
     from xxai.learn.reply import Reply
+    from xxai.learn.words import SavedWord, WordList
     from xxai.search.feed import FeedPage
     from xxai.search.importer import ImportReport
     from xxai.search.index import IndexReport
@@ -65,6 +67,7 @@ class Service:
         self._glossary: Glossary | None = None
         self._store: Store | None = None
         self._searcher: Searcher | None = None
+        self._words: WordList | None = None
 
     # -- building blocks ---------------------------------------------------------------
 
@@ -537,9 +540,58 @@ class Service:
         self.detect("warm up 你好")
         return time.perf_counter() - start
 
+    # -- learner: speech and the word list -------------------------------------------------
+
+    def speaker(self) -> Speaker:
+        """Return the espeak-ng speaker whose clips are cached in ``home/audio``."""
+        from xxai.learn.audio import Speaker
+
+        settings = self.settings
+        return Speaker(settings.home / "audio", settings.espeak, settings.speech_rate)
+
+    def say(self, text: str, lang: str = "auto") -> Clip:
+        """Speak ``text`` (its language detected when ``lang`` is auto) into a WAV clip."""
+        if lang == "auto":
+            detected = self.detect(text).lang
+            lang = detected if detected in {"zh", "zh-Hant", "en", "de"} else "zh"
+        return self.speaker().speak(text, lang)
+
+    def words(self) -> WordList:
+        """Return the learner's word list (``home/words.sqlite``), opened once."""
+        from xxai.learn.words import WordList, default_path
+
+        with self._lock:
+            if self._words is None:
+                self._words = WordList(default_path(self.settings.home))
+            return self._words
+
+    def save_word(self, word: str, **fields: Any) -> SavedWord:
+        """Save a word; pinyin, meaning, spelling and HSK level are filled in when not given."""
+        from xxai.learn.words import describe
+
+        known = describe(word, self.settings.home) if word.strip() else {}
+        given = {k: v for k, v in fields.items() if v not in (None, "")}
+        return self.words().add(word, **{**known, **given})
+
+    def export_words(self, path: Path, fmt: str = "apkg") -> int:
+        """Export the word list to ``path`` (apkg or csv); return how many words went."""
+        from xxai.learn.anki import to_apkg, to_csv
+
+        words = self.words().entries(limit=1_000_000)
+        if not words:
+            raise InputError("the word list is empty: save words first (xxai words add WORD)")
+        if fmt == "csv":
+            path.write_text(to_csv(words), encoding="utf-8")
+        else:
+            to_apkg(words, path, self.speaker())
+        return len(words)
+
     def close(self) -> None:
         """Release the engines, the translation memory and the store."""
         with self._lock:
+            if self._words is not None:
+                self._words.close()
+                self._words = None
             for engine in self._engines.values():
                 engine.close()
             self._engines.clear()

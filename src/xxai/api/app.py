@@ -72,13 +72,14 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     app.state.xxai = state
     install_error_handlers(app)
 
-    from xxai.api import jobs, libretranslate, native, operations
+    from xxai.api import jobs, learner, libretranslate, native, operations
     from xxai.web import pages
 
     app.include_router(images.router)
     app.include_router(native.router)
     app.include_router(jobs.router)
     app.include_router(libretranslate.router)
+    app.include_router(learner.router)
     app.include_router(pages.router)
     pages.mount_static(app)
 
