@@ -62,8 +62,8 @@ def test_translate_page_shows_both_sides_with_slang_cards_and_pinyin(
     assert 'aria-describedby="card-1-src">yyds</span>' in html
     assert 'aria-describedby="card-1-tr">the GOAT</span>' in html
     assert 'id="card-1-src"' in html and "yǒng yuǎn de shén" in html
-    # Pinyin as ruby on the Chinese side, with a toggle.
-    assert "<ruby>这<rt>zhè</rt></ruby>" in html
+    # Pinyin as ruby on the Chinese side, one per character, with a toggle.
+    assert '<ruby class="t4" data-alt="這">这<rt>zhè</rt></ruby>' in html
     assert 'class="pinyin-toggle" aria-pressed="false"' in html
     assert '<option value="en" selected>' in html
 
@@ -166,6 +166,8 @@ def test_reply_helper_api_and_page(client: TestClient) -> None:
     assert data["target_lang"] == "zh" and data["reply"] and data["back_translation"]
     html = client.post("/reply", data=body).text
     assert_accessible(html)
-    assert '<p class="text reply-text" lang="zh-Hans"><ruby>' in html
+    assert '<p class="text reply-text" lang="zh-Hans"><span class="w"' in html
     assert "It says:" in html
-    assert 'class="pinyin-toggle" aria-pressed="true"' in html
+    # Pinyin is a switch, off at first, so what the reader sees (and copies) is the reply.
+    assert 'class="pinyin-toggle" data-toggle="show-pinyin" aria-pressed="false"' in html
+    assert 'class="copy-btn primary" data-copy="reply-plain"' in html

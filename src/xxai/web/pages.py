@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import anyio
@@ -25,6 +25,7 @@ from xxai.api.state import AppState, app_state
 from xxai.errors import XxaiError
 from xxai.languages import LANGUAGES
 from xxai.web.markup import bilingual, html_lang, ruby_chunks
+from xxai.web.reading import Reader
 
 __all__ = ["mount_static", "router"]
 
@@ -50,6 +51,7 @@ _env.globals.update(
         ("/search", "Search"),
         ("/glossary", "Glossary"),
         ("/reply", "Reply helper"),
+        ("/words", "My words"),
     ],
 )
 
@@ -67,6 +69,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     context.setdefault("error", "")
     html = _env.get_template(template).render(
         request_path=request.url.path,
+        reader=_reader(state),
         key_required=state.guard.require_key,
         max_batch=state.limits.max_batch,
         max_chars=state.limits.max_request_chars,
@@ -74,6 +77,17 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
         **context,
     )
     return HTMLResponse(html, status_code=status)
+
+
+def _reader(state: AppState) -> Reader:
+    """Return the app's reader: ruby pinyin with the glosser's readings (one per app)."""
+    reader = state.resources.get("reader")
+    if reader is None:
+        from xxai.learn.gloss import default_glosser
+
+        glosser = default_glosser(state.service.settings.home)
+        reader = state.resources.setdefault("reader", Reader(glosser.gloss))
+    return cast(Reader, reader)
 
 
 def _failure(exc: Exception) -> tuple[int, str]:
@@ -241,3 +255,19 @@ async def reply_submit(request: Request) -> Response:
         status, message = _failure(exc)
         return _render(request, "reply.html", status, error=message, **context)
     return _render(request, "reply.html", reply=reply, **context)
+
+
+# -- word list ---------------------------------------------------------------------------
+
+
+@router.get("/words", response_class=HTMLResponse)
+async def words_page(request: Request, q: str = "") -> Response:
+    state = app_state(request)
+    try:
+        word_list = state.service.words()
+        found = await anyio.to_thread.run_sync(word_list.search, q, 1000)
+        total = word_list.count()
+    except XxaiError as exc:
+        status, message = _failure(exc)
+        return _render(request, "words.html", status, error=message, q=q, words=[], total=0)
+    return _render(request, "words.html", q=q, words=found, total=total)

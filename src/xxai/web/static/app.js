@@ -187,17 +187,182 @@
     return marked(chars, spans, result.terms);
   }
 
-  // -- pinyin toggle ----------------------------------------------------------------------
+  // -- reading aids: pinyin, tone colours, HSK levels, traditional/simplified ----------
 
-  function setUpPinyin() {
-    document.querySelectorAll(".pinyin-toggle").forEach((button) => {
+  function setUpReadingAids() {
+    document.querySelectorAll("[data-toggle]").forEach((button) => {
       const region = document.getElementById(button.getAttribute("aria-controls"));
       if (!region) return;
+      const name = button.dataset.toggle;
+      button.setAttribute("aria-pressed", region.classList.contains(name) ? "true" : "false");
       button.addEventListener("click", () => {
-        const on = !region.classList.contains("show-pinyin");
-        region.classList.toggle("show-pinyin", on);
+        const on = !region.classList.contains(name);
+        region.classList.toggle(name, on);
         button.setAttribute("aria-pressed", on ? "true" : "false");
-        button.textContent = on ? "Hide pinyin" : "Show pinyin";
+      });
+    });
+    document.querySelectorAll(".script-toggle").forEach((button) => {
+      const region = document.getElementById(button.getAttribute("aria-controls"));
+      if (!region) return;
+      const label = button.textContent;
+      button.addEventListener("click", () => {
+        // Swap each character with its other script; data-alt keeps the one not shown.
+        region.querySelectorAll("ruby[data-alt]").forEach((ruby) => {
+          const base = ruby.firstChild;
+          if (!base || base.nodeType !== Node.TEXT_NODE) return;
+          const shown = base.nodeValue;
+          base.nodeValue = ruby.dataset.alt;
+          ruby.dataset.alt = shown;
+        });
+        const on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.textContent = on ? "简体" : label;
+      });
+    });
+  }
+
+  // -- listen: speech from POST /api/v1/say -----------------------------------------------
+
+  async function fetchAudio(text, lang) {
+    const headers = { "Content-Type": "application/json" };
+    const key = apiKey();
+    if (key) headers["X-API-Key"] = key;
+    const response = await fetch("/api/v1/say", {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify({ text: text, lang: lang || "auto" }),
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      let message = "HTTP " + response.status;
+      try {
+        const data = await response.json();
+        if (data && typeof data.error === "string") message = data.error;
+      } catch (e) {
+        // not JSON: keep the status line
+      }
+      throw new Error(message);
+    }
+    return URL.createObjectURL(await response.blob());
+  }
+
+  function setUpListen() {
+    document.addEventListener("click", async (event) => {
+      const button = event.target.closest ? event.target.closest(".play-btn") : null;
+      if (!button) return;
+      const source = document.getElementById(button.dataset.say);
+      if (!source) return;
+      let audio = button.nextElementSibling;
+      if (!audio || audio.tagName !== "AUDIO") {
+        audio = el("audio", "player");
+        audio.controls = true;
+        audio.preload = "auto";
+        button.after(audio);
+      }
+      const text = source.textContent;
+      if (audio.dataset.text !== text) {
+        button.setAttribute("aria-busy", "true");
+        try {
+          audio.src = await fetchAudio(text, button.dataset.lang);
+          audio.dataset.text = text;
+        } catch (error) {
+          audio.replaceWith(el("span", "error", error.message));
+          return;
+        } finally {
+          button.removeAttribute("aria-busy");
+        }
+      }
+      audio.currentTime = 0;
+      audio.play().catch(() => {
+        // no audio output (or autoplay refused): the controls are there to press
+      });
+    });
+  }
+
+  // -- the word list ---------------------------------------------------------------------
+
+  function setUpWords() {
+    document.addEventListener("click", async (event) => {
+      const save = event.target.closest ? event.target.closest(".save-word") : null;
+      if (save) {
+        const d = save.dataset;
+        save.disabled = true;
+        try {
+          await api("/api/v1/words", {
+            word: d.word,
+            pinyin: d.pinyin || "",
+            meaning: d.meaning || "",
+            sentence: d.sentence || "",
+            translation: d.translation || "",
+            source: d.source || "",
+          });
+          save.textContent = "★ Saved";
+          save.setAttribute("aria-pressed", "true");
+        } catch (error) {
+          save.disabled = false;
+          save.after(el("span", "error", error.message));
+        }
+        return;
+      }
+      const del = event.target.closest ? event.target.closest(".delete-word") : null;
+      if (del) {
+        const headers = { Accept: "application/json" };
+        if (apiKey()) headers["X-API-Key"] = apiKey();
+        const response = await fetch("/api/v1/words/" + encodeURIComponent(del.dataset.word), {
+          method: "DELETE",
+          headers: headers,
+          credentials: "same-origin",
+        });
+        const item = del.closest("li");
+        if (response.ok && item) item.remove();
+      }
+    });
+    const form = document.querySelector("[data-add-word]");
+    if (form) {
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const input = form.querySelector("input[name=word]");
+        const status = document.getElementById("words-status");
+        try {
+          const saved = await api("/api/v1/words", { word: input.value, source: "web" });
+          if (status) status.textContent = "Saved " + saved.word + " " + (saved.pinyin || "");
+          window.location.reload();
+        } catch (error) {
+          if (status) status.textContent = error.message;
+        }
+      });
+    }
+    document.querySelectorAll("[data-export]").forEach((link) => {
+      link.addEventListener("click", () => {
+        const key = apiKey();
+        const url = new URL(link.getAttribute("href"), window.location.href);
+        if (key) url.searchParams.set("api_key", key);
+        else url.searchParams.delete("api_key");
+        link.href = url.pathname + url.search;
+      });
+    });
+  }
+
+  // -- copy the reply as plain text (never the ruby pinyin) --------------------------------
+
+  function setUpCopy() {
+    document.querySelectorAll(".copy-btn").forEach((button) => {
+      button.addEventListener("click", async () => {
+        const source = document.getElementById(button.dataset.copy);
+        const status = document.getElementById("copy-status");
+        if (!source) return;
+        const text = source.textContent;
+        try {
+          await navigator.clipboard.writeText(text);
+        } catch (e) {
+          const area = el("textarea");
+          area.value = text;
+          document.body.append(area);
+          area.select();
+          document.execCommand("copy");
+          area.remove();
+        }
+        if (status) status.textContent = "Copied.";
       });
     });
   }
@@ -563,7 +728,10 @@
   function start() {
     setUpKey();
     setUpCards();
-    setUpPinyin();
+    setUpReadingAids();
+    setUpListen();
+    setUpWords();
+    setUpCopy();
     setUpTranslateButtons();
     setUpImageTranslate();
     setUpPostImages();
