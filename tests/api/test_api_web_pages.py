@@ -64,7 +64,7 @@ def test_translate_page_shows_both_sides_with_slang_cards_and_pinyin(
     assert 'id="card-1-src"' in html and "yǒng yuǎn de shén" in html
     # Pinyin as ruby on the Chinese side, one per character, with a toggle.
     assert '<ruby class="t4" data-alt="這">这<rt>zhè</rt></ruby>' in html
-    assert 'class="pinyin-toggle" aria-pressed="false"' in html
+    assert 'class="pinyin-toggle" data-toggle="show-pinyin" aria-pressed="false"' in html
     assert '<option value="en" selected>' in html
 
 
