@@ -1,0 +1,93 @@
+"""The learner's API and pages: speech, the word list, and pinyin that lines up with gloss."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from xxai.learn.gloss import gloss
+
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")
+
+
+def _ruby_readings(html: str, element_id: str) -> list[tuple[str, str]]:
+    start = html.index(f'id="{element_id}"')
+    block = html[start : html.index("</p>", start)]
+    return re.findall(r"<ruby[^>]*>(.)<rt>([^<]*)</rt></ruby>", block)
+
+
+def test_translate_page_pinyin_is_per_character_with_gloss_readings(
+    client: TestClient, tmp_path: Path
+) -> None:
+    text = "他画得很好，家人们谁懂啊"
+    html = client.post("/", data={"text": text, "source": "zh", "target": "en"}).text
+    pairs = _ruby_readings(html, "original")
+    # One ruby per Han character, in order, nothing merged or dropped.
+    assert "".join(ch for ch, _ in pairs) == "他画得很好家人们谁懂啊"
+    assert ("得", "de") in pairs and ("得", "dé") not in pairs
+    expected = [
+        (ch, s)
+        for w in gloss(text, home=tmp_path / "home").words
+        if w.kind == "zh"
+        for ch, s in zip(w.word, w.to_json()["syllables"], strict=True)
+    ]
+    assert pairs == expected  # the page reads the text the way `xxai gloss` does
+
+
+def test_reply_page_keeps_a_plain_copy_of_the_reply(client: TestClient) -> None:
+    body = {"text": "your cat is so cute", "target": "zh", "tone": "casual"}
+    reply = client.post("/api/v1/reply", json=body).json()["reply"]
+    html = client.post("/reply", data=body).text
+    plain = re.search(r'<p hidden id="reply-plain"[^>]*>([^<]*)</p>', html)
+    assert plain is not None and plain.group(1) == reply
+    assert '<section class="result" id="reply-result"' in html  # pinyin off at first
+
+
+@needs_espeak
+def test_say_returns_a_wav_clip(client: TestClient) -> None:
+    r = client.post("/api/v1/say", json={"text": "你好", "lang": "auto"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "audio/wav" and r.headers["x-voice"] == "cmn"
+    assert r.content[:4] == b"RIFF" and len(r.content) > 10_000
+
+
+def test_say_without_espeak_is_a_503_with_the_fix(make_client: object) -> None:
+    client = make_client(espeak="espeak-ng-missing")  # type: ignore[operator]
+    r = client.post("/api/v1/say", json={"text": "你好"})
+    assert r.status_code == 503
+    assert "espeak-ng-missing is not installed" in r.json()["error"]
+    assert client.post("/api/v1/say", json={"text": " "}).status_code == 400
+
+
+def test_words_api_saves_lists_exports_and_deletes(client: TestClient, tmp_path: Path) -> None:
+    assert client.get("/api/v1/words/export?format=apkg").status_code == 400  # nothing yet
+    r = client.post(
+        "/api/v1/words",
+        json={"word": "躺平", "sentence": "我决定躺平了", "translation": "I decided to lie flat"},
+    )
+    assert r.status_code == 201, r.text
+    saved = r.json()
+    assert saved["pinyin"] == "tǎngpíng" and "rat race" in saved["meaning"]
+    listed = client.get("/api/v1/words", params={"q": "flat"}).json()
+    assert [w["word"] for w in listed["words"]] == ["躺平"]
+    page = client.get("/words").text
+    assert "躺平" in page and "我决定躺平了" in page and "/api/v1/words/export?format=apkg" in page
+    csv = client.get("/api/v1/words/export?format=csv")
+    assert csv.status_code == 200 and "躺平,tǎngpíng" in csv.text
+    apkg = client.get("/api/v1/words/export?format=apkg")
+    assert apkg.status_code == 200
+    assert 'filename="xxai-words.apkg"' in apkg.headers["content-disposition"]
+    (tmp_path / "deck.apkg").write_bytes(apkg.content)
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as package:
+        package.extract("collection.anki2", tmp_path)
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    assert db.execute("SELECT sfld FROM notes").fetchall() == [("躺平",)]
+    db.close()
+    assert client.delete("/api/v1/words/躺平").json() == {"deleted": 1}
+    assert client.delete("/api/v1/words/躺平").status_code == 404
