@@ -204,7 +204,6 @@
     document.querySelectorAll(".script-toggle").forEach((button) => {
       const region = document.getElementById(button.getAttribute("aria-controls"));
       if (!region) return;
-      const label = button.textContent;
       button.addEventListener("click", () => {
         // Swap each character with its other script; data-alt keeps the one not shown.
         region.querySelectorAll("ruby[data-alt]").forEach((ruby) => {
@@ -216,7 +215,6 @@
         });
         const on = button.getAttribute("aria-pressed") !== "true";
         button.setAttribute("aria-pressed", on ? "true" : "false");
-        button.textContent = on ? "简体" : label;
       });
     });
   }
