@@ -91,3 +91,32 @@ def test_words_api_saves_lists_exports_and_deletes(client: TestClient, tmp_path:
     db.close()
     assert client.delete("/api/v1/words/躺平").json() == {"deleted": 1}
     assert client.delete("/api/v1/words/躺平").status_code == 404
+
+
+def test_urls_in_posts_become_safe_links() -> None:
+    from xxai.web.markup import linkify
+
+    html = str(linkify('看这个 https://example.com/a?b=1&c="x"，真的绝 <b>(http://x.io/p).</b>'))
+    assert (
+        '<a href="https://example.com/a?b=1&amp;c=" rel="noopener noreferrer nofollow ugc" '
+        'target="_blank">https://example.com/a?b=1&amp;c=</a>&#34;x&#34;，真的绝' in html
+    )
+    assert '(<a href="http://x.io/p" rel="noopener' in html and "&lt;b&gt;" in html
+    assert "<a" not in str(linkify("javascript:alert(1) data:text/html,x"))
+
+
+def test_feed_links_urls_and_hides_translate_for_the_target_language(
+    client: TestClient,
+) -> None:
+    posts = [
+        {"note_id": "u1", "desc": "Menu here: https://example.com/menu 绝绝子"},
+        {"note_id": "u2", "desc": "Hello from Ohio, this place is great"},
+    ]
+    r = client.post("/api/v1/import", json={"posts": posts, "preset": "rednote"})
+    assert r.status_code == 200, r.text
+    html = client.get("/feed").text
+    assert '<a href="https://example.com/menu" rel="noopener noreferrer nofollow ugc"' in html
+    english = html[html.index("Hello from Ohio") :]
+    assert re.search(
+        r'<button type="button" class="translate-btn" data-lang="en"[^>]* hidden>', english
+    )

@@ -3,14 +3,50 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from xxai.text.script import HAN_RUN
 from xxai.types import TranslationResult
 
-__all__ = ["Card", "Segment", "bilingual", "html_lang", "ruby_chunks"]
+__all__ = ["Card", "Segment", "bilingual", "html_lang", "linkify", "ruby_chunks", "same_language"]
 
 _HAN = HAN_RUN
+
+
+# http(s) URLs up to whitespace or a CJK character; trailing punctuation stays outside.
+_URL = re.compile(r"https?://[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+
+
+def linkify(text: str) -> Markup:
+    """Escape ``text`` and turn its http(s) URLs into links that open apart (noopener)."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        while url and url[-1] in _TRAILING:
+            url = url[:-1]
+        if len(url) <= len("https://"):
+            continue
+        start, end = match.start(), match.start() + len(url)
+        out.append(str(escape(text[last:start])))
+        out.append(
+            f'<a href="{escape(url)}" rel="noopener noreferrer nofollow ugc" '
+            f'target="_blank">{escape(url)}</a>'
+        )
+        last = end
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def same_language(lang: str, target: str) -> bool:
+    """Return True when text in ``lang`` needs no translation into ``target``."""
+    if not lang or lang in {"und", "auto", "mixed"}:
+        return False
+    return lang == target or {lang, target} <= {"zh", "zh-Hans"}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from xxai.api.errors import ApiError, status_for
 from xxai.api.state import AppState, app_state
 from xxai.errors import XxaiError
 from xxai.languages import LANGUAGES
-from xxai.web.markup import bilingual, html_lang, ruby_chunks
+from xxai.web.markup import bilingual, html_lang, linkify, ruby_chunks, same_language
 from xxai.web.reading import Reader
 
 __all__ = ["mount_static", "router"]
@@ -40,7 +40,9 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters["linkify"] = linkify
 _env.globals.update(
+    same_language=same_language,
     html_lang=html_lang,
     ruby_chunks=ruby_chunks,
     languages=LANGUAGES,

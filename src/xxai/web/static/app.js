@@ -155,7 +155,10 @@
 
   function markOriginal(node, result) {
     const chars = Array.from(result.text);
-    if (!result.terms.length || node.textContent !== result.text) return;
+    // A text holding links keeps them: its slang stays unmarked rather than unlinked.
+    if (!result.terms.length || node.textContent !== result.text || node.querySelector("a")) {
+      return;
+    }
     const spans = result.terms.map((t, i) => [t.start, t.end, i]);
     node.replaceChildren(marked(chars, spans, result.terms));
   }
@@ -451,6 +454,20 @@
     button.setAttribute("aria-expanded", "false");
   }
 
+  function sameLanguage(lang, target) {
+    if (!lang || lang === "und" || lang === "auto" || lang === "mixed") return false;
+    const zh = (code) => code === "zh" || code === "zh-Hans";
+    return lang === target || (zh(lang) && zh(target));
+  }
+
+  // A text already in the target language needs no Translate button.
+  function syncButtons(buttons) {
+    const target = targetLang();
+    buttons.forEach((button) => {
+      button.hidden = sameLanguage(button.dataset.lang, target);
+    });
+  }
+
   function setUpTranslateButtons() {
     const buttons = Array.from(document.querySelectorAll(".translate-btn"));
     if (!buttons.length) return;
@@ -462,6 +479,7 @@
       if (saved && Array.from(select.options).some((o) => o.value === saved)) select.value = saved;
       select.addEventListener("change", () => {
         store(TARGET_STORE, select.value);
+        syncButtons(buttons);
         buttons.forEach((button) => {
           hide(button);
           const box = document.getElementById(button.getAttribute("aria-controls"));
@@ -470,6 +488,7 @@
         if (all && all.checked) runAll();
       });
     }
+    syncButtons(buttons);
     buttons.forEach((button) => {
       button.addEventListener("click", async () => {
         const box = document.getElementById(button.getAttribute("aria-controls"));
@@ -493,7 +512,7 @@
     async function runAll() {
       const todo = buttons.filter((button) => {
         const box = document.getElementById(button.getAttribute("aria-controls"));
-        return box && box.hidden;
+        return box && box.hidden && !button.hidden;
       });
       setStatus("Translating " + todo.length + " items…");
       await translateItems(todo);
