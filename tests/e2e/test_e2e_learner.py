@@ -3,6 +3,7 @@ listening, saving a word and downloading the Anki deck."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import sqlite3
@@ -82,7 +83,7 @@ def test_each_pinyin_sits_over_its_own_character(
         assert left - 1 <= centre <= right + 1, f"{box['reading']} is not over {box['char']}"
         assert rt_bottom <= top + 2, f"{box['reading']} is not above {box['char']}"
     # Neighbouring readings never overlap (the squashed "rénmenshuídǒng" of the trial).
-    same_line = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if a["rt"][2] == b["rt"][2]]
+    same_line = [(a, b) for a, b in itertools.pairwise(boxes) if a["rt"][2] == b["rt"][2]]
     assert same_line and all(a["rt"][1] <= b["rt"][0] + 0.5 for a, b in same_line)
     page.get_by_role("button", name="Tone colours").click()
     colour = page.evaluate("getComputedStyle(document.querySelector('#original ruby.t4')).color")
