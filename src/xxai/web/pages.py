@@ -8,9 +8,10 @@ untrusted text with ``textContent`` only.
 from __future__ import annotations
 
 import logging
+import weakref
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio
@@ -24,6 +25,7 @@ from xxai.api.errors import ApiError, status_for
 from xxai.api.state import AppState, app_state
 from xxai.errors import XxaiError
 from xxai.languages import LANGUAGES
+from xxai.service import Service
 from xxai.web.markup import bilingual, html_lang, linkify, ruby_chunks, same_language
 from xxai.web.reading import Reader
 
@@ -81,15 +83,15 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     return HTMLResponse(html, status_code=status)
 
 
-def _reader(state: AppState) -> Reader:
-    """Return the app's reader: ruby pinyin with the glosser's readings (one per app)."""
-    reader = state.resources.get("reader")
-    if reader is None:
-        from xxai.learn.gloss import default_glosser
+_readers: weakref.WeakKeyDictionary[Service, Reader] = weakref.WeakKeyDictionary()
 
-        glosser = default_glosser(state.service.settings.home)
-        reader = state.resources.setdefault("reader", Reader(glosser.gloss))
-    return cast(Reader, reader)
+
+def _reader(state: AppState) -> Reader:
+    """Return the service's reader: ruby pinyin with the glosser's readings."""
+    reader = _readers.get(state.service)
+    if reader is None:
+        reader = _readers.setdefault(state.service, Reader(state.service.gloss))
+    return reader
 
 
 def _failure(exc: Exception) -> tuple[int, str]:
