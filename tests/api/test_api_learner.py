@@ -120,3 +120,31 @@ def test_feed_links_urls_and_hides_translate_for_the_target_language(
     assert re.search(
         r'<button type="button" class="translate-btn" data-lang="en"[^>]* hidden>', english
     )
+
+
+def test_feed_is_sorted_by_date_with_replies_under_their_comment(client: TestClient) -> None:
+    posts = [
+        {"note_id": "old", "desc": "旧帖子", "time": 1_700_000_000_000},
+        {
+            "note_id": "new",
+            "desc": "新帖子",
+            "time": 1_736_900_000_000,
+            "comments": [
+                {
+                    "nickname": "Amy",
+                    "content": "where is this?",
+                    "sub_comments": [{"nickname": "小红", "content": "在上海"}],
+                },
+                {"nickname": "Bo", "content": "绝绝子"},
+            ],
+        },
+        {"note_id": "undated", "desc": "没有日期"},
+    ]
+    assert client.post("/api/v1/import", json={"posts": posts, "preset": "rednote"}).is_success
+    html = client.get("/feed").text
+    assert html.index("新帖子") < html.index("旧帖子") < html.index("没有日期")
+    # The reply sits in a nested list inside Amy's comment, before Bo's comment.
+    amy = html.index("where is this?")
+    nested = html.index('<ul class="replies"', amy)
+    assert nested < html.index("在上海") < html.index("绝绝子")
+    assert html.index("</li>", amy) > html.index("在上海")

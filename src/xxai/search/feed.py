@@ -1,4 +1,4 @@
-"""The feed: imported posts, newest import first, with the comments their records carry."""
+"""The feed: imported posts, newest first, with the comments (and their replies) they carry."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Comment:
     author: str
     text: str
     lang: str
+    replies: list[Comment] = field(default_factory=list)
 
 
 @dataclass
@@ -77,26 +78,32 @@ def _pick(record: dict[str, Any], *paths: str) -> str:
 
 def comments(raw: dict[str, Any], detect: Callable[[str], str], limit: int = 50) -> list[Comment]:
     """Read the comments an export carries in a post's record (RedNote, generic shapes)."""
-    found: list[Comment] = []
+    count = 0
 
-    def walk(items: Any, depth: int) -> None:
+    def walk(items: Any, depth: int, into: list[Comment]) -> None:
+        nonlocal count
         if not isinstance(items, list):
             return
         for item in items:
-            if len(found) >= limit:
+            if count >= limit:
                 return
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, dict):
                 continue
             text = _pick(item, "content", "text", "desc", "body", "comment")
+            author = _pick(item, "nickname", "user.nickname", "author", "user.name", "user")
+            comment = Comment(author, text, detect(text) if text else "und")
             if text:
-                author = _pick(item, "nickname", "user.nickname", "author", "user.name", "user")
-                found.append(Comment(author, text, detect(text)))
+                count += 1
+                into.append(comment)
             if depth < 2:
-                walk(item.get("sub_comments") or item.get("replies"), depth + 1)
+                # Replies go under their comment (or stay at this level if it had no text).
+                target = comment.replies if text else into
+                walk(item.get("sub_comments") or item.get("replies"), depth + 1, target)
 
-    walk(raw.get("comments") or raw.get("comment_list"), 0)
+    found: list[Comment] = []
+    walk(raw.get("comments") or raw.get("comment_list"), 0, found)
     return found
 
 

@@ -405,8 +405,12 @@ class Store:
         return [int(row[0]) for row in self.rows(sql, (model, model))]
 
     def recent_pks(self, limit: int, offset: int = 0) -> list[int]:
-        """Return the keys of the posts imported last, newest first."""
-        sql = "SELECT pk FROM posts ORDER BY pk DESC LIMIT ? OFFSET ?"
+        """Return post keys newest first by their date; undated posts last, newest import first."""
+        # julianday() reads ISO 8601 with Z or +08:00, so mixed offsets still sort by instant.
+        sql = (
+            "SELECT pk FROM posts ORDER BY julianday(created_at) IS NULL, "
+            "julianday(created_at) DESC, pk DESC LIMIT ? OFFSET ?"
+        )
         return [int(row[0]) for row in self.rows(sql, (limit, offset))]
 
     def languages(self) -> dict[str, int]:
