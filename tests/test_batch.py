@@ -22,7 +22,7 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def _fn(service: Service):  # type: ignore[no-untyped-def]
-    return lambda texts: service.translate_many(texts, "en")
+    return lambda texts, done=None: service.translate_many(texts, "en", progress=done)
 
 
 ROWS = [{"id": i, "text": f"第{i}条笔记，好吃"} for i in range(50)]
@@ -65,7 +65,7 @@ def test_ctrl_c_leaves_a_valid_file_and_rerun_finishes(service: Service, tmp_pat
     out = tmp_path / "out.jsonl"
     calls = {"n": 0}
 
-    def interrupted(texts: list[str]):  # type: ignore[no-untyped-def]
+    def interrupted(texts: list[str], done=None):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
@@ -120,7 +120,7 @@ SLOW_RUN = textwrap.dedent(
             return super().translate(requests, progress)
 
     svc = Service(load_settings({{"home": {home!r}, "engine": "fake"}}), engines={{"fake": Slow()}})
-    translate_file(lambda t: svc.translate_many(t, "en"), Path({src!r}), Path({out!r}), "text",
+    translate_file(lambda t, d: svc.translate_many(t, "en"), Path({src!r}), Path({out!r}), "text",
                    chunk_size=4)
     """
 )
@@ -144,3 +144,43 @@ def test_killed_process_resumes_without_loss_or_duplicates(tmp_path: Path) -> No
     subprocess.run([sys.executable, "-c", script], check=True)
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert ids == list(range(400))
+
+
+def test_progress_moves_within_a_chunk(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS[:20])
+    out = tmp_path / "out.jsonl"
+    seen: list[tuple[int, int]] = []
+
+    def one_by_one(texts: list[str], done=None):  # type: ignore[no-untyped-def]
+        for _ in texts:  # the engine finishing texts one after another
+            done(1)
+            seen.append((sum(n for n, _t in moves), out.stat().st_size if out.exists() else 0))
+        return service.translate_many(texts, "en")
+
+    moves: list[tuple[int, int]] = []
+    translate_file(
+        one_by_one, src, out, "text", chunk_size=64, progress=lambda n, t: moves.append((n, t))
+    )
+    # Before the one chunk was written, the bar had already moved row by row (to 19 of 20).
+    assert [rows for rows, size in seen if size == 0][-1] == 19
+    assert sum(n for n, _t in moves) == 20 and {t for _n, t in moves} == {20}
+
+
+def test_a_stop_keeps_every_finished_row(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS)
+    out = tmp_path / "out.jsonl"
+    report = translate_file(_fn(service), src, out, "text", chunk_size=8, should_stop=lambda: True)
+    assert report.stopped and report.translated == 8
+    assert len(out.read_text().splitlines()) == 8
+    report = translate_file(_fn(service), src, out, "text", chunk_size=8)
+    assert report.skipped == 8 and len(out.read_text().splitlines()) == 50
+
+
+def test_resuming_into_another_language_is_refused(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", ROWS[:10])
+    out = tmp_path / "out.jsonl"
+    half = lambda texts, done=None: service.translate_many(texts, "zh")  # noqa: E731
+    translate_file(half, src, out, "text", chunk_size=4, target="zh", should_stop=lambda: True)
+    with pytest.raises(InputError, match="holds translations into zh .* asks for en: keep one"):
+        translate_file(_fn(service), src, out, "text", chunk_size=4, target="en")
+    assert len(out.read_text().splitlines()) == 4  # nothing was mixed in

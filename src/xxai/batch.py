@@ -1,6 +1,7 @@
 """Translate a JSONL or CSV file into another, resumably.
 
-Rows are written in input order, a chunk at a time, each chunk in one write and fsync'd.
+Rows are written in input order, a chunk at a time, each chunk in one write and fsync'd;
+each row records its ``target_lang``, and a resume into another target is refused.
 A rerun reads what the output already holds, drops a torn last row if a kill left one,
 checks that the rows match the input, and continues after them: nothing is done twice,
 duplicated or lost.
@@ -23,7 +24,8 @@ from xxai.types import TranslationResult
 
 __all__ = ["BatchReport", "read_rows", "translate_file"]
 
-TranslateFn = Callable[[list[str]], list[TranslationResult]]
+UnitProgress = Callable[[int], None]
+TranslateFn = Callable[[list[str], UnitProgress | None], list[TranslationResult]]
 
 
 @dataclass
@@ -34,6 +36,7 @@ class BatchReport:
     skipped: int  # already in the output from an earlier run
     translated: int
     output: Path
+    stopped: bool = False  # asked to stop: every finished row is written, the rest is not
 
 
 def read_rows(path: Path, fmt: str, field: str) -> list[dict[str, Any]]:
@@ -103,6 +106,20 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
+def _check_resume(output: Path, done_rows: list[dict[str, Any]], target: str) -> None:
+    """Refuse to add rows in one language to a file that holds another's (one per target)."""
+    if not target:
+        return
+    for number, row in enumerate(done_rows, start=1):
+        held = str(row.get("target_lang") or "")
+        if held and held != target:
+            raise InputError(
+                f"{output} holds translations into {held} (row {number}), but this run asks "
+                f"for {target}: keep one output file per target language (choose another "
+                "--output), or use --overwrite to start this one again"
+            )
+
+
 def translate_file(
     translate: TranslateFn,
     source: Path,
@@ -113,12 +130,20 @@ def translate_file(
     overwrite: bool = False,
     chunk_size: int = 32,
     progress: Callable[[int, int], None] | None = None,
+    target: str = "",
+    should_stop: Callable[[], bool] | None = None,
 ) -> BatchReport:
-    """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists."""
+    """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists.
+
+    ``progress(rows, total)`` moves within a chunk as the engine finishes texts;
+    ``should_stop()`` is asked after each chunk is written (a first Ctrl-C), so a stop
+    keeps every row finished so far.
+    """
     in_fmt = detect_format(source, fmt)
     out_fmt = _output_format(output, in_fmt)
     rows = read_rows(source, in_fmt, field)
-    columns = list(dict.fromkeys([*(rows[0] if rows else [field]), out_field, "source_lang"]))
+    extra = [out_field, "source_lang", "target_lang"]
+    columns = list(dict.fromkeys([*(rows[0] if rows else [field]), *extra]))
     done_rows: list[dict[str, Any]] = []
     if output.exists() and not overwrite:
         done_rows = (
@@ -130,32 +155,48 @@ def translate_file(
                     f"{output} already holds rows that do not match {source} (row {i + 1}); "
                     "start it again, or choose another output file"
                 )
+        _check_resume(output, done_rows, target)
     elif output.exists():
         output.unlink()
     skipped = len(done_rows)
-    if progress:
+    if progress and skipped:
         progress(skipped, len(rows))
     todo = list(range(skipped, len(rows)))
+    written = 0
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("a", encoding="utf-8", newline="") as fh:
         if out_fmt == "csv" and fh.tell() == 0:
             _write(fh, _csv_text([], columns, header=True))
         for chunk in _chunks(todo, chunk_size):
-            results = translate([str(rows[i][field]) for i in chunk])
+            shown = [0]
+
+            def units_done(n: int, size: int = len(chunk), shown: list[int] = shown) -> None:
+                # Units can outnumber rows (long texts are split): hold the last row back
+                # until the chunk is written.
+                step = min(n, size - 1 - shown[0])
+                if progress and step > 0:
+                    shown[0] += step
+                    progress(step, len(rows))
+
+            results = translate([str(rows[i][field]) for i in chunk], units_done)
             out_rows = []
             for i, result in zip(chunk, results, strict=True):
                 row = dict(rows[i])
                 row[out_field] = result.translation
                 row["source_lang"] = result.source_lang
+                row["target_lang"] = result.target_lang
                 out_rows.append(row)
             if out_fmt == "jsonl":
                 text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out_rows)
             else:
                 text = _csv_text(out_rows, columns, header=False)
             _write(fh, text)
+            written += len(chunk)
             if progress:
-                progress(len(chunk), len(rows))
-    return BatchReport(len(rows), skipped, len(todo), output)
+                progress(len(chunk) - shown[0], len(rows))
+            if should_stop is not None and should_stop():
+                return BatchReport(len(rows), skipped, written, output, stopped=True)
+    return BatchReport(len(rows), skipped, written, output)
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: list[str], header: bool) -> str:

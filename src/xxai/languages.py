@@ -58,8 +58,26 @@ _ALIASES = {
 }
 
 
+_HANT_REGIONS = frozenset({"tw", "hk", "mo"})
+
+
+def _from_bcp47(low: str) -> str | None:
+    """Map a BCP-47 tag with script or region subtags to our code: en-US -> en,
+    zh-Hant-TW / zh-TW / cmn-Hans-CN -> zh-Hant / zh-Hant / zh, de-AT -> de."""
+    parts = [p for p in low.replace("_", "-").split("-") if p]
+    if len(parts) < 2:
+        return None
+    language, rest = parts[0], parts[1:]
+    if language in {"zh", "cmn"}:
+        if "hant" in rest or (rest[0] in _HANT_REGIONS and "hans" not in rest):
+            return "zh-Hant"
+        return "zh"
+    return language if language in LANGUAGES else None
+
+
 def normalize_lang(code: str, allow_auto: bool = False) -> str:
-    """Return the canonical code for ``code`` or raise LanguageError listing the valid ones."""
+    """Return the canonical code for ``code`` (BCP-47 tags with a region or script map to
+    the language they name), or raise LanguageError listing the valid ones."""
     raw = code.strip()
     low = raw.lower()
     if allow_auto and low in {"auto", ""}:
@@ -69,6 +87,9 @@ def normalize_lang(code: str, allow_auto: bool = False) -> str:
     for canonical in LANGUAGES:
         if canonical.lower() == low:
             return canonical
+    mapped = _from_bcp47(low)
+    if mapped is not None:
+        return mapped
     valid = ", ".join([*LANGUAGES, "zh-Hans"] + (["auto"] if allow_auto else []))
     raise LanguageError(f"unknown language {code!r}; valid codes: {valid}")
 

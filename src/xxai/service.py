@@ -194,6 +194,7 @@ class Service:
         fmt: str | None = None,
         overwrite: bool = False,
         progress: RowProgress | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> BatchReport:
         """Translate one field of every row of a JSONL or CSV file; resume a stopped run."""
         from xxai.batch import translate_file
@@ -203,14 +204,17 @@ class Service:
         target = self.normalize_lang(target)
         source = self.normalize_lang(source, allow_auto=True)
         return translate_file(
-            lambda texts: self.translate_many(texts, target, source),
+            lambda texts, done: self.translate_many(texts, target, source, progress=done),
             input_path,
             output_path,
             field,
             fmt=fmt,
             overwrite=overwrite,
-            chunk_size=max(8, self.settings.batch_size * 2),
+            # One engine batch per chunk: a stop waits for at most one batch.
+            chunk_size=max(8, self.settings.batch_size),
             progress=progress,
+            target=target,
+            should_stop=should_stop,
         )
 
     def translate_image(

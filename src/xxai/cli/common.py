@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.table import Table
 
 from xxai.config import load_settings
 from xxai.errors import InputError, MappingError, OutputError, XxaiError
@@ -44,12 +46,28 @@ __all__ = [
     "read_text",
     "service_for",
     "settings_options",
+    "table",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# Piped or captured output has no width to fit: rich would cut tables at 80 columns, so it
+# gets room for any row; a terminal is measured by rich itself.
+_PIPE_WIDTH = 400
+out = Console(
+    highlight=False,
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else _PIPE_WIDTH,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def table(*headers: str) -> Table:
+    """Return a table whose cells wrap (fold) instead of being cut with an ellipsis."""
+    grid = Table(show_lines=False)
+    for header in headers:
+        grid.add_column(header, overflow="fold")
+    return grid
 
 
 def settings_options(func: F) -> F:
@@ -176,7 +194,11 @@ def print_json(data: Any) -> None:
 
 @contextmanager
 def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """Show a row progress bar; yield ``advance(rows_done_since_last_call, total)``."""
+    """Show a row progress bar; yield ``advance(rows_done_since_last_call, total)``.
+
+    The bar appears with the first rows, so an error found before any work (a missing
+    field, a refused resume) is printed alone, not under an empty bar.
+    """
     bar = Progress(
         TextColumn(label),
         BarColumn(),
@@ -190,15 +212,20 @@ def progress(label: str) -> Iterator[Callable[[int, int], None]]:
     task = bar.add_task(label, total=None, rate="")
 
     def advance(n: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
         bar.update(task, advance=n, total=total)
         speed = bar.tasks[0].speed
         if speed:
             bar.update(task, rate=f"{speed:.1f} rows/s")
 
-    with bar:
-        try:
-            yield advance
-        except KeyboardInterrupt:
+    try:
+        yield advance
+    except KeyboardInterrupt:
+        if bar.live.is_started:
             bar.stop()
-            err.print("stopped: the output holds every finished row; rerun to resume")
-            raise
+        err.print("stopped: the output holds every finished row; rerun to resume")
+        raise
+    finally:
+        if bar.live.is_started:
+            bar.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table
 
 from xxai.cli.common import (
     err,
@@ -15,6 +14,7 @@ from xxai.cli.common import (
     print_json,
     service_for,
     settings_options,
+    table,
 )
 from xxai.config import SETTINGS
 
@@ -47,11 +47,11 @@ def models(join_name: str | None, as_json: bool, home: str | None) -> None:
     if as_json:
         print_json([{**s.to_json(), "default": s.model.name == current} for s in states])
         return
-    table = Table("model", "state", "description", "file")
+    grid = table("model", "state", "description", "file")
     for s in states:
         mark = " (current)" if s.model.name == current else ""
-        table.add_row(s.model.name + mark, s.state, s.model.description, str(s.joined_path))
-    out.print(table)
+        grid.add_row(s.model.name + mark, s.state, s.model.description, str(s.joined_path))
+    out.print(grid)
     if current not in {s.model.name for s in states}:
         out.print(f"current model setting: {current}")
 
@@ -88,10 +88,10 @@ def config(as_json: bool, markdown: bool, **kwargs: Any) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("setting", "value", "from", "env var", "what it does")
+    grid = table("setting", "value", "from", "env var", "what it does")
     for row in rows:
-        table.add_row(row["name"], str(row["value"]), row["source"], row["env"], row["help"])
-    out.print(table)
+        grid.add_row(row["name"], str(row["value"]), row["source"], row["env"], row["help"])
+    out.print(grid)
     out.print(f"config file: {settings.home / 'config.toml'}")
 
 

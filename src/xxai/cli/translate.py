@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
-from rich.table import Table
 
 from xxai.cli.common import (
     err,
@@ -17,6 +21,7 @@ from xxai.cli.common import (
     read_text,
     service_for,
     settings_options,
+    table,
 )
 from xxai.errors import InputError
 
@@ -87,16 +92,22 @@ def translate(
             raise InputError("--input needs --output FILE")
         if output_path.resolve() == input_path.resolve():
             raise InputError("--output must differ from --input")
-        with progress("translating") as advance:
+        with progress("translating") as advance, _first_ctrl_c_stops() as stop:
             report = service.translate_file(
-                input_path, output_path, field, target, source, fmt, overwrite, advance
+                input_path, output_path, field, target, source, fmt, overwrite, advance, stop
             )
         resumed = f", {report.skipped} already done" if report.skipped else ""
         err.print(f"{report.translated} rows translated{resumed} → {report.output}")
+        if report.stopped:
+            err.print("stopped: every finished row is in the output; rerun to resume")
+            raise SystemExit(130)
         return
     if output_path is not None:
         raise InputError("--output needs --input")
-    result = service.translate(read_text(text), target, source)
+    raw = read_text(text)
+    if not raw.strip():
+        raise InputError("nothing to translate: the text is empty")
+    result = service.translate(raw, target, source)
     if as_json:
         print_json(result.to_json())
         return
@@ -108,6 +119,28 @@ def translate(
             err.print(f"[cyan]{term.term}[/] → {term.rendering}: [dim]{term.meaning}[/]")
     if result.note:
         err.print(f"[dim]({result.note})[/]")
+
+
+@contextmanager
+def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
+    """Yield ``stopped()``: a first Ctrl-C asks to stop after the rows in progress, a second
+    stops at once (KeyboardInterrupt)."""
+    asked = threading.Event()
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+        err.print("finishing the rows in progress, then stopping (Ctrl-C again: stop now)")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield asked.is_set  # signals reach only the main thread (e.g. under a test runner)
+        return
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield asked.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @click.command()
@@ -132,12 +165,12 @@ def languages(as_json: bool) -> None:
     if as_json:
         print_json(langs)
         return
-    table = Table("code", "language", "from this language into…", show_lines=False)
+    grid = table("code", "language", "from this language into…")
     for lang in langs:
         notes = "\n".join(
             f"{tgt}: {note}"
             for tgt, note in lang["targets"].items()
             if tgt in {"en", "zh", "zh-Hant", "de"}
         )
-        table.add_row(lang["code"], f"{lang['name']} ({lang['native']})", notes)
-    out.print(table)
+        grid.add_row(lang["code"], f"{lang['name']} ({lang['native']})", notes)
+    out.print(grid)

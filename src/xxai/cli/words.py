@@ -17,6 +17,7 @@ from xxai.cli.common import (
     read_text,
     service_for,
     settings_options,
+    table,
 )
 from xxai.errors import InputError
 
@@ -122,12 +123,11 @@ def register_commands(cli: click.Group) -> None:
         if not found:
             err.print("no words (save one with `xxai words add WORD`)")
             return
-        from rich.table import Table
 
-        table = Table("id", "word", "pinyin", "meaning", "sentence")
+        grid = table("id", "word", "pinyin", "meaning", "sentence")
         for w in found:
-            table.add_row(str(w.id), w.word, w.pinyin, w.meaning, w.sentence)
-        out.print(table)
+            grid.add_row(str(w.id), w.word, w.pinyin, w.meaning, w.sentence)
+        out.print(grid)
 
     @words.command("list")
     @click.option("--limit", type=click.IntRange(1), default=1000, show_default=True)
