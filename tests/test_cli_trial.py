@@ -122,3 +122,20 @@ def test_say_writes_a_wav_or_names_the_missing_program(tmp_path: Path) -> None:
         ok = run("say", "家人们谁懂啊", "-o", str(tmp_path / "b.wav"))
         assert ok.exit_code == 0 and "(cmn)" in ok.stdout
         assert (tmp_path / "b.wav").read_bytes()[:4] == b"RIFF"
+
+
+def test_explain_slap_is_the_slang_not_a_different_sense() -> None:
+    data = json.loads(run("explain", "slap", "--json").stdout)
+    terms = [(e["term"], e["match"]) for e in data["entries"]]
+    assert terms[0] == ("slaps", "inflection")
+    assert "打脸" not in [t for t, _m in terms]
+
+
+def test_explain_yyds_says_which_entries_are_its_english_renderings() -> None:
+    data = json.loads(run("explain", "yyds", "--json").stdout)
+    assert data["entries"][0]["term"] == "yyds" and data["entries"][0]["match"] == "exact"
+    others = {e["term"]: e["match"] for e in data["entries"][1:]}
+    assert others and set(others.values()) == {"rendering (zh)"} and "GOAT" in others
+    text = run("explain", "yyds").stdout
+    heading = "English terms rendered in Chinese as “yyds” (their English equivalents):"
+    assert text.index("yyds  yǒng") < text.index(heading) < text.index("GOAT  ")

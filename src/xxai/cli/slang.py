@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from xxai.cli.common import handle_errors, out, print_json, read_text, service_for
 
@@ -38,6 +39,19 @@ def _print_entry(entry: dict[str, Any]) -> None:
     out.print()
 
 
+_NAMES = {"en": "English", "zh": "Chinese", "de": "German"}
+
+
+def _relation(entry: dict[str, Any], query: str) -> str:
+    """Say how an entry found through a rendering relates to the query, else ''."""
+    match = str(entry.get("match", ""))
+    if not match.startswith("rendering ("):
+        return ""
+    said_in = _NAMES.get(match[len("rendering (") : -1], match)
+    own = _NAMES.get(str(entry.get("lang", "")), "other")
+    return f"{own} terms rendered in {said_in} as “{query}” (their {own} equivalents):"
+
+
 def register_commands(cli: click.Group) -> None:
     """Add explain and glossary to the ``xxai`` group."""
     for command in (explain, glossary):
@@ -69,7 +83,12 @@ def explain(term: str | None, as_json: bool, limit: int) -> None:
         return
     if not result["found"]:
         raise click.ClickException(f"nothing found for {result['query']!r}")
+    headed: set[str] = set()
     for entry in result["entries"]:
+        heading = _relation(entry, result["query"])
+        if heading and heading not in headed:
+            headed.add(heading)
+            out.print(f"[bold]{escape(heading)}[/]")
         _print_entry(entry)
 
 

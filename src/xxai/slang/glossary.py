@@ -447,6 +447,11 @@ class Glossary:
                 100 if fold(entry.term) == q else 95,
                 "exact" if fold(entry.term) == q else "variant",
             )
+        if _LATIN_WORD.fullmatch(q):
+            # English inflections: "slap" finds "slaps" (the slang) before any meaning match.
+            for form in _inflections(q):
+                for index in self._keys.get(form, []):
+                    add(self.entries[index], 93, "inflection")
         toneless = _strip_tones(query)
         if toneless:
             for index in self._pinyin.get(toneless, []):
@@ -454,8 +459,12 @@ class Glossary:
         meanings = self._meanings
         for i, lang in meanings.exact.get(q, []):
             entry = self.entries[i]
-            add(entry, 85 if lang != entry.lang else 80, f"meaning ({lang})")
-        if len(results) < limit:
+            # q is how this entry is said in `lang`: the entry is its equivalent there.
+            add(entry, 85 if lang != entry.lang else 80, f"rendering ({lang})")
+        spelled = any(how in {"exact", "variant", "inflection"} for _s, _e, how in results.values())
+        if len(results) < limit and not spelled:
+            # Words inside meanings are a weak hint: only when no spelling matched at all,
+            # so "slap" never brings up 打脸 ("slap in the face") beside the slang "slaps".
             words = set(re.findall(r"\w+", q))
             if words and len(q) >= 3:
                 for i, word_sets in meanings.words:
@@ -474,6 +483,19 @@ class Glossary:
                     add(self.entries[index], 40 - rank, "fuzzy")
         ranked = sorted(results.values(), key=lambda r: -r[0])
         return [(entry, how) for _score, entry, how in ranked[:limit]]
+
+
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _inflections(word: str) -> list[str]:
+    """Return other English forms of a word: slap -> slaps, slapped, slapping; slaps -> slap."""
+    forms = [word + "s", word + "es", word + "ed", word + "ing", word + word[-1] + "ed"]
+    forms.append(word + word[-1] + "ing")
+    for suffix in ("s", "es", "ed", "ing"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.append(word[: -len(suffix)])
+    return [f for f in forms if f != word]
 
 
 @functools.cache
