@@ -181,6 +181,6 @@ def test_resuming_into_another_language_is_refused(service: Service, tmp_path: P
     out = tmp_path / "out.jsonl"
     half = lambda texts, done=None: service.translate_many(texts, "zh")  # noqa: E731
     translate_file(half, src, out, "text", chunk_size=4, target="zh", should_stop=lambda: True)
-    with pytest.raises(InputError, match="holds translations into zh .* asks for en: keep one"):
+    with pytest.raises(InputError, match=r"holds translations into zh .* asks for en: keep one"):
         translate_file(_fn(service), src, out, "text", chunk_size=4, target="en")
     assert len(out.read_text().splitlines()) == 4  # nothing was mixed in
