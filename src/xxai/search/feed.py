@@ -8,7 +8,7 @@ from typing import Any
 
 from xxai.search.store import Store
 
-__all__ = ["Comment", "FeedPage", "FeedPost", "feed_page", "safe_url"]
+__all__ = ["Comment", "FeedPage", "FeedPost", "comment_texts", "feed_page", "safe_url"]
 
 
 @dataclass
@@ -115,6 +115,20 @@ def images(pk: int, raw: dict[str, Any]) -> list[dict[str, str]]:
         {"kind": ref.kind, "label": ref.label, "src": f"/api/v1/posts/{pk}/images/{i}"}
         for i, ref in enumerate(image_refs(raw))
     ]
+
+
+def comment_texts(raw: Any, limit: int = 50) -> list[str]:
+    """Return the texts of the comments and replies a post's record carries (for search)."""
+    if not isinstance(raw, dict):
+        return []
+    found = comments(raw, lambda _text: "und", limit)
+    out: list[str] = []
+    stack = list(reversed(found))
+    while stack:
+        comment = stack.pop()
+        out.append(comment.text)
+        stack.extend(reversed(comment.replies))
+    return out
 
 
 def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: int) -> FeedPage:

@@ -4,7 +4,8 @@ Posts are written a chunk at a time: the chunk's embeddings are computed first (
 part, outside any transaction), then the posts, their full-text rows and their vectors are
 written in one transaction. A post whose searchable content did not change is not indexed
 again; a post that gained a translation gets the translation's words in its full-text row,
-so it is found by keywords of that language too.
+so it is found by keywords of that language too. The comments and replies a post's record
+carries are in its full-text row as well.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class Indexer:
             for post in unique:
                 outcome = self.store.upsert(db, post)
                 outcomes.append(outcome)
-                if outcome.content_changed:
+                # Comments live in the record, not the content hash: re-index on any update.
+                if outcome.content_changed or outcome.action == "updated":
                     self._put_fts(db, outcome.pk, post, [])
                 vector = vectors.get((post.source, post.id))
                 if vector is not None and embedder is not None:
@@ -77,7 +79,11 @@ class Indexer:
     def _put_fts(
         self, db: sqlite3.Connection, pk: int, post: Post, translations: Sequence[str]
     ) -> None:
-        words, grams = fts_document([post.title, post.text, " ".join(post.tags), *translations])
+        from xxai.search.feed import comment_texts
+
+        # Comments and replies are searchable by keywords (the embedding stays the post's).
+        parts = [post.title, post.text, " ".join(post.tags), *translations]
+        words, grams = fts_document([*parts, *comment_texts(post.raw)])
         self.store.put_fts(db, pk, words, grams)
 
     def add_translations(self, items: Sequence[tuple[int, str, str, str, str]]) -> None:

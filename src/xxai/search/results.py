@@ -66,6 +66,7 @@ class SearchResult:
     translation_title: str = ""
     translation_snippet: str = ""
     translation_highlights: list[tuple[int, int]] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)  # why it matched, in words
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -84,6 +85,7 @@ class SearchResult:
             "via": self.via,
             "snippet": self.snippet,
             "highlights": [list(s) for s in self.highlights],
+            "why": self.why,
         }
         if self.translation is not None:
             data["translation"] = self.translation

@@ -166,8 +166,11 @@ def feed_page(request: Request, page: int = 1) -> Response:
 # -- search ------------------------------------------------------------------------------
 
 
-def _search(state: AppState, query: str, lang: str | None) -> dict[str, Any]:
-    return state.service.search(query, lang=lang, limit=20).to_json()
+def _search(state: AppState, query: str) -> dict[str, Any]:
+    # The first answer needs no model: glossary cards, keyword and meaning matches. The
+    # page's script then asks the API for the query's translation and translated results.
+    found = state.service.search(query, limit=20, translate_query=False, translate_results=False)
+    return found.to_json()
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -179,7 +182,7 @@ async def search_page(request: Request, q: str = "", lang: str = "en") -> Respon
     try:
         state.guard.check(request)
         state.limits.check_texts([q])
-        response = await anyio.to_thread.run_sync(_search, state, q, lang or None)
+        response = await anyio.to_thread.run_sync(_search, state, q)
         context["results"] = response
         context["glossary"] = response.get("glossary", [])
     except (ApiError, XxaiError) as exc:

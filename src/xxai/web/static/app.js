@@ -280,6 +280,81 @@
     });
   }
 
+  // -- search: the fast answer first, then translations and the translated query ---------
+
+  async function apiGet(path) {
+    const headers = { Accept: "application/json" };
+    if (apiKey()) headers["X-API-Key"] = apiKey();
+    const response = await fetch(path, { headers: headers, credentials: "same-origin" });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new Error(data && typeof data.error === "string" ? data.error : "HTTP " + response.status);
+    }
+    return data;
+  }
+
+  function newHit(result, lang) {
+    const item = el("li", "post");
+    item.dataset.hitId = (result.kind || "post") + ":" + result.id;
+    [result.title, result.text].filter(Boolean).forEach((text, i) => {
+      const p = el("p", i === 0 && result.title ? "text title-text" : "text", text);
+      const code = htmlLang(result.lang);
+      if (code) p.lang = code;
+      item.append(p);
+    });
+    const given = el("p", "given-translation");
+    given.append(el("span", "label", "Translation:"), document.createTextNode(" "));
+    given.append(el("span", "tr-text"));
+    given.hidden = true;
+    if (htmlLang(lang)) given.lang = htmlLang(lang);
+    item.append(given);
+    if (result.why && result.why.length) {
+      const why = el("p", "why");
+      why.append(el("span", "label", "Why:"), document.createTextNode(" " + result.why.join("; ")));
+      item.append(why);
+    }
+    return item;
+  }
+
+  async function setUpSearch() {
+    const section = document.getElementById("search-results");
+    if (!section || !section.dataset.q) return;
+    const select = document.getElementById("lang");
+    const lang = select ? select.value : "en";
+    const status = document.getElementById("search-status");
+    const list = document.getElementById("result-list");
+    status.textContent = "Translating the results and searching with the query's translation…";
+    let data;
+    try {
+      const params = new URLSearchParams({ q: section.dataset.q, lang: lang, limit: "20" });
+      data = await apiGet("/api/v1/search?" + params.toString());
+    } catch (error) {
+      status.textContent = "Translations are not available: " + error.message;
+      return;
+    }
+    let added = 0;
+    data.results.forEach((result) => {
+      const key = (result.kind || "post") + ":" + result.id;
+      let item = Array.from(list.children).find((li) => li.dataset.hitId === key);
+      if (!item) {
+        item = newHit(result, lang);
+        list.append(item);
+        added += 1;
+      }
+      const given = item.querySelector(".given-translation");
+      if (result.translation && given) {
+        given.querySelector(".tr-text").textContent = result.translation;
+        given.hidden = false;
+      }
+    });
+    const none = document.getElementById("no-results");
+    if (none && list.children.length) none.hidden = true;
+    status.textContent = added
+      ? "Results translated; " + added + " more found through the query's translation."
+      : "Results translated.";
+    section.dataset.done = "true";
+  }
+
   // -- the word list ---------------------------------------------------------------------
 
   function setUpWords() {
@@ -749,6 +824,7 @@
     setUpListen();
     setUpWords();
     setUpCopy();
+    setUpSearch();
     setUpTranslateButtons();
     setUpImageTranslate();
     setUpPostImages();
