@@ -13,7 +13,6 @@ from xxai.search.importer import import_file
 from xxai.search.index import Indexer
 from xxai.search.query import Searcher
 from xxai.search.store import Store
-from xxai.service import Service
 from xxai.search.tokens import match_expression, query_terms
 from xxai.service import Service
 
