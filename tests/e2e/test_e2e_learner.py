@@ -156,3 +156,50 @@ def test_copy_gives_the_plain_reply_and_pinyin_is_a_switch(
     page.locator(".pinyin-toggle").click()
     assert page.locator(".reply-text rt").first.is_visible()
     page.screenshot(path=str(artifacts / f"learner-reply-{size}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_search_answers_first_then_translates(
+    server: Any, open_page: Any, artifacts: Path, size: str
+) -> None:
+    page = open_page(**(DESKTOP if size == "desktop" else PHONE))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url + "/search?q=绝绝子&lang=en")
+    # The server's answer holds the glossary card and the matching post, no model needed.
+    assert page.locator("#glossary-heading").is_visible()
+    first = page.locator("#result-list li.post").first
+    assert "绝绝子" in first.inner_text() and "Why:" in first.inner_text()
+    assert "score" not in page.locator("#search-results").inner_text()
+    # Then the page asks the API for translations and fills them in.
+    page.locator("#search-results[data-done=true]").wait_for()
+    assert any("/api/v1/search?" in url for url in requests)
+    translation = first.locator(".given-translation")
+    assert translation.is_visible() and translation.inner_text().startswith("Translation:")
+    page.screenshot(path=str(artifacts / f"learner-search-{size}.png"), full_page=True)
+
+
+def test_feed_nests_replies_and_links_urls(server: Any, open_page: Any, artifacts: Path) -> None:
+    import httpx
+
+    post = {
+        "note_id": "nest1",
+        "desc": "新开的店 https://example.com/shop 真的好吃",
+        "time": 1_900_000_000_000,  # the newest post: it comes first
+        "comments": [
+            {"nickname": "Amy", "content": "where is it?",
+             "sub_comments": [{"nickname": "小红", "content": "在静安寺"}]},
+        ],
+    }  # fmt: skip
+    r = httpx.post(server.url + "/api/v1/import", json={"posts": [post], "preset": "rednote"})
+    assert r.status_code == 200
+    page = open_page(**PHONE)
+    page.goto(server.url + "/feed")
+    article = page.locator("article.post").first
+    assert "新开的店" in article.inner_text()
+    link = article.get_by_role("link", name="https://example.com/shop")
+    assert link.get_attribute("rel") == "noopener noreferrer nofollow ugc"
+    reply = article.locator(".comments > ul > li .replies li", has_text="在静安寺")
+    amy = article.locator(".comments > ul > li", has_text="where is it?")
+    assert reply.count() == 1 and amy.bounding_box()["x"] < reply.bounding_box()["x"]
+    page.screenshot(path=str(artifacts / "learner-feed-phone.png"), full_page=True)
