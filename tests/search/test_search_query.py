@@ -168,8 +168,8 @@ def test_an_empty_query_is_refused(searcher: Searcher) -> None:
         searcher.search("   ")
 
 
-def test_limit_caps_the_results(searcher: Searcher, service: Service) -> None:
-    service.settings = service.settings.replace(search_min_similarity=0, search_min_coverage=0)
+def test_limit_caps_the_results(searcher: Searcher) -> None:
+    searcher.settings = searcher.settings.replace(search_min_similarity=0, search_min_coverage=0)
     assert len(searcher.search("cat", limit=2).results) == 2
 
 
