@@ -96,3 +96,17 @@ def test_index_rebuild_reports_what_it_rebuilt(home: Path, corpus_file: Path) ->
     stats = json.loads(rebuilt.stdout)
     assert (stats["indexed_now"], stats["posts"], stats["fts_rows"]) == (10, 10, 10)
     assert stats["size_bytes"] > 0
+
+
+def test_search_is_translated_by_default_and_says_why(
+    home: Path, corpus_file: Path, service: Service
+) -> None:
+    assert _run("import", str(corpus_file), "--home", str(home)).exit_code == 0
+    found = CliRunner().invoke(cli, ["search", "lying flat"], obj=service, catch_exceptions=False)
+    assert found.exit_code == 0, found.output
+    lines = found.stdout.splitlines()
+    post = next(i for i, line in enumerate(lines) if "我决定躺平了" in line)
+    # No --lang: the result comes in the reader's language (the query's), with why, no score.
+    assert "lie flat" in lines[post + 1]
+    assert any(line.strip().startswith("why: has “躺平”") for line in lines[post : post + 4])
+    assert "平安夜快乐" not in found.stdout  # unrelated posts no longer pad the list

@@ -220,11 +220,10 @@ def _print_result(number: int, result: SearchResult, out: Any, text_cls: Any) ->
         out.print(line)
     source = "" if result.source == "generic" else result.source
     meta = [source, f"@{result.author}" if result.author else "", result.created_at[:10]]
-    how = "+".join(result.matched)
     detail = " · ".join(m for m in meta if m)
-    out.print(
-        text_cls(f"    {detail}  {result.url}  ({how}, {result.score:.4f})".rstrip(), style="dim")
-    )
+    out.print(text_cls(f"    {detail}  {result.url}".rstrip(), style="dim"))
+    if result.why:
+        out.print(text_cls(f"    why: {'; '.join(result.why)}", style="dim"))
 
 
 @click.option(
