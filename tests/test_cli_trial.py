@@ -139,3 +139,12 @@ def test_explain_yyds_says_which_entries_are_its_english_renderings() -> None:
     text = run("explain", "yyds").stdout
     heading = "English terms rendered in Chinese as “yyds” (their English equivalents):"
     assert text.index("yyds  yǒng") < text.index(heading) < text.index("GOAT  ")
+
+
+def test_gloss_shows_the_other_script_on_demand() -> None:
+    plain = run("gloss", "这家店的猫画得很好").stdout
+    assert "貓" not in plain
+    both = run("gloss", "这家店的猫画得很好", "--scripts").stdout
+    rows = {line.split()[0]: line for line in both.splitlines() if line and line[0] in "这猫画得"}
+    assert rows["这家"].startswith("这家 (這家)") and rows["猫"].startswith("猫 (貓)")
+    assert "huà" in rows["画"] and "de" in rows["得很"].split()[1]  # 得 reads de, as on the page

@@ -48,6 +48,12 @@ def register_commands(cli: click.Group) -> None:
     show_default=True,
     help="Language of slang meanings (dictionary glosses are English).",
 )
+@click.option(
+    "--scripts",
+    "both_scripts",
+    is_flag=True,
+    help="Also show each word in the other script (traditional for simplified text).",
+)
 @home_option
 @handle_errors
 def gloss(
@@ -57,6 +63,7 @@ def gloss(
     as_html: bool,
     hsk_standard: str,
     lang: str,
+    both_scripts: bool,
     home: str | None,
 ) -> None:
     """Gloss Chinese TEXT word by word: pinyin, meaning, slang and HSK level.
@@ -86,7 +93,7 @@ def gloss(
         click.echo(render_html(result, numbers, lang), nl=False)
     else:
         width = shutil.get_terminal_size((100, 24)).columns
-        click.echo(render_lines(result, numbers, lang, width))
+        click.echo(render_lines(result, numbers, lang, width, both_scripts))
 
 
 @click.command()

@@ -81,7 +81,16 @@ def _tag(word: GlossWord, standard: str) -> str:
     return " ".join(t for t in tags if t)
 
 
-def _word_list(gloss: Gloss, numbers: bool, lang: str) -> list[str]:
+def _other_script(word: GlossWord) -> str:
+    """Return the word in the other script (OpenCC's characters: 这家 -> 這家), or ''."""
+    from xxai.learn.convert import convert
+
+    target = "zh-Hant" if word.word == word.simplified else "zh"
+    other = convert(word.word, target, "none")
+    return other if other != word.word else ""
+
+
+def _word_list(gloss: Gloss, numbers: bool, lang: str, scripts: bool = False) -> list[str]:
     seen: set[str] = set()
     rows: list[tuple[str, str, str, str]] = []
     for word in gloss.words:
@@ -94,7 +103,10 @@ def _word_list(gloss: Gloss, numbers: bool, lang: str) -> list[str]:
         pinyin = word.pinyin(numbers)
         if not pinyin and word.slang is not None and word.slang.pinyin:
             pinyin = f"({word.slang.pinyin})"
-        rows.append((word.word, pinyin, _tag(word, gloss.hsk_standard), meaning))
+        spelling = word.word
+        if scripts and _other_script(word):
+            spelling = f"{word.word} ({_other_script(word)})"
+        rows.append((spelling, pinyin, _tag(word, gloss.hsk_standard), meaning))
     if not rows:
         return []
     widths = [max(cell_len(row[i]) for row in rows) for i in range(3)]
@@ -104,10 +116,13 @@ def _word_list(gloss: Gloss, numbers: bool, lang: str) -> list[str]:
     ]
 
 
-def render_lines(gloss: Gloss, numbers: bool = False, lang: str = "en", width: int = 80) -> str:
-    """Render pinyin over the text, wrapped at ``width`` cells, then one line per word."""
+def render_lines(
+    gloss: Gloss, numbers: bool = False, lang: str = "en", width: int = 80, scripts: bool = False
+) -> str:
+    """Render pinyin over the text, wrapped at ``width`` cells, then one line per word
+    (with its other-script spelling when ``scripts``)."""
     lines = _interlinear(gloss.words, numbers, max(20, width))
-    words = _word_list(gloss, numbers, lang)
+    words = _word_list(gloss, numbers, lang, scripts)
     if words:
         lines.extend(["", *words])
     return "\n".join(line.rstrip() for line in lines)
