@@ -184,3 +184,53 @@ def test_resuming_into_another_language_is_refused(service: Service, tmp_path: P
     with pytest.raises(InputError, match=r"holds translations into zh .* asks for en: keep one"):
         translate_file(_fn(service), src, out, "text", chunk_size=4, target="en")
     assert len(out.read_text().splitlines()) == 4  # nothing was mixed in
+
+
+CLI_RUN = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from fakes import FakeEngine
+    from xxai.cli import cli
+    from xxai.config import load_settings
+    from xxai.service import Service
+
+    class Slow(FakeEngine):
+        def translate(self, requests, progress=None):
+            out = []
+            for request in requests:  # one text at a time, as a busy engine would
+                time.sleep(0.05)
+                out.extend(super().translate([request], None))
+                if progress:
+                    progress(1)
+            return out
+
+    settings = load_settings({{"home": {home!r}, "engine": "fake", "batch_size": 8}})
+    svc = Service(settings, engines={{"fake": Slow()}})
+    cli(["translate", "--input", {src!r}, "--output", {out!r}, "--to", "en"], obj=svc)
+    """
+)
+
+
+def test_first_ctrl_c_in_the_cli_keeps_the_rows_in_progress(tmp_path: Path) -> None:
+    # Distinct words: digits become placeholders, and equal texts are translated once.
+    rows = [{"id": i, "text": f"笔记{chr(0x4E00 + i)}"} for i in range(200)]
+    src = _jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    script = CLI_RUN.format(
+        tests=str(Path(__file__).parent), home=str(tmp_path / "h"), src=str(src), out=str(out)
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.stat().st_size == 0):
+        time.sleep(0.05)
+    time.sleep(0.15)  # in the middle of the next batch of 8
+    proc.send_signal(signal.SIGINT)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "finishing the rows in progress" in stderr and "every finished row" in stderr
+    done = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    # The batch under way when Ctrl-C came was finished and written, not thrown away.
+    assert len(done) % 8 == 0 and 16 <= len(done) < 200 and done == list(range(len(done)))
