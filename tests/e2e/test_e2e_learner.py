@@ -119,6 +119,8 @@ def test_listen_save_word_and_download_the_anki_deck(
     page.goto(server.url + "/words")
     saved = page.locator(".word-list .word-card", has_text="画")
     assert "huà" in saved.inner_text() and TEXT in saved.inner_text()
+    # The whole dictionary meaning is stored, not the card's shortened one.
+    assert "…" not in saved.locator("p").first.inner_text()
     page.screenshot(path=str(artifacts / "learner-words-desktop.png"), full_page=True)
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("Anki deck")).click()
@@ -130,6 +132,11 @@ def test_listen_save_word_and_download_the_anki_deck(
     notes = [row[0] for row in db.execute("SELECT sfld FROM notes")]
     db.close()
     assert "画" in notes
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the words page is {overflow}px wider than a phone"
+    page.screenshot(path=str(artifacts / "learner-words-phone.png"), full_page=True)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
