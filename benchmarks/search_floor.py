@@ -29,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from xxai.config import load_settings
+from xxai.errors import EngineError
 from xxai.search.embed import load_embedder
 from xxai.search.index import Indexer
 from xxai.search.query import Searcher
@@ -51,9 +52,22 @@ OFF_TOPIC = [
 FLOOR_OFF = {"search_min_similarity": 0.0, "search_min_coverage": 0.0}
 
 
+class NoModel:
+    """An engine that refuses to run: the measured searches must not call a model."""
+
+    name = "none"
+    model_id = "none"
+
+    def translate(self, requests: Sequence[Any], progress: Any = None) -> list[str]:
+        raise EngineError("the first answer must not call a model")
+
+    def close(self) -> None:
+        pass
+
+
 def _service(home: Path, **settings: Any) -> Service:
     values = {"home": str(home), "engine": "none", "cache": False, **settings}
-    return Service(load_settings(values, environ={}), engines={})
+    return Service(load_settings(values, environ={}), engines={"none": NoModel()})
 
 
 def _store(folder: Path, posts: Sequence[Post], embedder: Any) -> Store:
@@ -119,7 +133,9 @@ def main() -> None:
         for direction, store in stores.items():
             for floor, overrides in (("off", FLOOR_OFF), ("on", {})):
                 service = _service(tmp / f"svc-{direction}-{floor}", **overrides)
-                searcher = Searcher(service, store, embedder=embedder, glossary=None)
+                searcher = Searcher(
+                    service.translator(), service.settings, store, embedder=embedder, glossary=None
+                )
                 scores = _run(searcher, queries[direction], args.limit)
                 scores["off-topic results per query"] = _off_topic(searcher, args.limit)
                 out[f"{direction}, floor {floor}"] = scores
