@@ -113,10 +113,10 @@ def _check_resume(output: Path, done_rows: list[dict[str, Any]], target: str) ->
     for number, row in enumerate(done_rows, start=1):
         held = str(row.get("target_lang") or "")
         if held and held != target:
-            raise InputError(
+            raise OutputError(
                 f"{output} holds translations into {held} (row {number}), but this run asks "
-                f"for {target}: keep one output file per target language (choose another "
-                "--output), or use --overwrite to start this one again"
+                f"for {target}: keep one output file per target language, or start this one "
+                "again"
             )
 
 

@@ -594,7 +594,7 @@ class Service:
 
         words = self.words().entries(limit=1_000_000)
         if not words:
-            raise InputError("the word list is empty: save words first (xxai words add WORD)")
+            raise InputError("the word list is empty: save some words first")
         if fmt == "csv":
             path.write_text(to_csv(words), encoding="utf-8")
         else:

@@ -92,7 +92,7 @@ def to_apkg(
     import genanki
 
     if not words:
-        raise WordListError("the word list is empty: save words first (xxai words add WORD)")
+        raise WordListError("the word list is empty: save some words first")
     from xxai.learn.hsk import hsk_label
 
     model = _model()
