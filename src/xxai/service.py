@@ -580,6 +580,15 @@ class Service:
                 self._words = WordList(default_path(self.settings.home))
             return self._words
 
+    def find_words(self, query: str = "", limit: int = 1000) -> tuple[list[SavedWord], int]:
+        """Return saved words matching ``query`` (all when empty), newest first, and the total."""
+        words = self.words()
+        return words.search(query, limit), words.count()
+
+    def delete_word(self, word: str) -> int:
+        """Delete a saved word by spelling or id; return how many rows went."""
+        return self.words().delete(word)
+
     def save_word(self, word: str, **fields: Any) -> SavedWord:
         """Save a word; pinyin, meaning, spelling and HSK level are filled in when not given."""
         from xxai.learn.words import describe

@@ -73,9 +73,8 @@ async def list_words(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
 ) -> dict[str, Any]:
     """Return ``{"words": [...]}``, newest first, filtered by ``q`` when given."""
-    words = state.service.words()
-    found = await anyio.to_thread.run_sync(words.search, q, limit)
-    return {"count": words.count(), "words": [w.to_json() for w in found]}
+    found, total = await anyio.to_thread.run_sync(state.service.find_words, q, limit)
+    return {"count": total, "words": [w.to_json() for w in found]}
 
 
 @router.post("/words", summary="Save a word to the word list", status_code=201)
@@ -90,7 +89,7 @@ async def add_word(body: WordIn, state: Guarded) -> dict[str, Any]:
 @router.delete("/words/{word}", summary="Delete a word (by spelling or id)")
 async def delete_word(word: str, state: Guarded) -> dict[str, Any]:
     """Delete a saved word; 404 when it is not in the list."""
-    removed = await anyio.to_thread.run_sync(state.service.words().delete, word)
+    removed = await anyio.to_thread.run_sync(state.service.delete_word, word)
     if not removed:
         raise ApiError(404, f"{word!r} is not in the word list")
     return {"deleted": removed}

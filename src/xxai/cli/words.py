@@ -143,8 +143,8 @@ def _show(found: list[Any], as_json: bool, total: int) -> None:
 @handle_errors
 def words_list(limit: int, as_json: bool, **kwargs: Any) -> None:
     """List saved words, newest first."""
-    words_ = service_for(kwargs).words()
-    _show(words_.entries(limit), as_json, words_.count())
+    found, total = service_for(kwargs).find_words("", limit)
+    _show(found, as_json, total)
 
 
 @words.command("search")
@@ -154,8 +154,7 @@ def words_list(limit: int, as_json: bool, **kwargs: Any) -> None:
 @handle_errors
 def words_search(query: str, as_json: bool, **kwargs: Any) -> None:
     """Find saved words by spelling, pinyin, meaning or sentence."""
-    words_ = service_for(kwargs).words()
-    found = words_.search(query)
+    found, _total = service_for(kwargs).find_words(query)
     _show(found, as_json, len(found))
 
 
@@ -165,7 +164,7 @@ def words_search(query: str, as_json: bool, **kwargs: Any) -> None:
 @handle_errors
 def words_delete(word: str, **kwargs: Any) -> None:
     """Delete WORD (its spelling, or the id `xxai words list` shows)."""
-    removed = service_for(kwargs).words().delete(word)
+    removed = service_for(kwargs).delete_word(word)
     if not removed:
         raise InputError(f"{word!r} is not in the word list")
     click.echo(f"deleted {word}")

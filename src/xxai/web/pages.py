@@ -271,9 +271,7 @@ async def reply_submit(request: Request) -> Response:
 async def words_page(request: Request, q: str = "") -> Response:
     state = app_state(request)
     try:
-        word_list = state.service.words()
-        found = await anyio.to_thread.run_sync(word_list.search, q, 1000)
-        total = word_list.count()
+        found, total = await anyio.to_thread.run_sync(state.service.find_words, q, 1000)
     except XxaiError as exc:
         status, message = _failure(exc)
         return _render(request, "words.html", status, error=message, q=q, words=[], total=0)
