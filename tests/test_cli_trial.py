@@ -148,3 +148,13 @@ def test_gloss_shows_the_other_script_on_demand() -> None:
     rows = {line.split()[0]: line for line in both.splitlines() if line and line[0] in "这猫画得"}
     assert rows["这家"].startswith("这家 (這家)") and rows["猫"].startswith("猫 (貓)")
     assert "huà" in rows["画"] and "de" in rows["得很"].split()[1]  # 得 reads de, as on the page
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")
+def test_reply_speak_reads_the_reply_aloud(engine: FakeEngine, tmp_path: Path) -> None:
+    result = run("reply", "your cat is so cute", "--to", "zh", "--speak", "--home", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    clips = list((tmp_path / "audio").glob("*.wav"))
+    assert len(clips) == 1 and clips[0].read_bytes()[:4] == b"RIFF"
+    played = shutil.which("aplay") or shutil.which("paplay") or shutil.which("pw-play")
+    assert played or f"no audio player found; the clip is {clips[0]}" in result.stderr

@@ -183,6 +183,7 @@ def test_search_answers_first_then_translates(
     assert any("/api/v1/search?" in url for url in requests)
     translation = first.locator(".given-translation")
     assert translation.is_visible() and translation.inner_text().startswith("Translation:")
+    assert not first.locator(".translate-btn").is_visible()  # no second way to the same text
     page.screenshot(path=str(artifacts / f"learner-search-{size}.png"), full_page=True)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from xxai.cli.common import (
 from xxai.errors import InputError
 from xxai.learn.convert import REGIONS
 from xxai.learn.hsk import DEFAULT_STANDARD, STANDARDS
+
+if TYPE_CHECKING:
+    from xxai.learn.reply import Reply
 
 __all__ = ["register_commands"]
 
@@ -147,6 +150,7 @@ def convert(text: str | None, target: str, region: str, as_json: bool) -> None:
 )
 @click.option("--numbers", is_flag=True, help="Numbered tones in the pinyin line.")
 @click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
+@click.option("--speak", is_flag=True, help="Also read the reply aloud (espeak-ng).")
 @settings_options
 @handle_errors
 def reply(
@@ -156,6 +160,7 @@ def reply(
     tone: str,
     numbers: bool,
     as_json: bool,
+    speak: bool,
     **kwargs: Any,
 ) -> None:
     """Write TEXT as a natural reply in another language, to check before you post.
@@ -170,12 +175,23 @@ def reply(
       xxai reply "thank you for the warm welcome" --to zh --tone polite
       xxai reply "欢迎来小红书！" --to en
       xxai reply "das sieht super aus" --to zh-Hant --json
+      xxai reply "see you tomorrow" --to zh --speak
     """
     service = service_for(kwargs)
     result = service.reply(read_text(text), target, tone, source, numbers)
     if as_json:
         print_json(result.to_json())
-        return
+    else:
+        _print_reply(result)
+    if speak:
+        from xxai.cli.words import play
+
+        clip = service.say(result.reply, result.target_lang)
+        if not play(clip.path):
+            click.echo(f"no audio player found; the clip is {clip.path}", err=True)
+
+
+def _print_reply(result: Reply) -> None:
     click.echo(result.reply)
     if result.pinyin:
         click.echo(result.pinyin)

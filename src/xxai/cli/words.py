@@ -21,10 +21,10 @@ from xxai.cli.common import (
 )
 from xxai.errors import InputError
 
-__all__ = ["register_commands"]
+__all__ = ["play", "register_commands"]
 
 
-def _play(path: Path) -> bool:
+def play(path: Path) -> bool:
     """Play a WAV file with the first player found; return False when there is none."""
     for player in ("aplay", "paplay", "pw-play", "afplay"):
         found = shutil.which(player)
@@ -72,7 +72,7 @@ def say(text: str | None, lang: str, output: Path | None, **kwargs: Any) -> None
         output.write_bytes(clip.read())
         click.echo(f"{output} ({clip.voice})")
         return
-    if not _play(clip.path):
+    if not play(clip.path):
         err.print("no audio player found (aplay, paplay); the clip is saved:")
     click.echo(str(clip.path))
 

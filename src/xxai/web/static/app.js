@@ -345,6 +345,8 @@
       if (result.translation && given) {
         given.querySelector(".tr-text").textContent = result.translation;
         given.hidden = false;
+        const button = item.querySelector(".translate-btn");
+        if (button) button.hidden = true; // the translation is already there
       }
     });
     const none = document.getElementById("no-results");
