@@ -122,7 +122,11 @@ def import_command(
 
 
 @click.argument("query")
-@click.option("--lang", help="Translate results into this language (en, zh, de, …).")
+@click.option(
+    "--lang",
+    help="Translate results into this language (default: setting search_lang, else the "
+    "query's language).",
+)
 @click.option("--limit", type=int, help="How many results (setting: search_limit).")
 @click.option(
     "--web/--no-web",
