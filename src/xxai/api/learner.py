@@ -7,27 +7,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from xxai.api.errors import ApiError
-from xxai.api.state import AppState, app_state
+from xxai.api.native import Guarded
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["learning"])
-
-State = Annotated[AppState, Depends(app_state)]
-
-
-def guarded(request: Request, state: State) -> AppState:
-    """Check the API key and rate limit, then hand the route its state."""
-    state.guard.check(request)
-    return state
-
-
-Guarded = Annotated[AppState, Depends(guarded)]
 
 
 class SayIn(BaseModel):
