@@ -148,3 +148,14 @@ def test_feed_is_sorted_by_date_with_replies_under_their_comment(client: TestCli
     nested = html.index('<ul class="replies"', amy)
     assert nested < html.index("在上海") < html.index("绝绝子")
     assert html.index("</li>", amy) > html.index("在上海")
+
+
+def test_learner_routes_need_the_key_when_one_is_required(make_client: object) -> None:
+    client = make_client(api_keys="secret", require_api_key=True)  # type: ignore[operator]
+    assert client.post("/api/v1/words", json={"word": "躺平"}).status_code == 403
+    assert client.get("/api/v1/words/export?format=csv").status_code == 403
+    saved = client.post("/api/v1/words", json={"word": "躺平"}, headers={"X-API-Key": "secret"})
+    assert saved.status_code == 201
+    # The page's download link carries the key as ?api_key= (a link cannot send a header).
+    csv = client.get("/api/v1/words/export?format=csv&api_key=secret")
+    assert csv.status_code == 200 and csv.text.startswith("word,pinyin")
