@@ -8,14 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  # openssl: the extension tests make a throwaway certificate for their HTTPS fixture site.
   if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
     || ! ldconfig -p | grep -q "libGL.so.1" || ! ldconfig -p | grep -q "libglib-2.0.so.0" \
-    || ! command -v redis-server >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1; then
+    || ! command -v redis-server >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1 \
+    || ! command -v openssl >/dev/null 2>&1; then
     apt-get update -qq
     # redis-server: the shared rate-limit storage test (several replicas, one limit).
     # espeak-ng: offline speech (xxai say, the pages' Listen buttons, audio in Anki decks).
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-      libgl1 libglib2.0-0 redis-server espeak-ng >/dev/null
+      libgl1 libglib2.0-0 redis-server espeak-ng openssl >/dev/null
   fi
 fi
 

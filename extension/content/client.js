@@ -38,8 +38,8 @@ XXAI.Translator = class Translator {
     this.onStatus = onStatus || (() => {});
   }
 
-  /** Resolve to the API result for text, or to {error}. */
-  translate(text, target) {
+  /** Resolve to the API result for text, or to {error}; urgent (a click) skips the wait. */
+  translate(text, target, urgent = false) {
     const key = target + "\u0000" + text;
     if (this.cache.has(key)) return Promise.resolve(this.cache.get(key));
     return new Promise((resolve) => {
@@ -49,12 +49,14 @@ XXAI.Translator = class Translator {
       }
       this.waiting.set(key, [resolve]);
       this.queue.push({ key, text, target, tries: 0 });
-      this.schedule(30);
+      // Bulk work waits 30 ms to gather a batch; a click goes out in this turn's batch.
+      this.schedule(urgent ? 0 : 30);
     });
   }
 
   schedule(delayMs) {
-    if (this.timer) return;
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();

@@ -51,7 +51,7 @@ XXAI.showSelection = async function showSelection(text, rect) {
   panel.append(close, original, body);
   document.documentElement.append(panel);
   at(panel, rect || { left: 16, bottom: 8 }); // no selection box: the top of the view
-  const result = await XXAI.translator.translate(text, XXAI.settings.target);
+  const result = await XXAI.translator.translate(text, XXAI.settings.target, true);
   if (!panel || !panel.contains(body)) return;
   if (result.error) {
     body.textContent = result.error.message;

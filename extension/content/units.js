@@ -13,7 +13,7 @@ function controlFor(unit, kind) {
   button.addEventListener("click", (event) => {
     event.preventDefault();
     event.stopPropagation(); // RedNote opens the note on any click inside a card
-    XXAI.toggleUnit(unit);
+    XXAI.toggleUnit(unit, undefined, true);
   });
   return button;
 }
@@ -64,24 +64,24 @@ function showState(unit, state, shown) {
 }
 
 /** First click translates, the next hides, the next shows again (no new request). */
-XXAI.toggleUnit = function toggleUnit(unit, wanted) {
+XXAI.toggleUnit = function toggleUnit(unit, wanted, urgent = false) {
   const state = states.get(unit);
   if (!state) return;
   const show = wanted === undefined ? !state.shown : wanted;
   if (!show) return showState(unit, state, false);
   showState(unit, state, true);
   if (state.result || state.pending) return;
-  XXAI.translateUnit(unit, state);
+  XXAI.translateUnit(unit, state, urgent);
 };
 
 /** Request a unit's translation and render it under the unit. */
-XXAI.translateUnit = async function translateUnit(unit, state) {
+XXAI.translateUnit = async function translateUnit(unit, state, urgent = false) {
   const block = blockFor(state, unit);
   state.pending = true;
   block.classList.add("xxai-loading");
   block.replaceChildren(XXAI.el("span", "xxai-progress", "Translating…"));
   const text = XXAI.textOf(unit);
-  const result = await XXAI.translator.translate(text, XXAI.settings.target);
+  const result = await XXAI.translator.translate(text, XXAI.settings.target, urgent);
   state.pending = false;
   block.classList.remove("xxai-loading");
   XXAI.updatePageButton();

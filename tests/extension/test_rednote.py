@@ -158,7 +158,12 @@ def test_no_layout_overflow_at_phone_and_desktop_width(
         page.screenshot(path=str(artifacts / f"note-{name}.png"))
         page.close()
     page = browser.open("feed.html", width=390, height=844)
-    page.wait_for_selector("a[href='/explore/6'] .xxai-btn")
+    page.wait_for_selector("a[href='/explore/6'] .xxai-btn")  # a card added after load
+    # The control inside a card's link translates; it does not open the note.
+    page.click("a[href='/explore/1'] .xxai-btn")
+    page.locator("section.note-item .xxai-tr-text").first.wait_for()
+    assert page.url.endswith("/feed.html")
+    page.click("a[href='/explore/1'] .xxai-btn")  # hide it again before the page toggle
     page.click(".xxai-page-toggle")
     page.wait_for_function("!document.querySelector('.xxai-tr.xxai-loading')", timeout=20000)
     assert page.locator("section.note-item .xxai-tr-text").count() == 5  # all but the English one
