@@ -33,6 +33,7 @@ import csv
 import gc
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -608,18 +609,128 @@ def postgres(args: argparse.Namespace) -> None:
             _merge("postgres", results)
 
 
+def workers(args: argparse.Namespace) -> None:
+    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+
+    The engine is the openai one against a local OpenAI-compatible server that answers
+    each request after ``--latency`` seconds (a model server that is never the bottleneck
+    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
+    VmHWM.
+    """
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    latency = args.latency
+
+    class Model(BaseHTTPRequestHandler):
+        requests = 0
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            # Keep the placeholders the pipeline put in for protected numbers.
+            marks = re.findall(r"\[\[\d+\]\]", body["messages"][-1]["content"])
+            answer = f"Item {' '.join(dict.fromkeys(marks))}: the weather is nice."
+            time.sleep(latency)
+            data = json.dumps(
+                {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                 "choices": [{"index": 0, "finish_reason": "stop",
+                              "message": {"role": "assistant", "content": answer}}]}
+            ).encode()  # fmt: skip
+            type(self).requests += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a: Any) -> None:
+            pass
+
+    model = ThreadingHTTPServer(("127.0.0.1", 0), Model)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    report: dict[str, Any] = {"latency_s": latency, "rows": args.rows}
+    with postgres_server() as url, tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ, "XXAI_HOME": home, "XXAI_ENGINE": "openai",
+            "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+            "XXAI_OPENAI_MODEL": "m", "XXAI_OPENAI_CONCURRENCY": "1", "XXAI_CACHE": "false",
+            "XXAI_DATABASE_URL": url, "XXAI_EMBED_MODEL": "none",
+        }  # fmt: skip
+        source = Path(home) / "rows.jsonl"
+        source.write_text(
+            "".join(
+                json.dumps({"text": f"第{i}条：今天天气很好。"}) + "\n" for i in range(args.rows)
+            ),
+            "utf-8",
+        )
+        for n in (1, 2):
+            out = subprocess.run(
+                [sys.executable, "-m", "xxai", "jobs", "submit", str(source), "--to", "en",
+                 "--json"], env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            job = json.loads(out.stdout)["id"]
+            started = time.perf_counter()
+            procs = [
+                subprocess.Popen([sys.executable, "-m", "xxai", "worker"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for _ in range(n)
+            ]  # fmt: skip
+            peak = 0
+            with psycopg.connect(url, autocommit=True) as db:
+                while True:
+                    done = db.execute(
+                        "SELECT count(output) FROM job_rows WHERE job = %s", (job,)
+                    ).fetchone()[0]
+                    for p in procs:
+                        status = Path(f"/proc/{p.pid}/status").read_text()
+                        peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) // 1024)
+                    if done >= args.rows:
+                        break
+                    time.sleep(0.1)
+            took = time.perf_counter() - started
+            for p in procs:
+                p.terminate()
+                p.wait(timeout=30)
+            report[f"{n}_workers"] = {
+                "seconds": round(took, 1), "rows_per_s": round(args.rows / took, 1),
+                "worker_peak_mb": peak, "model_requests": Model.requests,
+            }  # fmt: skip
+            Model.requests = 0
+            print(json.dumps(report), flush=True)
+    model.shutdown()
+    one, two = report["1_workers"]["rows_per_s"], report["2_workers"]["rows_per_s"]
+    report["speedup"] = round(two / one, 2)
+    print(json.dumps(report))
+    _merge("workers", report)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stage", choices=["base", "libraries", "build", "scale", "postgres"])
+    parser.add_argument(
+        "stage", choices=["base", "libraries", "build", "scale", "postgres", "workers"]
+    )
     parser.add_argument("--lib-size", type=int, default=100_000)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--skip-brute", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="build the ANN index again")
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
+    parser.add_argument("--latency", type=float, default=0.1, help="model latency, `workers`")
+    parser.add_argument("--rows", type=int, default=400, help="job rows for `workers`")
     args = parser.parse_args()
-    {"base": base, "libraries": libraries, "build": build, "scale": scale, "postgres": postgres}[
-        args.stage
-    ](args)
+    {
+        "base": base,
+        "libraries": libraries,
+        "build": build,
+        "scale": scale,
+        "postgres": postgres,
+        "workers": workers,
+    }[args.stage](args)
 
 
 if __name__ == "__main__":
