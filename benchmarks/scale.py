@@ -710,27 +710,71 @@ def workers(args: argparse.Namespace) -> None:
     _merge("workers", report)
 
 
+def imports(args: argparse.Namespace) -> None:
+    """Import throughput (posts/s) into SQLite and PostgreSQL, without embeddings.
+
+    Both do the same work per post (jieba words and bigrams for the full-text index) and
+    write in chunks of 250 in one transaction each; embedding (28 posts/s here) would cost
+    the same on both and is left out.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from xxai.search.index import Indexer
+    from xxai.search.store import Post, Store
+    from xxai.search.tokens import fts_document
+    from xxai.storage.migrations import connect, migrate
+    from xxai.storage.search import PgPost, PostgresSearch
+
+    from postgres import postgres_server
+
+    passages, _ = _texts()
+    posts = [
+        Post(source="bench", id=str(i), text=passages[i % len(passages)] + f" #{i}")
+        for i in range(args.rows)
+    ]
+    chunks = [posts[i : i + 250] for i in range(0, len(posts), 250)]
+    report: dict[str, Any] = {"posts": len(posts)}
+    with tempfile.TemporaryDirectory() as home, Store(Path(home) / "search.sqlite") as store:
+        indexer = Indexer(store, None)
+        fts_document(["预热"])  # load jieba outside the timing
+        t = time.perf_counter()
+        for chunk in chunks:
+            indexer.write_posts(chunk, embed=False)
+        report["sqlite_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
+    with postgres_server() as url:
+        with connect(url) as conn:
+            migrate(conn)
+        with psycopg.connect(url, autocommit=True) as conn:
+            search = PostgresSearch(conn, "none")
+            t = time.perf_counter()
+            for chunk in chunks:
+                rows = []
+                for p in chunk:
+                    words, grams = fts_document([p.title, p.text, " ".join(p.tags)])
+                    rows.append(PgPost(p.source, p.id, p.text, p.content_hash, words, grams))
+                search.write(rows)
+            report["postgresql_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
+    print(json.dumps(report))
+    _merge("imports", report)
+
+
 def main() -> None:
+    stages = {
+        "base": base, "libraries": libraries, "build": build, "scale": scale,
+        "postgres": postgres, "workers": workers, "imports": imports,
+    }  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "stage", choices=["base", "libraries", "build", "scale", "postgres", "workers"]
-    )
+    parser.add_argument("stage", choices=list(stages))
     parser.add_argument("--lib-size", type=int, default=100_000)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--skip-brute", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="build the ANN index again")
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
     parser.add_argument("--latency", type=float, default=0.1, help="model latency, `workers`")
-    parser.add_argument("--rows", type=int, default=400, help="job rows for `workers`")
+    parser.add_argument("--rows", type=int, default=400, help="job rows (`workers`, `imports`)")
     args = parser.parse_args()
-    {
-        "base": base,
-        "libraries": libraries,
-        "build": build,
-        "scale": scale,
-        "postgres": postgres,
-        "workers": workers,
-    }[args.stage](args)
+    stages[args.stage](args)
 
 
 if __name__ == "__main__":
