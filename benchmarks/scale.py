@@ -33,6 +33,7 @@ import csv
 import gc
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -608,18 +609,172 @@ def postgres(args: argparse.Namespace) -> None:
             _merge("postgres", results)
 
 
+def workers(args: argparse.Namespace) -> None:
+    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+
+    The engine is the openai one against a local OpenAI-compatible server that answers
+    each request after ``--latency`` seconds (a model server that is never the bottleneck
+    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
+    VmHWM.
+    """
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    latency = args.latency
+
+    class Model(BaseHTTPRequestHandler):
+        requests = 0
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            # Keep the placeholders the pipeline put in for protected numbers.
+            marks = re.findall(r"\[\[\d+\]\]", body["messages"][-1]["content"])
+            answer = f"Item {' '.join(dict.fromkeys(marks))}: the weather is nice."
+            time.sleep(latency)
+            data = json.dumps(
+                {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                 "choices": [{"index": 0, "finish_reason": "stop",
+                              "message": {"role": "assistant", "content": answer}}]}
+            ).encode()  # fmt: skip
+            type(self).requests += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a: Any) -> None:
+            pass
+
+    model = ThreadingHTTPServer(("127.0.0.1", 0), Model)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    report: dict[str, Any] = {"latency_s": latency, "rows": args.rows}
+    with postgres_server() as url, tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ, "XXAI_HOME": home, "XXAI_ENGINE": "openai",
+            "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+            "XXAI_OPENAI_MODEL": "m", "XXAI_OPENAI_CONCURRENCY": "1", "XXAI_CACHE": "false",
+            "XXAI_DATABASE_URL": url, "XXAI_EMBED_MODEL": "none",
+        }  # fmt: skip
+        source = Path(home) / "rows.jsonl"
+        source.write_text(
+            "".join(
+                json.dumps({"text": f"第{i}条：今天天气很好。"}) + "\n" for i in range(args.rows)
+            ),
+            "utf-8",
+        )
+        for n in (1, 2):
+            out = subprocess.run(
+                [sys.executable, "-m", "xxai", "jobs", "submit", str(source), "--to", "en",
+                 "--json"], env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            job = json.loads(out.stdout)["id"]
+            started = time.perf_counter()
+            procs = [
+                subprocess.Popen([sys.executable, "-m", "xxai", "worker"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for _ in range(n)
+            ]  # fmt: skip
+            peak = 0
+            with psycopg.connect(url, autocommit=True) as db:
+                while True:
+                    done = db.execute(
+                        "SELECT count(output) FROM job_rows WHERE job = %s", (job,)
+                    ).fetchone()[0]
+                    for p in procs:
+                        status = Path(f"/proc/{p.pid}/status").read_text()
+                        peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) // 1024)
+                    if done >= args.rows:
+                        break
+                    time.sleep(0.1)
+            took = time.perf_counter() - started
+            for p in procs:
+                p.terminate()
+                p.wait(timeout=30)
+            report[f"{n}_workers"] = {
+                "seconds": round(took, 1), "rows_per_s": round(args.rows / took, 1),
+                "worker_peak_mb": peak, "model_requests": Model.requests,
+            }  # fmt: skip
+            Model.requests = 0
+            print(json.dumps(report), flush=True)
+    model.shutdown()
+    one, two = report["1_workers"]["rows_per_s"], report["2_workers"]["rows_per_s"]
+    report["speedup"] = round(two / one, 2)
+    print(json.dumps(report))
+    _merge("workers", report)
+
+
+def imports(args: argparse.Namespace) -> None:
+    """Import throughput (posts/s) into SQLite and PostgreSQL, without embeddings.
+
+    Both do the same work per post (jieba words and bigrams for the full-text index) and
+    write in chunks of 250 in one transaction each; embedding (28 posts/s here) would cost
+    the same on both and is left out.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from xxai.search.index import Indexer
+    from xxai.search.store import Post, Store
+    from xxai.search.tokens import fts_document
+    from xxai.storage.migrations import connect, migrate
+    from xxai.storage.search import PgPost, PostgresSearch
+
+    from postgres import postgres_server
+
+    passages, _ = _texts()
+    posts = [
+        Post(source="bench", id=str(i), text=passages[i % len(passages)] + f" #{i}")
+        for i in range(args.rows)
+    ]
+    chunks = [posts[i : i + 250] for i in range(0, len(posts), 250)]
+    report: dict[str, Any] = {"posts": len(posts)}
+    with tempfile.TemporaryDirectory() as home, Store(Path(home) / "search.sqlite") as store:
+        indexer = Indexer(store, None)
+        fts_document(["预热"])  # load jieba outside the timing
+        t = time.perf_counter()
+        for chunk in chunks:
+            indexer.write_posts(chunk, embed=False)
+        report["sqlite_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
+    with postgres_server() as url:
+        with connect(url) as conn:
+            migrate(conn)
+        with psycopg.connect(url, autocommit=True) as conn:
+            search = PostgresSearch(conn, "none")
+            t = time.perf_counter()
+            for chunk in chunks:
+                rows = []
+                for p in chunk:
+                    words, grams = fts_document([p.title, p.text, " ".join(p.tags)])
+                    rows.append(PgPost(p.source, p.id, p.text, p.content_hash, words, grams))
+                search.write(rows)
+            report["postgresql_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
+    print(json.dumps(report))
+    _merge("imports", report)
+
+
 def main() -> None:
+    stages = {
+        "base": base, "libraries": libraries, "build": build, "scale": scale,
+        "postgres": postgres, "workers": workers, "imports": imports,
+    }  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stage", choices=["base", "libraries", "build", "scale", "postgres"])
+    parser.add_argument("stage", choices=list(stages))
     parser.add_argument("--lib-size", type=int, default=100_000)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--skip-brute", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="build the ANN index again")
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
+    parser.add_argument("--latency", type=float, default=0.1, help="model latency, `workers`")
+    parser.add_argument("--rows", type=int, default=400, help="job rows (`workers`, `imports`)")
     args = parser.parse_args()
-    {"base": base, "libraries": libraries, "build": build, "scale": scale, "postgres": postgres}[
-        args.stage
-    ](args)
+    stages[args.stage](args)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import pytest
 from xxai.search.embed import load_embedder
 from xxai.search.importer import import_file
 from xxai.search.index import Indexer
-from xxai.search.query import rrf
+from xxai.search.results import rrf
 from xxai.search.store import Store
 from xxai.search.tokens import match_expression, query_terms
 from xxai.search.vectors import VectorIndex
