@@ -19,7 +19,8 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        # As `xxai serve` runs it: X-Forwarded-For is left to our guard (trusted_proxies).
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True

@@ -250,6 +250,22 @@ SETTINGS: dict[str, Setting] = {
             "Origins allowed to call the API from a browser, comma-separated, or * for any "
             "(empty: same origin only).",
         ),
+        _S(
+            "trusted_proxies",
+            str,
+            "",
+            "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of reverse "
+            "proxies whose X-Forwarded-For header names the client (empty: trust none; the "
+            "rate limit is charged to the connecting address).",
+        ),
+        _S(
+            "allowed_hosts",
+            str,
+            "",
+            "Host names `xxai serve` answers to besides localhost, 127.0.0.1, [::1] and the "
+            "bound host, comma-separated (*.example.com for subdomains, * for any); other "
+            "Host headers get 400 (DNS rebinding).",
+        ),
         _S("max_batch", int, 128, "Most texts in one API translate request."),
         _S(
             "max_request_chars",
@@ -364,6 +380,8 @@ class Settings:
     rate_limit: int
     rate_limit_storage: str
     cors_origins: str
+    trusted_proxies: str
+    allowed_hosts: str
     max_batch: int
     max_request_chars: int
     image_max_pixels: int

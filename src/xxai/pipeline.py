@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
 from xxai.languages import base_lang, normalize_lang
+from xxai.text import leaks
 from xxai.text.langid import detect_language
 from xxai.text.protect import (
     PLACEHOLDER_RE,
@@ -25,6 +26,7 @@ from xxai.text.protect import (
 )
 from xxai.text.script import HAN, convert_script
 from xxai.text.segment import Piece, join_pieces, split_units
+from xxai.text.validate import check_text
 from xxai.types import (
     Detection,
     Hint,
@@ -70,6 +72,7 @@ class _Unit:
     output: str = ""
     done: bool = False
     repaired: bool = False
+    problem: str = ""  # why the model's output was not used (xxai.text.leaks)
 
 
 _LABEL = re.compile(
@@ -173,6 +176,9 @@ class Translator:
             result.translation = translation
             if instruction and any(u.repaired for u in text_units):
                 result.note = NOT_FOLLOWED
+            problems = [u.problem for u in text_units if u.problem]
+            if problems:
+                result.note = "part of the text could not be translated: " + problems[0]
             result.terms = [
                 TermNote(m.term, u.offset + m.start, u.offset + m.end, m.meaning, m.renderings[0])
                 for u in text_units
@@ -185,6 +191,7 @@ class Translator:
     ) -> tuple[TranslationResult, list[Piece] | None]:
         if not isinstance(text, str):
             raise InputError(f"text {index + 1}: expected a string, got {type(text).__name__}")
+        check_text(text, f"text {index + 1}")
         if len(text) > self.max_chars:
             raise LimitError(
                 f"text {index + 1} has {len(text):,} characters, over the limit of "
@@ -289,6 +296,7 @@ class Translator:
             )
             if ok and self.glossary is not None and not ask.instruction:
                 ok = all(self.glossary.rendered(m, out, target) for m in unit.matches)
+            ok = ok and leaks.problem(unit.protected.text, out, unit.source, target) is None
             if ok:
                 unit.output = restore(unit.protected, convert_script(out, target))
                 unit.done = True
@@ -305,10 +313,22 @@ class Translator:
         glossary's own repair (slang module) when one is configured.
         """
         out = unit.output
-        if ask.instruction or not (out and check_placeholders(unit.protected, out)):
+        seen = unit.protected.text
+        if (
+            ask.instruction
+            or not (out and check_placeholders(unit.protected, out))
+            or leaks.problem(seen, out, unit.source, target)
+        ):
             # An ignored instruction leaves nothing worth keeping: translate plainly.
             out = self._translate_between_placeholders(unit, target)
             unit.repaired = True
+        unit.problem = leaks.problem(seen, out, unit.source, target) or ""
+        if unit.problem:
+            # Never return leaked prompt text or an obeyed instruction: strip what leaked,
+            # else keep the text as it was, and say so in the result's note.
+            repaired = leaks.repair(seen, out)
+            bad = not repaired or leaks.problem(seen, repaired, unit.source, target)
+            out = seen if bad else repaired
         if self.glossary is not None:
             out = _place_renderings(self.glossary, unit, out, target)
         unit.output = restore(unit.protected, convert_script(out, target))

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,23 +136,64 @@ def _csv(path: Path) -> Iterator[Record]:
     except csv.Error as exc:
         raise InputError(f"{path}, line 1: not a readable CSV header ({exc})") from None
     header = [h.strip() for h in header]
-    last = reader.line_num
+    lines = text.splitlines(keepends=True)
+    first = reader.line_num + 1
+    for _ in range(_MAX_CSV_RESTARTS):
+        bad = yield from _csv_rows(lines, first, header, delimiter)
+        if bad is None:
+            return
+        yield (
+            bad,
+            None,
+            (
+                "a quoted field opened on this line is never closed, so the rest of the file "
+                "would be one field; the row is skipped and reading goes on at the next line"
+            ),
+        )
+        first = bad + 1
+    yield first, None, "too many unclosed quotes; the rest of the file is skipped"
+
+
+# Each unclosed quote re-reads the rest of the file: a bound keeps the time linear.
+_MAX_CSV_RESTARTS = 100
+
+
+def _csv_rows(
+    lines: list[str], first: int, header: list[str], delimiter: str
+) -> Generator[Record, None, int | None]:
+    """Yield the rows from line ``first`` on; return the line of an unclosed quote, or None."""
+    reader = csv.reader(io.StringIO("".join(lines[first - 1 :]), newline=""), delimiter=delimiter)
+    last = first - 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
             yield last + 1, None, f"not valid CSV ({exc})"
-            last = reader.line_num
+            last = first - 1 + reader.line_num
             continue
-        line, last = last + 1, reader.line_num
+        line, last = last + 1, first - 1 + reader.line_num
+        if last == len(lines) and last > line and _unclosed("".join(lines[line - 1 :]), delimiter):
+            return line
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
             yield line, None, f"{len(row)} fields, but the header has {len(header)}"
             continue
         yield line, dict(zip(header, row, strict=False)), ""
+
+
+def _unclosed(rest: str, delimiter: str) -> bool:
+    """Return True when the CSV record in ``rest`` ends inside a quoted field."""
+    strict = csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter, strict=True)
+    try:
+        next(strict)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    except StopIteration:
+        return False
+    return False
 
 
 def read_records(path: Path, fmt: str) -> Iterator[Record]:

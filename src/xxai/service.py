@@ -87,7 +87,7 @@ class Service:
         engine = self._base_engine(name)
         if self.settings.cache:
             fingerprint = self.settings.output_fingerprint(name)
-            return CachedEngine(engine, self.cache(), fingerprint)
+            return CachedEngine(engine, self.cache(), fingerprint, keep=_no_leak)
         return engine
 
     def cache(self) -> Memory:
@@ -396,6 +396,7 @@ class Service:
             embed=embed,
             chunk_size=max(1, chunk_size),
             progress=progress,
+            max_chars=self.settings.max_chars,
         )
 
     def import_records(
@@ -404,9 +405,21 @@ class Service:
         """Import records (as in an import file); a skipped record's row is its position."""
         from xxai.search.importer import import_records
 
-        rows = [(number, record, "") for number, record in enumerate(records, start=1)]
+        rows = [
+            (number, record, "")
+            if isinstance(record, dict)
+            else (number, None, f"expected a JSON object, got {type(record).__name__}")
+            for number, record in enumerate(records, start=1)
+        ]
         detect = self._detect_lang
-        return import_records(rows, self.searcher().indexer, detect, preset, source=source)
+        return import_records(
+            rows,
+            self.searcher().indexer,
+            detect,
+            preset,
+            source=source,
+            max_chars=self.settings.max_chars,
+        )
 
     def index(
         self, rebuild: bool = False, progress: RowProgress | None = None
@@ -449,7 +462,7 @@ class Service:
         """Return imported posts, newest import first, with their comments."""
         from xxai.search.feed import feed_page
 
-        return feed_page(self.store(), self._detect_lang, offset, limit)
+        return feed_page(self.store(), offset, limit)
 
     # -- models, cache, warm-up --------------------------------------------------------
 
@@ -628,3 +641,10 @@ class Service:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+
+def _no_leak(req: TranslationRequest, output: str) -> bool:
+    """Return True when an engine output may be remembered (it leaked no prompt text)."""
+    from xxai.text.leaks import problem
+
+    return problem(req.text, output, req.source, req.target) is None

@@ -23,7 +23,9 @@ def make_client(make_service: MakeService, fake_engine: FakeEngine) -> Iterator[
 
     def make(wait: bool = True, **overrides: Any) -> TestClient:
         service = make_service(fake_engine, **{**API_DEFAULTS, **overrides})
-        client = TestClient(create_app(service), raise_server_exceptions=False)
+        client = TestClient(
+            create_app(service), raise_server_exceptions=False, base_url="http://127.0.0.1"
+        )
         client.__enter__()
         opened.append(client)
         if wait:

@@ -33,7 +33,7 @@ class SlowService(Service):
 
 def test_health_is_503_until_warm_up_finishes(tmp_path: Path, fake_engine: FakeEngine) -> None:
     service = SlowService(settings_for(tmp_path), {"fake": fake_engine})
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), base_url="http://127.0.0.1") as client:
         r = client.get("/health")
         assert r.status_code == 503
         assert r.json()["status"] == "starting" and "error" in r.json()
@@ -45,7 +45,7 @@ def test_health_is_503_until_warm_up_finishes(tmp_path: Path, fake_engine: FakeE
 
 def test_warm_up_failure_is_reported_not_hidden(tmp_path: Path) -> None:
     service = Service(settings_for(tmp_path, engine="no-such-engine"))
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), base_url="http://127.0.0.1") as client:
         for _ in range(200):
             body = client.get("/health").json()
             if body["status"] == "error":

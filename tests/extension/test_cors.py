@@ -33,7 +33,7 @@ def test_cors_origins_admits_the_extension_and_no_one_else(tmp_path: Path) -> No
         environ={},
     )
     service = Service(settings, {"fake": FakeEngine()})
-    with TestClient(create_app(service, warm=False)) as client:
+    with TestClient(create_app(service, warm=False), base_url="http://127.0.0.1") as client:
         assert preflight(client, EXT) == (200, EXT)
         status, allowed = preflight(client, "https://evil.example")
         assert status == 400 and allowed is None

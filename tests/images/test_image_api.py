@@ -32,7 +32,9 @@ def make_client(tmp_path: Path) -> Iterator[MakeClient]:
     def make(**overrides: Any) -> TestClient:
         values = {"home": str(tmp_path / "home"), "engine": "fake", "rate_limit": 0}
         service = Service(load_settings(values | overrides, environ={}), {"fake": FakeEngine()})
-        client = TestClient(create_app(service), raise_server_exceptions=False)
+        client = TestClient(
+            create_app(service), raise_server_exceptions=False, base_url="http://127.0.0.1"
+        )
         client.__enter__()
         opened.append((client, service))
         deadline = time.monotonic() + 10

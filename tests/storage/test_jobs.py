@@ -141,7 +141,7 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
     from fakes import FakeEngine
 
     service = make_service(FakeEngine(), database_url=database, rate_limit=0, embed_model="none")
-    client = TestClient(create_app(service, warm=False))
+    client = TestClient(create_app(service, warm=False), base_url="http://127.0.0.1")
     rows = [{"n": i, "body": f"你好 {i}"} for i in range(40)]
     made = client.post("/api/v1/jobs", json={"records": rows, "field": "body", "target": "en"})
     assert made.status_code == 202, made.text

@@ -17,8 +17,11 @@ from xxai.api.metrics import MetricsMiddleware
 from xxai.api.security import (
     BodyLimitMiddleware,
     Guard,
+    HostCheckMiddleware,
     Limits,
     SecurityHeadersMiddleware,
+    allowed_hosts,
+    install_log_redaction,
     parse_origins,
 )
 from xxai.api.state import AppState
@@ -68,7 +71,10 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # A slash redirect is built from the Host header: answer 404 instead.
+        redirect_slashes=False,
     )
+    install_log_redaction()
     app.state.xxai = state
     install_error_handlers(app)
 
@@ -103,4 +109,6 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
+    hosts = allowed_hosts(settings.allowed_hosts, settings.host)
+    app.add_middleware(HostCheckMiddleware, allowed=hosts)
     return app

@@ -39,7 +39,10 @@ def status_for(exc: XxaiError) -> int:
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """Return the one error shape the API uses."""
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+    # Messages may quote the request (a language code, a field): a lone surrogate there must
+    # not turn a 400 into a crash while the answer is encoded.
+    safe = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return JSONResponse({"error": safe}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:

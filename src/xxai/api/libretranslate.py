@@ -9,6 +9,7 @@ LibreTranslate's spelling (``zh-Hans``, ``zh-Hant``); every spelling we know com
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any
 
 import anyio
@@ -23,6 +24,7 @@ from xxai.text.langid import Detection
 __all__ = ["lt_code", "router"]
 
 router = APIRouter(tags=["LibreTranslate compatible"])
+MAX_ALTERNATIVES = 10
 State = Annotated[AppState, Depends(app_state)]
 
 
@@ -70,8 +72,10 @@ async def _params(request: Request) -> dict[str, Any]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
         try:
-            data = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = json.loads(await request.body(), parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            # ValueError covers bad JSON, bad UTF-8 and NaN/Infinity; RecursionError a body
+            # nested deeper than the parser can follow ([[[[...).
             raise ApiError(400, "Invalid JSON format") from None
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON format")
@@ -84,6 +88,25 @@ async def _params(request: Request) -> dict[str, Any]:
             if values:
                 out[key] = values if len(values) > 1 else values[0]
     return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _alternatives(raw: Any) -> int:
+    """Read ``alternatives``: a whole number from 0 to 10 (1e400 and "inf" are refused)."""
+    if raw in (None, ""):
+        return 0
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number")
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+    if not math.isfinite(number) or not 0 <= number <= MAX_ALTERNATIVES:
+        raise ApiError(400, f"Invalid request: alternatives must be from 0 to {MAX_ALTERNATIVES}")
+    return int(number)
 
 
 def _detected(detection: Detection | None) -> dict[str, Any]:
@@ -122,10 +145,7 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     fmt = str(params.get("format") or "text")
     if fmt not in {"text", "html"}:
         raise ApiError(400, f"{fmt} format is not supported")
-    try:
-        alternatives = int(params.get("alternatives") or 0)
-    except (TypeError, ValueError):
-        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+    alternatives = _alternatives(params.get("alternatives"))
     results = await anyio.to_thread.run_sync(state.translate, texts, target, source, fmt)
     translated = [r.translation for r in results]
     out: dict[str, Any] = {"translatedText": translated if batch else translated[0]}

@@ -8,8 +8,10 @@ this process by default or in Redis (setting ``rate_limit_storage``) when severa
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,14 +25,26 @@ from xxai.errors import ConfigError
 
 __all__ = [
     "CSP",
+    "KEY_COOKIE",
     "BodyLimitMiddleware",
     "Guard",
+    "HostCheckMiddleware",
     "Limits",
     "RateLimiter",
+    "RedactKeysFilter",
     "SecurityHeadersMiddleware",
+    "allowed_hosts",
+    "client_address",
+    "install_log_redaction",
     "parse_api_keys",
+    "parse_networks",
     "parse_origins",
+    "redact_keys",
 ]
+
+# The web pages keep the key the user typed in localStorage and send it as a header; page
+# navigations (GET /feed) cannot carry a header, so the pages also set this same-site cookie.
+KEY_COOKIE = "xxai_api_key"
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +178,67 @@ class RateLimiter:
         return max(0.001, reset - time.time())
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(raw: str) -> list[Network]:
+    """Parse the trusted_proxies setting: addresses or CIDR networks, comma-separated."""
+    networks: list[Network] = []
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"setting trusted_proxies: {item!r} is not an address or network"
+            ) from None
+    return networks
+
+
+def _in(address: str, networks: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_address(scope: Scope, trusted: Sequence[Network] = ()) -> str:
+    """Return the address a request comes from: the peer, or what trusted proxies say.
+
+    ``X-Forwarded-For`` is read only when the peer is one of the ``trusted`` proxies, from
+    the right: the first address that is not itself a trusted proxy is the client. Anyone
+    else can write any address there, so it is ignored for them.
+    """
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if not trusted or not _in(peer, trusted):
+        return peer
+    forwarded: list[str] = [
+        part.strip()
+        for name, value in scope.get("headers", [])
+        if name == b"x-forwarded-for"
+        for part in value.decode("latin-1").split(",")
+        if part.strip()
+    ]
+    for hop in reversed(forwarded):
+        if not _is_address(hop):
+            return peer  # a garbled header: charge the proxy itself
+        if not _in(hop, trusted):
+            return hop
+    return forwarded[0] if forwarded else peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 class Guard:
     """Check a request's API key and charge it to the rate limit of its key or address."""
 
@@ -173,6 +248,7 @@ class Guard:
         if self.require_key and not self.keys:
             raise ConfigError("setting require_api_key is on but api_keys is empty")
         self.rate_limit = settings.rate_limit
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
         self.limiter = limiter or RateLimiter(settings.rate_limit_storage)
         self.rejected = 0
 
@@ -185,7 +261,8 @@ class Guard:
 
     @staticmethod
     def key_of(request: Request, body_key: str | None = None) -> str | None:
-        """Return the key a request carries: body/form api_key, X-API-Key, Bearer, ?api_key=."""
+        """Return the key a request carries: body/form api_key, X-API-Key, Bearer, the
+        pages' cookie, or ?api_key= (accepted for old clients; redacted from the logs)."""
         if body_key:
             return body_key
         header = request.headers.get("x-api-key")
@@ -194,6 +271,9 @@ class Guard:
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             return auth[7:].strip()
+        cookie = request.cookies.get(KEY_COOKIE)
+        if cookie:
+            return cookie.strip()
         return request.query_params.get("api_key") or None
 
     def check(self, request: Request, body_key: str | None = None) -> str:
@@ -213,7 +293,7 @@ class Guard:
             own = self.keys[key]
             per_minute = self.rate_limit if own is None else own
         else:
-            identity = "ip:" + (request.client.host if request.client else "unknown")
+            identity = "ip:" + client_address(request.scope, self.trusted_proxies)
             per_minute = self.rate_limit
         wait = self.limiter.take(identity, per_minute)
         if wait > 0:
@@ -353,3 +433,91 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def allowed_hosts(raw: str, bound: str) -> list[str]:
+    """Return the host names to answer: localhost, loopback, the bound host, the setting's."""
+    hosts = ["localhost", "127.0.0.1", "[::1]"]
+    if bound and bound not in {"0.0.0.0", "::", ""}:
+        hosts.append(f"[{bound}]" if ":" in bound and not bound.startswith("[") else bound)
+    hosts += [h.strip().lower() for h in raw.split(",") if h.strip()]
+    return list(dict.fromkeys(h.lower() for h in hosts))
+
+
+def _host_name(header: str) -> str:
+    """Return the host of a Host header without its port (IPv6 keeps its brackets)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[: end + 1] if end > 0 else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _host_allowed(name: str, allowed: Sequence[str]) -> bool:
+    for pattern in allowed:
+        if pattern == "*" or name == pattern:
+            return True
+        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+            return True
+    return False
+
+
+class HostCheckMiddleware:
+    """Answer 400 to a Host header that is not one of ours (DNS rebinding).
+
+    A hostile page whose name is re-pointed at 127.0.0.1 reaches the server with its own
+    name in the Host header; refusing unknown names keeps it from reading or importing.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = list(allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        host = ""
+        for name, value in scope.get("headers", []):
+            if name == b"host":
+                host = value.decode("latin-1")
+                break
+        if not _host_allowed(_host_name(host), self.allowed):
+            await _send_json(
+                send,
+                400,
+                "Invalid Host header: this server answers to "
+                + ", ".join(self.allowed)
+                + " (setting allowed_hosts)",
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+_KEY_IN_QUERY = re.compile(r"((?:^|[?&])api_key=)[^&\s\"]*", re.IGNORECASE)
+
+
+def redact_keys(text: str) -> str:
+    """Replace the value of every ``api_key=`` query parameter with ``[redacted]``."""
+    return _KEY_IN_QUERY.sub(r"\1[redacted]", text)
+
+
+class RedactKeysFilter(logging.Filter):
+    """Redact ``api_key=`` values from log records (uvicorn's access log prints the query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                redact_keys(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        if isinstance(record.msg, str) and "api_key=" in record.msg.lower():
+            record.msg = redact_keys(record.msg)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Add the redacting filter to uvicorn's loggers, once."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactKeysFilter) for f in logger.filters):
+            logger.addFilter(RedactKeysFilter())

@@ -58,7 +58,8 @@ def serve(host: str | None, port: int | None, log_level: str, **kwargs: Any) -> 
             host=settings.host,
             port=settings.port,
             log_level=log_level,
-            proxy_headers=True,
+            # X-Forwarded-For is read by our guard, and only from trusted_proxies.
+            proxy_headers=False,
             server_header=False,
         )
     finally:

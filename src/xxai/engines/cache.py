@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -180,10 +180,18 @@ class TranslationCache:
 class CachedEngine:
     """Wrap an engine so repeated requests are answered from the translation memory."""
 
-    def __init__(self, inner: Engine, cache: Memory, settings: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        inner: Engine,
+        cache: Memory,
+        settings: Mapping[str, Any],
+        keep: Callable[[TranslationRequest, str], bool] | None = None,
+    ) -> None:
         self.inner = inner
         self.cache = cache
         self.settings = dict(settings)
+        # Decides which outputs are remembered (the service passes the leak check).
+        self.keep = keep
         self.name = inner.name
         self.hits = 0
         self.misses = 0
@@ -207,7 +215,11 @@ class CachedEngine:
             rows = []
             for i, out in zip(todo, outs, strict=True):
                 found[keys[i]] = out
-                rows.append((keys[i], self.name, self.model_id, requests[i], out))
+                req = requests[i]
+                # An output that leaked the prompt or obeyed the text is answered (the
+                # pipeline retries it) but never remembered.
+                if self.keep is None or self.keep(req, out):
+                    rows.append((keys[i], self.name, self.model_id, req, out))
             self.cache.put_many(rows)
         return [found[k] for k in keys]
 

@@ -58,8 +58,14 @@ def _lang_name(code: str) -> str:
 
 
 def _neutralize(text: str) -> str:
-    # The text must not be able to close its own <text> block and speak as the prompt.
-    return text.replace("<text>", "‹text›").replace("</text>", "‹/text›")
+    # The text must not be able to close its own <text> block and speak as the prompt, nor
+    # write chat-template tokens (<|im_start|>) that the tokenizer would read as structure.
+    return (
+        text.replace("<text>", "‹text›")
+        .replace("</text>", "‹/text›")
+        .replace("<|", "‹|")
+        .replace("|>", "|›")
+    )
 
 
 def user_message(req: TranslationRequest) -> str:

@@ -22,6 +22,7 @@ from xxai.learn.hsk import DEFAULT_STANDARD, hsk_level
 from xxai.learn.pinyin import Syllables
 from xxai.slang.glossary import Entry, Glossary, default_glossary
 from xxai.text.script import to_simplified
+from xxai.text.validate import check_text
 
 __all__ = [
     "Gloss",
@@ -406,6 +407,7 @@ class Glosser:
 
     def gloss(self, text: str) -> Gloss:
         """Gloss ``text``: every span of it becomes a word (punctuation and spaces too)."""
+        check_text(text)
         spans = self.segment(text)
         words: list[GlossWord] = []
         for index, (start, end, entry) in enumerate(spans):

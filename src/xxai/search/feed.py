@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from xxai.search.comments import MAX_COMMENTS, stored_lang
 from xxai.search.store import Store
 
 __all__ = ["Comment", "FeedPage", "FeedPost", "comment_texts", "feed_page", "safe_url"]
@@ -76,8 +76,12 @@ def _pick(record: dict[str, Any], *paths: str) -> str:
     return ""
 
 
-def comments(raw: dict[str, Any], detect: Callable[[str], str], limit: int = 50) -> list[Comment]:
-    """Read the comments an export carries in a post's record (RedNote, generic shapes)."""
+def comments(raw: dict[str, Any], limit: int = MAX_COMMENTS) -> list[Comment]:
+    """Read the comments an export carries in a post's record (RedNote, generic shapes).
+
+    Their languages were detected at import and stored on each comment
+    (:func:`xxai.search.comments.annotate_comments`): showing a feed runs no detector.
+    """
     count = 0
 
     def walk(items: Any, depth: int, into: list[Comment]) -> None:
@@ -93,7 +97,7 @@ def comments(raw: dict[str, Any], detect: Callable[[str], str], limit: int = 50)
                 continue
             text = _pick(item, "content", "text", "desc", "body", "comment")
             author = _pick(item, "nickname", "user.nickname", "author", "user.name", "user")
-            comment = Comment(author, text, detect(text) if text else "und")
+            comment = Comment(author, text, stored_lang(item) if text else "und")
             if text:
                 count += 1
                 into.append(comment)
@@ -121,7 +125,7 @@ def comment_texts(raw: Any, limit: int = 50) -> list[str]:
     """Return the texts of the comments and replies a post's record carries (for search)."""
     if not isinstance(raw, dict):
         return []
-    found = comments(raw, lambda _text: "und", limit)
+    found = comments(raw, limit)
     out: list[str] = []
     stack = list(reversed(found))
     while stack:
@@ -131,9 +135,11 @@ def comment_texts(raw: Any, limit: int = 50) -> list[str]:
     return out
 
 
-def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: int) -> FeedPage:
+def feed_page(store: Store, offset: int, limit: int) -> FeedPage:
     """Return imported posts, newest import first, with the comments their records hold."""
     total = store.count()
+    # Past the end is an empty page; clamping also keeps the number inside SQLite's range.
+    offset = min(max(0, offset), total)
     pks = store.recent_pks(limit, offset)
     by_pk = store.posts(pks)
     posts = []
@@ -153,7 +159,7 @@ def feed_page(store: Store, detect: Callable[[str], str], offset: int, limit: in
                 url=safe_url(str(post.url)),
                 lang=str(post.lang),
                 tags=[str(t) for t in post.tags],
-                comments=comments(post.raw if isinstance(post.raw, dict) else {}, detect),
+                comments=comments(post.raw if isinstance(post.raw, dict) else {}),
                 images=images(pk, post.raw if isinstance(post.raw, dict) else {}),
             )
         )

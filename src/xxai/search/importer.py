@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,8 +22,10 @@ from typing import Any
 from xxai.errors import InputError, LanguageError, MappingError
 from xxai.languages import normalize_lang
 from xxai.records import Record, count_records, detect_format, read_records
+from xxai.search.comments import annotate_comments
 from xxai.search.index import Indexer, Progress
 from xxai.search.store import Post
+from xxai.text.validate import check_value
 
 __all__ = [
     "FIELDS",
@@ -33,6 +36,9 @@ __all__ = [
     "import_records",
     "parse_mapping",
 ]
+
+# The longest post (text and title) stored; the default of the max_chars setting.
+DEFAULT_MAX_CHARS = 200_000
 
 # Our fields; each maps to one or more paths in a record, the first one present wins
 # (for metrics, every path present is kept, under its last name part).
@@ -257,19 +263,22 @@ def _scalar(value: Any) -> bool:
 
 
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+_EPOCH_DIGITS = re.compile(r"[0-9]{9,}")
 
 
 def _timestamp(value: Any) -> str:
-    """Return an ISO 8601 time for epoch numbers, ISO text or Twitter's format; else as is."""
+    """Return an ISO 8601 time for epoch numbers, ISO text or Twitter's format; else as is.
+
+    A number that is no moment in time (``1e20``, ``NaN``) makes the row an error.
+    """
     if value is None or value == "":
         return ""
+    if isinstance(value, bool):
+        raise _RowError(f"created_at should be a time, got {value!r}")
     if isinstance(value, int | float) or (
-        isinstance(value, str) and value.isdigit() and len(value) >= 9
+        isinstance(value, str) and _EPOCH_DIGITS.fullmatch(value)
     ):
-        number = float(value)
-        if number > 1e11:  # milliseconds, as RedNote exports them
-            number /= 1000
-        return datetime.fromtimestamp(number, UTC).isoformat().replace("+00:00", "Z")
+        return _epoch(value)
     text = str(value).strip()
     for candidate, fmt in ((text, _TWITTER_TIME), (text.replace("Z", "+00:00"), "")):
         try:
@@ -280,20 +289,44 @@ def _timestamp(value: Any) -> str:
     return text
 
 
+def _epoch(value: int | float | str) -> str:
+    try:
+        number = float(value)
+        if number > 1e11:  # milliseconds, as RedNote exports them
+            number /= 1000
+        moment = datetime.fromtimestamp(number, UTC)
+    except (ValueError, OverflowError, OSError):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        raise _RowError(
+            f"created_at {shown} is not a time (seconds or milliseconds since 1970)"
+        ) from None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def _to_post(
     record: dict[str, Any],
     preset: Preset,
     mapping: Mapping[str, tuple[str, ...]],
     source: str,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Post:
     def paths(name: str) -> tuple[str, ...]:
         return mapping.get(name, preset.mapping.get(name, ()))
 
+    try:
+        check_value(record)
+    except InputError as exc:
+        raise _RowError(str(exc)) from None
     text = _as_text(_first(record, paths("text")), "text")
     title = _as_text(_first(record, paths("title")), "title")
     if not text and not title:
         looked = ", ".join(paths("text")) or "none"
         raise _RowError(f"no text (looked for: {looked})")
+    if len(text) + len(title) > max_chars:
+        raise _RowError(
+            f"text has {len(text) + len(title):,} characters, over the limit of "
+            f"{max_chars:,} (setting max_chars); split the post"
+        )
     post_id = _as_text(_first(record, paths("id")), "id")
     if not post_id:
         # A stable id from the content keeps re-imports idempotent.
@@ -339,6 +372,7 @@ def import_file(
     embed: bool = True,
     chunk_size: int = 256,
     progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ImportReport:
     """Import every row of ``path``; return counts and the rows that were skipped."""
     if not path.is_file():
@@ -347,8 +381,9 @@ def import_file(
     rows = read_records(path, fmt)
     total = count_records(path, fmt)
     return import_records(
-        rows, indexer, detect, preset, mapping, source, embed, chunk_size, progress, total, path
-    )
+        rows, indexer, detect, preset, mapping, source, embed, chunk_size, progress, total, path,
+        max_chars,
+    )  # fmt: skip
 
 
 def import_records(
@@ -363,26 +398,37 @@ def import_records(
     progress: Progress | None = None,
     total: int = 0,
     path: Path | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ImportReport:
-    """Import (line, record, error) rows, as :func:`xxai.records.read_records` yields them."""
+    """Import (line, record, error) rows, as :func:`xxai.records.read_records` yields them.
+
+    A bad row never aborts the import: it is skipped and reported with its line number.
+    """
     if preset not in PRESETS:
         raise InputError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
     chosen = PRESETS[preset]
     mapping = dict(mapping or {})
     source = source or chosen.source
     report = ImportReport(path)
-    chunk: list[Post] = []
+    chunk: list[tuple[int, Post]] = []
     pending = 0  # rows read since the last progress report
     keys_seen: list[str] = []
 
     def flush() -> None:
         nonlocal pending
-        for post in chunk:
-            if not post.lang:
-                post.lang = detect(post.searchable())
-        if chunk:
-            for outcome in indexer.write_posts(chunk, embed=embed):
-                setattr(report, outcome.action, getattr(report, outcome.action) + 1)
+        ready: list[tuple[int, Post]] = []
+        for line, post in chunk:
+            try:
+                if not post.lang:
+                    post.lang = detect(post.searchable())
+                # Stored with the record, so the feed never runs the detector.
+                annotate_comments(post.raw, detect)
+            except InputError as exc:
+                report.errors.append((line, str(exc)))
+                continue
+            ready.append((line, post))
+        if ready:
+            _write(indexer, ready, embed, report)
         if progress is not None:
             progress(pending, total)
         chunk.clear()
@@ -397,7 +443,7 @@ def import_records(
         if not keys_seen:
             keys_seen.extend(str(k) for k in record)
         try:
-            chunk.append(_to_post(record, chosen, mapping, source))
+            chunk.append((line, _to_post(record, chosen, mapping, source, max_chars)))
         except _RowError as exc:
             report.errors.append((line, str(exc)))
             continue
@@ -406,6 +452,29 @@ def import_records(
     flush()
     _check_text_found(report, keys_seen, mapping.get("text", chosen.mapping["text"]))
     return report
+
+
+# Errors a row's values can raise deep in the writer (the database, the JSON encoder).
+_DATA_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, sqlite3.DataError)
+
+
+def _write(
+    indexer: Indexer, rows: list[tuple[int, Post]], embed: bool, report: ImportReport
+) -> None:
+    """Write a chunk; when one row breaks it, write the others one by one and skip that row."""
+    try:
+        outcomes = indexer.write_posts([p for _, p in rows], embed=embed)
+    except _DATA_ERRORS:
+        if len(rows) == 1:
+            raise
+        for row in rows:
+            try:
+                _write(indexer, [row], embed, report)
+            except _DATA_ERRORS as exc:
+                report.errors.append((row[0], f"cannot be stored ({exc})"))
+        return
+    for outcome in outcomes:
+        setattr(report, outcome.action, getattr(report, outcome.action) + 1)
 
 
 def _check_text_found(report: ImportReport, keys: list[str], looked: tuple[str, ...]) -> None:

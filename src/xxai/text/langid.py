@@ -15,9 +15,12 @@ from importlib import resources
 from xxai.languages import DETECTABLE
 from xxai.text.protect import find_protected_spans
 from xxai.text.script import HAN, convert, strip_tones
+from xxai.text.validate import check_text
 from xxai.types import Detection
 
-__all__ = ["Detection", "detect_language", "is_pinyin_word"]
+__all__ = ["SAMPLE_CHARS", "Detection", "detect_language", "is_pinyin_word"]
+
+SAMPLE_CHARS = 20_000
 
 
 _HAN = HAN
@@ -33,7 +36,8 @@ def _syllables() -> frozenset[str]:
     return frozenset(line for line in data.split() if not line.startswith("#"))
 
 
-@functools.cache
+# Bounded: the words come from untrusted text, an unbounded cache would grow without end.
+@functools.lru_cache(maxsize=65_536)
 def is_pinyin_word(word: str) -> bool:
     """Return True when ``word`` (toneless, any case) splits wholly into pinyin syllables."""
     w = strip_tones(word.lower())
@@ -76,7 +80,10 @@ def _strip_protected(text: str) -> str:
 
 def detect_language(text: str, abbreviations: Iterable[str] = ()) -> Detection:
     """Detect the language of ``text``; ``abbreviations`` are known pinyin initialisms (yyds)."""
-    bare = _strip_protected(text)
+    check_text(text)
+    # Only the first SAMPLE_CHARS characters: they settle the language, and the time a huge
+    # text takes stays bounded.
+    bare = _strip_protected(text[:SAMPLE_CHARS])
     han = "".join(_HAN.findall(bare))
     words = _LATIN_WORD.findall(bare)
     latin_letters = sum(len(w) for w in words)

@@ -44,10 +44,15 @@ _KAOMOJI = (
     r"|\b(?:QAQ|QwQ|TAT|T_T|orz|OTZ|Orz)\b|[>＞]_[<＜]|\^_\^|-_-|=_=|[oO]\([^)]{1,6}\)[oO]"
 )
 _PATTERNS: list[tuple[str, str]] = [
+    # Chat-template tokens (<|im_start|>, <|endoftext|>): kept out of the prompt, where the
+    # model would read them as the conversation's own structure, and put back unchanged.
+    ("special", r"<\|[A-Za-z0-9_.:-]{1,40}\|>"),
     ("code", r"```.*?```|`[^`\n]+`"),
     ("markup", r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);"),
     ("url", r"(?:https?://|www\.)[^\s<>\"'，。！？、；：（）【】「」]+"),
-    ("email", r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    # Starts only where a run of address characters starts: otherwise a long run without
+    # "@" is rescanned from each of its characters (quadratic time on untrusted text).
+    ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
     ("mention", r"(?<![\w@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
     ("topic", r"#[^#\s\[\]]{1,30}(?:\[话题\])?#"),
     ("hashtag", r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"),

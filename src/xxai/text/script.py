@@ -50,7 +50,9 @@ def _opencc(config: str) -> Any:
 
 def convert(text: str, config: str) -> str:
     """Convert with an OpenCC configuration (``t2s``, ``s2twp``, ...), one converter each."""
-    return str(_opencc(config).convert(text))
+    converter = _opencc(config)
+    # OpenCC reads C strings: everything after a NUL character would be lost.
+    return "\x00".join(str(converter.convert(part)) for part in text.split("\x00"))
 
 
 def to_simplified(text: str) -> str:

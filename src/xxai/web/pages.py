@@ -74,6 +74,7 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
     html = _env.get_template(template).render(
         request_path=request.url.path,
         reader=_reader(state),
+        key_error=status == 403,
         key_required=state.guard.require_key,
         max_batch=state.limits.max_batch,
         max_chars=state.limits.max_request_chars,
@@ -151,13 +152,15 @@ async def translate_submit(request: Request) -> Response:
 @router.get("/feed", response_class=HTMLResponse)
 def feed_page(request: Request, page: int = 1) -> Response:
     state = app_state(request)
-    page = max(1, page)
     try:
+        state.guard.check(request)  # imported posts are data: the key and the rate limit
+        total = state.service.feed(0, 1).total
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
         found = state.service.feed((page - 1) * PAGE_SIZE, PAGE_SIZE)
     except (ApiError, XxaiError) as exc:
         status, message = _failure(exc)
         return _render(request, "feed.html", status, error=message, posts=[], page=1, pages=1)
-    pages = max(1, -(-found.total // PAGE_SIZE))
     return _render(
         request, "feed.html", posts=found.posts, total=found.total, page=page, pages=pages
     )

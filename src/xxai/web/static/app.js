@@ -4,6 +4,7 @@
 
 (function () {
   const KEY_STORE = "xxai.apiKey";
+  const KEY_COOKIE = "xxai_api_key";
   const TARGET_STORE = "xxai.target";
   const ALL_STORE = "xxai.translateAll";
   let cardCounter = 0;
@@ -38,11 +39,26 @@
     return input ? input.value.trim() : "";
   }
 
+  // Page loads (GET /feed) cannot send a header, so the key also goes into a cookie that
+  // only this site receives (SameSite=Strict), never into the address.
+  function keyCookie(key) {
+    const value = key ? encodeURIComponent(key) : "";
+    const age = key ? "" : "; Max-Age=0";
+    document.cookie = KEY_COOKIE + "=" + value + "; Path=/; SameSite=Strict" + age;
+  }
+
   function setUpKey() {
     const input = document.getElementById("api-key");
     if (!input) return;
     input.value = store(KEY_STORE) || "";
-    input.addEventListener("change", () => store(KEY_STORE, input.value.trim()));
+    keyCookie(input.value.trim());
+    input.addEventListener("change", () => {
+      const key = input.value.trim();
+      store(KEY_STORE, key);
+      keyCookie(key);
+      // A page refused for want of a key is loaded again, now with it.
+      if (key && document.body.dataset.keyError === "true") window.location.reload();
+    });
     document.querySelectorAll("form").forEach((form) => {
       form.addEventListener("submit", () => {
         form.querySelectorAll("[data-api-key]").forEach((hidden) => {
