@@ -43,6 +43,9 @@ DATA_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/api/v1/reply", {"text": "hi"}),
     ("POST", "/translate", {"q": "hi", "source": "en", "target": "zh"}),
     ("POST", "/detect", {"q": "hi"}),
+    ("GET", "/api/v1/posts/1/images/0", None),
+    ("GET", "/api/v1/jobs/1", None),
+    ("POST", "/api/v1/jobs", {"texts": ["hi"], "target": "zh"}),
 ]
 CRASHERS: list[tuple[str, str, bytes | None]] = [
     ("lone surrogate, translate", "/api/v1/translate",
