@@ -32,9 +32,10 @@ def test_translation_replaces_the_text_inside_its_box_only() -> None:
     assert out.size == original.size and out.mode == original.mode
     moved = changed(original, out)
     ys, xs = np.nonzero(moved)
-    # Everything that changed lies in the block and the margin it may use.
+    # Everything that changed lies in the block, the margin it may use, and (a longer
+    # translation over flat colour) at most its own height again below it.
     assert xs.min() >= 45 - 25 and xs.max() <= 420 + 25
-    assert ys.min() >= 95 - 25 and ys.max() <= 150 + 25
+    assert ys.min() >= 95 - 25 and ys.max() <= 150 + 55 + 25
     assert moved[300:, :].sum() == 0  # the blue band below is untouched
     placed = placements[0]
     assert placed.method == "fill" and placed.background == (250, 240, 230)
@@ -42,6 +43,18 @@ def test_translation_replaces_the_text_inside_its_box_only() -> None:
     assert " ".join(placed.lines).replace("- ", "-") == "Another lying-flat day"
     assert placed.font_size >= 20  # fitted to the box, not shrunk to nothing
     assert np.asarray(out.convert("L"))[95:150, 45:420].min() < 60  # the new text is drawn
+
+
+def test_a_longer_translation_grows_down_but_never_into_the_next_block() -> None:
+    original = Image.new("RGB", (500, 400), "white")
+    font = find_font()
+    top = item(20, 20, 300, 60, "A much longer English sentence than the Chinese it replaces")
+    below = item(20, 120, 300, 160, "Short")
+    _out, (first, second) = render(original, [top, below], font)
+    assert first.box[3] > 60 + 16  # it took room below its own box...
+    assert first.box[3] <= 120  # ...but stopped above the next block
+    assert first.font_size <= round(1.15 * 40)  # never larger than the original text
+    assert second.lines == ["Short"]
 
 
 def test_white_text_on_a_dark_background_and_alpha_kept() -> None:

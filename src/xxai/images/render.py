@@ -101,13 +101,15 @@ def line_height(font: ImageFont.FreeTypeFont) -> int:
     return int(ascent + descent)
 
 
-def _layout(text: str, width: float, height: float, fonts: FontSet) -> tuple[int, list[str]]:
+def _layout(
+    text: str, width: float, height: float, fonts: FontSet, largest: int = 400
+) -> tuple[int, list[str]]:
     """Return the largest font size (and its lines) at which ``text`` fits width x height.
 
     Latin words are kept whole: a size at which a word must be cut does not fit, unless
     nothing larger than the smallest size would.
     """
-    low, high = MIN_FONT, max(MIN_FONT, int(min(height, 400)))
+    low, high = MIN_FONT, max(MIN_FONT, int(min(height, largest)))
     best = (low, wrap_text(text, width, fonts.at(low).getlength)[0])
     while low <= high:
         size = (low + high) // 2
@@ -218,19 +220,52 @@ def _text_layer(
     return layer
 
 
+def _room_below(item: RenderItem, items: list[RenderItem], height: int) -> float:
+    """Return how far a level block may grow down: to the next block under it, less a line.
+
+    Translations run longer than the original (English from Chinese often twice): a note's
+    caption may take the empty space under it, at most its own height again.
+    """
+    x0, y0, x1, y1 = _bounds(item.polygon)
+    limit = float(height)
+    for other in items:
+        ox0, oy0, ox1, _oy1 = _bounds(other.polygon)
+        if other is not item and oy0 >= y1 - 1 and min(x1, ox1) > max(x0, ox0):
+            limit = min(limit, oy0)
+    return max(0.0, min(y1 - y0, limit - y1 - item.line_size))
+
+
+def _bounds(poly: tuple[Point, ...]) -> tuple[float, float, float, float]:
+    return (
+        min(p[0] for p in poly),
+        min(p[1] for p in poly),
+        max(p[0] for p in poly),
+        max(p[1] for p in poly),
+    )
+
+
 def _draw_block(
-    canvas: Image.Image, item: RenderItem, fonts: FontSet, bg: tuple[int, int, int], method: str
+    canvas: Image.Image,
+    item: RenderItem,
+    fonts: FontSet,
+    cover: tuple[tuple[int, int, int], str],
+    room: float,
 ) -> Placement:
+    bg, method = cover
     p = item.polygon
     # Translations run longer than the original: let the text use the margin around the
-    # block (less than the gap that separates two blocks, see layout).
+    # block (less than the gap that separates two blocks, see layout), and over a flat
+    # background the room below it.
     grow = 0.4 * item.line_size
+    extra = room if method == "fill" and not item.vertical and not item.angle else 0.0
     box_w = math.dist(p[0], p[1]) + 2 * grow
-    box_h = math.dist(p[0], p[3]) + 2 * grow
+    box_h = math.dist(p[0], p[3]) + 2 * grow + extra
     angle = item.angle
-    size, lines = _layout(item.text, box_w, box_h, fonts)
+    # Never larger than the original text (a little over it at most).
+    largest = max(MIN_FONT, round(1.15 * item.line_size))
+    size, lines = _layout(item.text, box_w, box_h, fonts, largest)
     if item.vertical and _is_latin(item.text):
-        turned_size, turned_lines = _layout(item.text, box_h, box_w, fonts)
+        turned_size, turned_lines = _layout(item.text, box_h, box_w, fonts, largest)
         if size < 0.6 * turned_size:
             # Along the column, reading top to bottom (the text turned clockwise).
             size, lines, box_w, box_h, angle = turned_size, turned_lines, box_h, box_w, -90.0
@@ -239,7 +274,11 @@ def _draw_block(
     if angle:
         layer = layer.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
     cx = sum(pt[0] for pt in p) / 4
-    cy = sum(pt[1] for pt in p) / 4
+    cy = sum(pt[1] for pt in p) / 4 + extra / 2
+    if extra:
+        # Start at the block's top, as the original text did, rather than centred in the room.
+        used = len(lines) * line_height(fonts.at(size))
+        cy -= max(0.0, (box_h - used) / 2)
     left, top = round(cx - layer.width / 2), round(cy - layer.height / 2)
     if canvas.mode == "RGBA":
         canvas.alpha_composite(layer, (max(0, left), max(0, top)), (max(0, -left), max(0, -top)))
@@ -261,8 +300,8 @@ def render(
         canvas = canvas.convert("RGBA")
         canvas.putalpha(image.getchannel("A"))
     placements = [
-        _draw_block(canvas, item, fonts, bg, method)
-        for item, (bg, method) in zip(items, covers, strict=True)
+        _draw_block(canvas, item, fonts, cover, _room_below(item, items, image.height))
+        for item, cover in zip(items, covers, strict=True)
         if item.text.strip()
     ]
     return canvas, placements
