@@ -2,8 +2,9 @@
 
 On benchmarks/data/slang_eval.jsonl (posts and comments, zh->en, en->zh, zh->de), a term
 counts as right when the translation contains one of its acceptable renderings (written
-independently of the glossary). The matcher is scored against the terms each post names,
-and its speed is measured on several MB of post text on one core.
+independently of the glossary) as whole words ("families" is not "fam"). The matcher is
+scored against the terms each post names, and its speed is measured on several MB of post
+text on one core.
 
 Usage: .venv/bin/python benchmarks/slang.py [--limit N] [--model qwen2.5-coder-1.5b]
 """
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from xxai.engines.base import TranslationRequest
 from xxai.pipeline import Translator
-from xxai.slang.glossary import default_glossary, fold
+from xxai.slang.glossary import contains_rendering, default_glossary, fold
 
 from _common import local_engine, save, table, timed
 
@@ -38,7 +39,8 @@ def term_hits(post: dict[str, object], translation: str) -> list[bool]:
     text = fold(translation)
     if post["target"] == "zh":
         text += fold(str(opencc.OpenCC("t2s").convert(translation)))
-    return [any(fold(a) in text for a in t["accept"]) for t in post["terms"]]  # type: ignore[attr-defined]
+    # Whole words only: "families" does not count as "fam".
+    return [any(contains_rendering(text, fold(a)) for a in t["accept"]) for t in post["terms"]]  # type: ignore[attr-defined]
 
 
 def matcher_scores(posts: list[dict[str, object]]) -> dict[str, float]:

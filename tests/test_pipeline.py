@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from xxai.engines.base import Hint, TranslationRequest
+from xxai.engines.cache import CachedEngine, TranslationCache
 from xxai.engines.prompts import fixed_messages, messages_for, user_message
 from xxai.errors import LanguageError, LimitError
 from xxai.pipeline import Translator
@@ -17,8 +20,10 @@ def test_structure_and_protected_items_survive(fake_engine: FakeEngine) -> None:
     out = result.translation
     assert out.count("\n") == text.count("\n")
     assert out.split("\n")[1] == ""
-    for item in ["@amy", "https://x.com/p/1", "😍", "#话题#", "¥99"]:
+    for item in ["@amy", "https://x.com/p/1", "😍", "¥99"]:
         assert out.count(item) == 1
+    # A tag keeps its form; its words are translated (the fake engine writes pinyin).
+    assert out.count("#hua ti#") == 1
     assert result.source_lang == "zh" and not result.unchanged
 
 
@@ -82,7 +87,9 @@ def test_glossary_terms_are_hinted_reported_and_enforced() -> None:
     weak = FakeEngine(ignore_hints=True)
     result = Translator(weak, glossary).translate(text, "en")
     assert len(weak.calls) == 2  # one targeted retry
-    assert any(r in result.translation.lower() for r in ["lying flat", "lie flat"])
+    # The missing rendering is reported, never appended in brackets or spliced in.
+    assert result.missed == ["躺平"]
+    assert "(" not in result.translation and "lying flat" not in result.translation.lower()
 
 
 def test_unknown_language_lists_valid_codes(fake_engine: FakeEngine) -> None:
@@ -122,3 +129,80 @@ def test_injection_stays_data_inside_the_text_block() -> None:
 def test_script_conversion_leaves_mentions_and_tags_alone(fake_engine: FakeEngine) -> None:
     result = Translator(fake_engine).translate("这个软件 @小红薯123 #网络设置#", "zh-Hant")
     assert result.translation == "這個軟體 @小红薯123 #网络设置#"
+
+
+def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
+    tmp_path: Path,
+) -> None:
+    # A weak model that echoes the Chinese text: every strategy fails the check.
+    weak = FakeEngine(fallback="echo")
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    engine = CachedEngine(weak, cache, {})
+    result = Translator(engine).translate("好家伙，我直接破防了。真的会谢。", "en", "zh")
+    assert "han-leftover" in result.flags
+    assert result.confidence is not None and result.confidence.level == "low"
+    assert "Chinese left untranslated" in result.confidence.label()
+    assert len(weak.calls) >= 3  # first pass, retry, sentence by sentence
+    assert cache.stats().entries < len(weak.requests)  # the failed first answer was dropped
+
+    good = FakeEngine()
+    result = Translator(CachedEngine(good, cache, {})).translate("真的会谢", "en", "zh")
+    assert result.flags == [] and result.confidence is not None
+    assert result.confidence.level == "high"
+
+
+def test_refresh_translates_again_past_the_memory(tmp_path: Path) -> None:
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    first = FakeEngine(answers={("我决定躺平了", "en"): "old answer"})
+    Translator(CachedEngine(first, cache, {})).translate("我决定躺平了", "en", "zh")
+    second = FakeEngine(answers={("我决定躺平了", "en"): "new answer"})
+    again = Translator(CachedEngine(second, cache, {})).translate("我决定躺平了", "en", "zh")
+    assert again.translation == "old answer" and not second.calls
+    fresh = Translator(CachedEngine(second, cache, {}, refresh=True)).translate(
+        "我决定躺平了", "en", "zh"
+    )
+    assert fresh.translation == "new answer"
+    stored = Translator(CachedEngine(first, cache, {})).translate("我决定躺平了", "en", "zh")
+    assert stored.translation == "new answer"
+
+
+def test_chinese_to_german_goes_through_english() -> None:
+    engine = FakeEngine(
+        answers={
+            ("今天加班", "en"): "Overtime today",
+            ("Overtime today", "de"): "Heute Überstunden",
+        }
+    )
+    result = Translator(engine).translate("今天加班", "de")
+    assert result.translation == "Heute Überstunden"
+    assert [r.target for r in engine.requests] == ["en", "de"]
+    assert result.source_lang == "zh" and result.target_lang == "de"
+    direct = FakeEngine(answers={("今天加班", "de"): "Heute Überstunden"})
+    assert Translator(direct, pivot={}).translate("今天加班", "de", "zh").translation == (
+        "Heute Überstunden"
+    )
+    assert [r.target for r in direct.requests] == ["de"]
+
+
+class _Lexicon:
+    def render(self, word: str, target: str) -> str:
+        return {"旺仔": "Wangzai", "免税": "duty-free"}.get(word, "X")
+
+
+def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
+    def stubborn(req: TranslationRequest) -> str:
+        # Keeps 旺仔 unless the glossary gives it; never translates 免税.
+        out = "I bought 旺仔 milk at the 免税 shop"
+        if any(h.term == "旺仔" for h in req.hints):
+            out = out.replace("旺仔", "Wangzai")
+        return out
+
+    engine = FakeEngine(respond=stubborn)
+    result = Translator(engine, lexicon=_Lexicon()).translate("我在免税店买了旺仔牛奶", "en", "zh")
+    assert {h.term: h.rendering for h in engine.calls[1][0].hints} == {
+        "旺仔": "Wangzai",
+        "免税": "duty-free",
+    }
+    assert result.translation == "I bought Wangzai milk at the duty-free shop"
+    assert result.flags == ["dictionary-patch"]
+    assert result.confidence is not None and result.confidence.level == "low"

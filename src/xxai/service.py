@@ -8,6 +8,7 @@ library; front ends parse input, call one method, and format the result.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import unicodedata
@@ -23,7 +24,7 @@ from xxai.engines.registry import create_engine
 from xxai.errors import InputError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
 from xxai.models import ModelState, model_states, resolve_model
-from xxai.pipeline import Translator
+from xxai.pipeline import Lexicon, Translator
 from xxai.text.langid import detect_language
 from xxai.translation import StreamEvent, stream_translation, translate_documents
 from xxai.types import Detection, TermFinder, TranslationRequest, TranslationResult
@@ -68,6 +69,7 @@ class Service:
         self._store: Store | None = None
         self._searcher: Searcher | None = None
         self._words: WordList | None = None
+        self._lexicon: Lexicon | None = None
 
     # -- building blocks ---------------------------------------------------------------
 
@@ -111,14 +113,28 @@ class Service:
                 self._glossary = default_glossary()
             return self._glossary
 
-    def translator(self, engine: str | None = None) -> Translator:
+    def lexicon(self) -> Lexicon:
+        """Return the word renderer for words a model leaves in Chinese (CC-CEDICT, pinyin)."""
+        with self._lock:
+            if self._lexicon is None:
+                from xxai.learn.hints import WordHints
+
+                self._lexicon = WordHints()
+            return self._lexicon
+
+    def translator(self, engine: str | None = None, refresh: bool = False) -> Translator:
         """Return the text pipeline over an engine and the glossary."""
+        # refresh: the memory is not read, and the new answers replace the stored ones.
         glossary: TermFinder = self.glossary()
+        inner = self.engine(engine)
+        if refresh and isinstance(inner, CachedEngine):
+            inner = CachedEngine(inner.inner, inner.cache, inner.settings, refresh=True)
         return Translator(
-            self.engine(engine),
+            inner,
             glossary,
             unit_chars=self.settings.unit_chars,
             max_chars=self.settings.max_chars,
+            lexicon=self.lexicon(),
         )
 
     def store(self) -> Store:
@@ -144,10 +160,15 @@ class Service:
     # -- translation -------------------------------------------------------------------
 
     def translate(
-        self, text: str, target: str, source: str = "auto", engine: str | None = None
+        self,
+        text: str,
+        target: str,
+        source: str = "auto",
+        engine: str | None = None,
+        refresh: bool = False,
     ) -> TranslationResult:
-        """Translate one text."""
-        return self.translator(engine).translate(text, target, source)
+        """Translate one text (``refresh``: past the translation memory)."""
+        return self.translator(engine, refresh).translate(text, target, source)
 
     def translate_many(
         self,
@@ -156,16 +177,17 @@ class Service:
         source: str = "auto",
         engine: str | None = None,
         progress: Callable[[int], None] | None = None,
+        refresh: bool = False,
     ) -> list[TranslationResult]:
-        """Translate several texts in one pass."""
-        return self.translator(engine).translate_many(texts, target, source, progress)
+        """Translate several texts in one pass (``refresh``: past the translation memory)."""
+        return self.translator(engine, refresh).translate_many(texts, target, source, progress)
 
     def translate_html(
-        self, docs: Sequence[str], target: str, source: str = "auto"
+        self, docs: Sequence[str], target: str, source: str = "auto", refresh: bool = False
     ) -> list[TranslationResult]:
         """Translate the text nodes of HTML documents; tags and attributes stay as they are."""
         return translate_documents(
-            self.translate_many,
+            functools.partial(self.translate_many, refresh=refresh),
             self.detect,
             docs,
             self.normalize_lang(target),

@@ -11,8 +11,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 __all__ = [
+    "Confidence",
     "Detection",
     "Hint",
+    "Lexicon",
     "ProgressFn",
     "TermFinder",
     "TermMatch",
@@ -95,6 +97,28 @@ class TermFinder(Protocol):
         ...
 
 
+class Lexicon(Protocol):
+    """Renders a Chinese word in a target language (a dictionary sense, or pinyin)."""
+
+    def render(self, word: str, target: str) -> str:
+        """Return a short rendering of ``word`` for ``target``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How far to trust a translation, and why."""
+
+    level: str  # "high" or "low"
+    reasons: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        """Return a short line for readers, e.g. "low confidence: check the notes"."""
+        if self.level == "high":
+            return "high confidence"
+        return f"low confidence ({'; '.join(self.reasons)}): check the notes"
+
+
 @dataclass
 class TermNote:
     """A term as reported in results: offsets into the original text."""
@@ -120,6 +144,10 @@ class TranslationResult:
     unchanged: bool = False
     note: str = ""
     detected: Detection | None = None
+    # Checks the output still fails (xxai.text.checks) and glossary terms left unrendered.
+    flags: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    confidence: Confidence | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the design.md contract shape of ``xxai translate --json``."""
@@ -135,6 +163,11 @@ class TranslationResult:
         }
         if self.note:
             data["note"] = self.note
+        if self.flags:
+            data["flags"] = list(self.flags)
+        if self.confidence is not None:
+            data["confidence"] = self.confidence.level
+            data["confidence_reasons"] = list(self.confidence.reasons)
         if self.detected is not None:
             data["detected"] = {
                 "lang": self.detected.lang,

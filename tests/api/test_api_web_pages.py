@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 
 from starlette.testclient import TestClient
 
+from xxai.api.app import create_app
+
+from api_support import API_DEFAULTS, wait_ready
+from fakes import FakeEngine, MakeService
+
 MakeClient = Callable[..., TestClient]
 
 
@@ -47,12 +52,19 @@ def assert_accessible(html: str) -> None:
 
 
 def test_translate_page_shows_both_sides_with_slang_cards_and_pinyin(
-    client: TestClient,
+    make_service: MakeService,
 ) -> None:
-    page = client.get("/")
+    # The pipeline normalises yyds before the engine sees it: this engine answers as a
+    # model that renders it as the glossary does.
+    engine = FakeEngine(respond=lambda req: "This shop is the GOAT, amazing!")
+    with TestClient(create_app(make_service(engine, **API_DEFAULTS))) as client:
+        wait_ready(client)
+        page = client.get("/")
+        r = client.post(
+            "/", data={"text": "这家店yyds，绝绝子！", "source": "auto", "target": "en"}
+        )
     assert page.status_code == 200
     assert_accessible(page.text)
-    r = client.post("/", data={"text": "这家店yyds，绝绝子！", "source": "auto", "target": "en"})
     assert r.status_code == 200
     html = r.text
     assert_accessible(html)

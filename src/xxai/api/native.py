@@ -45,6 +45,9 @@ class TranslateIn(BaseModel):
         description="Stream a long text line by line as NDJSON or server-sent events "
         "(one text only).",
     )
+    refresh: bool = Field(
+        False, description="Translate again past the translation memory (and store the answer)."
+    )
 
 
 class TextIn(BaseModel):
@@ -82,7 +85,7 @@ def translate(body: TranslateIn, state: Guarded) -> Any:
             raise ApiError(400, "streaming takes format text")
         state.limits.check_texts(texts)
         return _stream(state, body.text, body.target, body.source, body.stream)
-    results = state.translate(texts, body.target, body.source, body.format)
+    results = state.translate(texts, body.target, body.source, body.format, body.refresh)
     if isinstance(body.text, str):
         return results[0].to_json()
     return {"results": [r.to_json() for r in results]}

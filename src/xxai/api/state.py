@@ -44,14 +44,19 @@ class AppState:
         log.info("ready in %.2f s (engine %s)", self.warm_seconds, self.service.settings.engine)
 
     def translate(
-        self, texts: Sequence[str], target: str, source: str = "auto", fmt: str = "text"
+        self,
+        texts: Sequence[str],
+        target: str,
+        source: str = "auto",
+        fmt: str = "text",
+        refresh: bool = False,
     ) -> list[TranslationResult]:
         """Check the limits, translate plain texts or HTML documents, count it in the metrics."""
         self.limits.check_texts(texts)
         if fmt == "html":
-            results = self.service.translate_html(texts, target, source)
+            results = self.service.translate_html(texts, target, source, refresh)
         else:
-            results = self.service.translate_many(list(texts), target, source)
+            results = self.service.translate_many(list(texts), target, source, refresh=refresh)
         self.metrics.count_translation(texts)
         return results
 

@@ -11,6 +11,7 @@ from types import FrameType
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from xxai.cli.common import (
     err,
@@ -60,6 +61,9 @@ def register_commands(cli: click.Group) -> None:
     help="Input format when the extension does not tell.",
 )
 @click.option("--overwrite", is_flag=True, help="Start the output again instead of resuming.")
+@click.option(
+    "--refresh", is_flag=True, help="Translate again past the translation memory (and store it)."
+)
 @settings_options
 @handle_errors
 def translate(
@@ -73,6 +77,7 @@ def translate(
     output_path: Path | None,
     fmt: str | None,
     overwrite: bool,
+    refresh: bool,
     **kwargs: Any,
 ) -> None:
     """Translate TEXT (or standard input, or a file) into another language.
@@ -107,7 +112,7 @@ def translate(
     raw = read_text(text)
     if not raw.strip():
         raise InputError("nothing to translate: the text is empty")
-    result = service.translate(raw, target, source)
+    result = service.translate(raw, target, source, refresh=refresh)
     if as_json:
         print_json(result.to_json())
         return
@@ -119,6 +124,8 @@ def translate(
             err.print(f"[cyan]{term.term}[/] → {term.rendering}: [dim]{term.meaning}[/]")
     if result.note:
         err.print(f"[dim]({result.note})[/]")
+    if result.confidence is not None and result.confidence.level == "low":
+        err.print(f"[yellow]{escape(result.confidence.label())}[/]")
 
 
 @contextmanager

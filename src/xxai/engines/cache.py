@@ -70,6 +70,10 @@ class Memory(Protocol):
         """Store ``(key, engine, model, request, translation)`` rows."""
         ...
 
+    def delete_many(self, keys: Sequence[str]) -> None:
+        """Delete the translations of these keys."""
+        ...
+
     def stats(self) -> CacheStats:
         """Return how much the memory holds."""
         ...
@@ -147,6 +151,12 @@ class TranslationCache:
             )
             self._db.commit()
 
+    def delete_many(self, keys: Sequence[str]) -> None:
+        """Delete the rows with these keys."""
+        with self._lock:
+            self._db.executemany("DELETE FROM translations WHERE key = ?", [(k,) for k in keys])
+            self._db.commit()
+
     def stats(self) -> CacheStats:
         with self._lock:
             entries, hits = self._db.execute(
@@ -186,12 +196,15 @@ class CachedEngine:
         cache: Memory,
         settings: Mapping[str, Any],
         keep: Callable[[TranslationRequest, str], bool] | None = None,
+        refresh: bool = False,
     ) -> None:
         self.inner = inner
         self.cache = cache
         self.settings = dict(settings)
         # Decides which outputs are remembered (the service passes the leak check).
         self.keep = keep
+        # Refresh: translate again past the memory, and store the new answers over the old.
+        self.refresh = refresh
         self.name = inner.name
         self.hits = 0
         self.misses = 0
@@ -203,8 +216,8 @@ class CachedEngine:
     def translate(
         self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
     ) -> list[str]:
-        keys = [TranslationCache.key(self.name, self.model_id, r, self.settings) for r in requests]
-        found = self.cache.get_many(keys)
+        keys = [self._key(r) for r in requests]
+        found = {} if self.refresh else self.cache.get_many(keys)
         self.hits += len(found)
         if progress and found:
             progress(len(found))
@@ -222,6 +235,13 @@ class CachedEngine:
                     rows.append((keys[i], self.name, self.model_id, req, out))
             self.cache.put_many(rows)
         return [found[k] for k in keys]
+
+    def forget(self, requests: Sequence[TranslationRequest]) -> None:
+        """Drop stored answers that failed the pipeline's checks (never reuse them as good)."""
+        self.cache.delete_many([self._key(r) for r in requests])
+
+    def _key(self, req: TranslationRequest) -> str:
+        return TranslationCache.key(self.name, self.model_id, req, self.settings)
 
     def close(self) -> None:
         self.inner.close()

@@ -26,7 +26,15 @@ from xxai.languages import base_lang
 from xxai.text.script import HAN, convert, fold, strip_tones
 from xxai.types import TermMatch
 
-__all__ = ["Entry", "Glossary", "default_glossary", "fold", "load_entries", "validate"]
+__all__ = [
+    "Entry",
+    "Glossary",
+    "contains_rendering",
+    "default_glossary",
+    "fold",
+    "load_entries",
+    "validate",
+]
 
 KINDS = {"initials", "number", "word", "meme", "platform", "emoji", "en-slang"}
 REGISTERS = {"neutral", "casual", "vulgar", "offensive"}
@@ -215,6 +223,25 @@ def _context_regex(context: str, key: str) -> tuple[bool, re.Pattern[str]]:
     """Compile a context rule for one spelling; say whether it starts with the term."""
     anchored = _INLINE_FLAGS.sub("", context).startswith("{T}")
     return anchored, re.compile(context.replace("{T}", re.escape(key)))
+
+
+def contains_rendering(haystack: str, rendering: str) -> bool:
+    """Return True when ``rendering`` occurs in ``haystack`` as whole words.
+
+    Latin renderings must not start or end inside a word: "fam" is not in "families".
+    """
+    start = haystack.find(rendering)
+    while start >= 0:
+        end = start + len(rendering)
+        before = haystack[start - 1] if start else ""
+        after = haystack[end] if end < len(haystack) else ""
+        inside = (before.isalnum() and before.isascii() and rendering[:1].isascii()) or (
+            after.isalnum() and after.isascii() and rendering[-1:].isascii()
+        )
+        if not inside:
+            return True
+        start = haystack.find(rendering, start + 1)
+    return False
 
 
 def _is_latin(key: str) -> bool:
@@ -415,7 +442,15 @@ class Glossary:
         haystack = fold(translation)
         if base_lang(target) == "zh":
             haystack += "\n" + fold(convert(translation, "t2s"))
-        return any(fold(r) in haystack for r in match.renderings)
+        return any(contains_rendering(haystack, fold(r)) for r in match.renderings)
+
+    def plain_form(self, match: TermMatch, lang: str) -> str | None:
+        """Return the term's plain equivalent in ``lang`` (its first rendering there)."""
+        entry = self._by_term.get(match.entry)
+        if entry is None or entry.kind == "emoji" or entry.lang != base_lang(lang):
+            return None
+        values = entry.renderings.get(base_lang(lang))
+        return values[0] if values else None
 
     def abbreviations(self) -> frozenset[str]:
         return self._abbr

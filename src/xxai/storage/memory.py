@@ -88,6 +88,11 @@ class PostgresMemory:
         except Exception as exc:
             raise StoreError(f"database {redact(self.url)}: {exc}") from None
 
+    def delete_many(self, keys: Sequence[str]) -> None:
+        """Delete the translations of these keys (answers that failed a check)."""
+        if keys:
+            self._run("DELETE FROM translations WHERE key = ANY(%s)", (list(keys),))
+
     def stats(self) -> CacheStats:
         """Return how many translations the memory holds."""
         ((entries, hits, size),) = self._run(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -54,13 +54,18 @@ _PATTERNS: list[tuple[str, str]] = [
     # "@" is rescanned from each of its characters (quadratic time on untrusted text).
     ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
     ("mention", r"(?<![\w@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
-    ("topic", r"#[^#\s\[\]]{1,30}(?:\[话题\])?#"),
+    # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
+    ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
+    # RedNote sticker codes: [笑哭R], [Selfie R].
+    ("sticker", r"\[[^\[\]\n\d]{1,12}R\]"),
     ("hashtag", r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"),
     ("kaomoji", _KAOMOJI),
     ("emoji", rf"(?:{_EMOJI_SEQ})+"),
+    # Chinese units (89元, 3万) are left to the model: a frozen 元 would stay Chinese in
+    # an English translation.
     (
         "number",
-        r"(?:[¥￥$€£]\s?)?(?<![A-Za-z0-9.])\d+(?:[.,:/-]\d+)*(?:\s?(?:%|[kKwW万亿元块]|RMB|USD|EUR))?"
+        r"(?:[¥￥$€£]\s?)?(?<![A-Za-z0-9.])\d+(?:[.,:/-]\d+)*(?:\s?(?:%|[kKwW]|RMB|USD|EUR))?"
         r"(?![A-Za-z0-9])",
     ),
 ]
@@ -104,20 +109,27 @@ def find_protected_spans(
     return spans
 
 
-def protect(text: str, keep: Sequence[tuple[int, int]] = ()) -> Protected:
-    """Replace protected items with placeholders ``[[0]]``, ``[[1]]``, ...."""
+def protect(
+    text: str, keep: Sequence[tuple[int, int]] = (), kinds: Collection[str] | None = None
+) -> Protected:
+    """Replace protected items with placeholders ``[[0]]``, ``[[1]]``, ....
+
+    ``kinds`` limits protection to those kinds of item (default: every kind).
+    """
     parts: list[str] = []
     originals: list[str] = []
-    kinds: list[str] = []
+    found_kinds: list[str] = []
     pos = 0
     for start, end, kind in find_protected_spans(text, keep):
+        if kinds is not None and kind not in kinds:
+            continue
         parts.append(text[pos:start])
         parts.append(placeholder(len(originals)))
         originals.append(text[start:end])
-        kinds.append(kind)
+        found_kinds.append(kind)
         pos = end
     parts.append(text[pos:])
-    return Protected("".join(parts), tuple(originals), tuple(kinds))
+    return Protected("".join(parts), tuple(originals), tuple(found_kinds))
 
 
 def check_placeholders(protected: Protected, translated: str) -> bool:

@@ -486,6 +486,10 @@
       box.append(p);
       if (nodes[i]) markOriginal(nodes[i], result);
       if (result.note) box.append(el("p", "note", result.note));
+      if (result.confidence === "low") {
+        const why = (result.confidence_reasons || []).join("; ");
+        box.append(el("p", "note low-confidence", `Low confidence (${why}): check the notes.`));
+      }
     });
     box.dataset.lang = target;
     box.hidden = false;

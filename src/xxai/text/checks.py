@@ -1,0 +1,104 @@
+"""Checks on a model's output before the pipeline accepts it.
+
+Each check names a problem a reader would see: Chinese left in an English or German
+translation, our own prompt text in the output, placeholders lost or invented, nothing in
+the target script. The pipeline calls :func:`output_problems` once per unit; a unit with
+problems goes back for another pass or a different strategy, and a result that keeps them
+carries them as flags (and a low confidence).
+"""
+
+from __future__ import annotations
+
+import re
+
+from xxai.languages import base_lang
+from xxai.text.protect import PLACEHOLDER_RE, Protected, check_placeholders, has_translatable_text
+
+__all__ = [
+    "HAN_LEFTOVER",
+    "INSTRUCTION_TEXT",
+    "LATIN_LEFTOVER",
+    "LEAK",
+    "NO_TARGET_SCRIPT",
+    "PATCHED",
+    "PLACEHOLDERS",
+    "han_count",
+    "instruction_text",
+    "output_problems",
+]
+
+HAN_LEFTOVER = "han-leftover"
+# xxai.text.leaks found prompt text, an obeyed instruction or a dropped part (hardening).
+LEAK = "leak"
+LATIN_LEFTOVER = "latin-leftover"
+INSTRUCTION_TEXT = "instruction-text"
+# Not a check: words left in Chinese were replaced by dictionary renderings (a last resort).
+PATCHED = "dictionary-patch"
+NO_TARGET_SCRIPT = "no-target-script"
+PLACEHOLDERS = "placeholders"
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Pieces of our own prompt (engines/prompts.py, translate.toml and the retry note): a
+# translation that contains them echoed the instructions instead of translating.
+_INSTRUCTION = re.compile(
+    r"</?text>|^\s*(?:glossary|note|translation)\s*:|\bTranslate from \w+ to\b"
+    r"|\bKeep every \[\[|\bglossary renderings?\b|\bReply with the translation\b"
+    r"|\btarget language\b|\bplaceholder\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def han_count(text: str) -> int:
+    """Count Han characters in ``text``, ignoring placeholders."""
+    return len(_HAN.findall(PLACEHOLDER_RE.sub("", text)))
+
+
+def instruction_text(output: str, source: str = "") -> bool:
+    """Return True when ``output`` holds prompt text that the source did not hold."""
+    found = {m.group(0).lower() for m in _INSTRUCTION.finditer(output)}
+    if not found:
+        return False
+    in_source = {m.group(0).lower() for m in _INSTRUCTION.finditer(source)}
+    return bool(found - in_source)
+
+
+# An ordinary English word: lower case, three letters or more (names, brands and
+# abbreviations are capitalised or upper case and may stay in Latin letters).
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
+
+
+def latin_leftovers(output: str, source: str) -> list[str]:
+    """Return ordinary source words copied untranslated into a Chinese output."""
+    words = set(_LOWER_WORD.findall(PLACEHOLDER_RE.sub(" ", source)))
+    return [w for w in _LOWER_WORD.findall(PLACEHOLDER_RE.sub(" ", output)) if w in words]
+
+
+def _target_script(output: str, target: str, protected_text: str) -> bool:
+    letters = _LETTER.findall(PLACEHOLDER_RE.sub("", output))
+    if not letters:
+        return not has_translatable_text(protected_text)
+    if base_lang(target) == "zh":
+        return any(_HAN.match(ch) for ch in letters)
+    return True
+
+
+def output_problems(protected: Protected, output: str, source: str, target: str) -> list[str]:
+    """Return the problems of ``output`` as a translation of ``protected`` into ``target``.
+
+    An empty list means the output can be accepted. Han characters in an English or German
+    output count as a problem whatever their number: names are written in pinyin there,
+    and mentions, tags and URLs are placeholders at this point.
+    """
+    problems = []
+    if not output.strip() or not check_placeholders(protected, output):
+        problems.append(PLACEHOLDERS)
+    if not _target_script(output, target, protected.text):
+        problems.append(NO_TARGET_SCRIPT)
+    if base_lang(target) not in {"zh", "ja", "ko"} and han_count(output):
+        problems.append(HAN_LEFTOVER)
+    if base_lang(target) == "zh" and latin_leftovers(output, protected.text):
+        problems.append(LATIN_LEFTOVER)
+    if instruction_text(output, protected.text):
+        problems.append(INSTRUCTION_TEXT)
+    return problems

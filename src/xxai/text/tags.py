@@ -1,0 +1,61 @@
+"""RedNote's own markup: topic tags (#外滩[话题]#) and sticker codes ([笑哭R]).
+
+Both are protected from the model as whole items, but their words are words a reader wants
+translated (RedNote's own translations do so): :func:`tag_words` gives the text to
+translate and :func:`rebuild` writes the item back in the target language's form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xxai.languages import base_lang
+
+__all__ = ["TRANSLATED_KINDS", "rebuild", "tag_words", "words_of"]
+
+TRANSLATED_KINDS = frozenset({"topic", "sticker"})
+
+_TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?#$")
+_STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
+
+
+def words_of(original: str, kind: str) -> str:
+    """Return the words inside a tag or sticker as written."""
+    rx = _TOPIC if kind == "topic" else _STICKER
+    match = rx.match(original)
+    return match.group("words").strip() if match else ""
+
+
+def tag_words(original: str, kind: str, source: str) -> str | None:
+    """Return the words of a tag or sticker to translate, or None when there are none.
+
+    Words not in the source language's script (an English tag in a Chinese post) are not
+    translated; :func:`rebuild` with the words themselves still converts the marker.
+    """
+    rx = _TOPIC if kind == "topic" else _STICKER if kind == "sticker" else None
+    match = rx.match(original) if rx else None
+    if match is None:
+        return None
+    words = match.group("words").strip()
+    script = _HAN if base_lang(source) in {"zh", "ja"} else _LATIN
+    return words if script.search(words) else None
+
+
+def rebuild(original: str, kind: str, translation: str, target: str) -> str:
+    """Write a tag or sticker back with translated words, in the target's form."""
+    rx = _TOPIC if kind == "topic" else _STICKER
+    match = rx.match(original)
+    words = " ".join(translation.strip(_STRIP).split())
+    zh = base_lang(target) == "zh"
+    if match is None or not words or "\n" in translation or len(words) > 60:
+        return original
+    if not zh and _HAN.search(words):
+        return original  # still Chinese in an English or German tag: keep the original
+    if kind == "sticker":
+        return f"[{words}R]" if zh else f"[{words} R]"
+    if match.group("marker"):
+        return f"#{words}[话题]#" if zh else f"#{words}[Topic]#"
+    return f"#{words}#"

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from xxai.slang.glossary import contains_rendering
+from xxai.text.checks import (
+    HAN_LEFTOVER,
+    INSTRUCTION_TEXT,
+    LATIN_LEFTOVER,
+    NO_TARGET_SCRIPT,
+    PLACEHOLDERS,
+    output_problems,
+)
+from xxai.text.confidence import estimate
+from xxai.text.protect import protect
+from xxai.text.tags import rebuild, tag_words
+
+
+def test_chinese_left_in_an_english_translation_is_a_problem() -> None:
+    prot = protect("好家伙，我直接破防了 @小红薯")
+    assert output_problems(prot, "Whoa, I直接broke down [[0]]", "zh", "en") == [HAN_LEFTOVER]
+    assert output_problems(prot, "Whoa, I just broke down [[0]]", "zh", "en") == []
+    # The mention is a placeholder here: its Chinese never counts.
+    assert output_problems(prot, "Wow [[0]]", "zh", "de") == []
+
+
+def test_prompt_text_in_the_output_is_a_problem() -> None:
+    prot = protect("我决定躺平了")
+    out = "I've decided to lie flat.\nGlossary: 躺平 = lying flat"
+    assert INSTRUCTION_TEXT in output_problems(prot, out, "zh", "en")
+    # The same words in the source are translated, not flagged.
+    src = protect("Translate from English to German: the target language is hard")
+    out = "Übersetze aus dem Englischen: die target language ist schwer"
+    assert output_problems(src, out, "en", "de") == []
+
+
+def test_lost_placeholders_and_wrong_script_are_problems() -> None:
+    prot = protect("看 https://x.com 吧")
+    assert PLACEHOLDERS in output_problems(prot, "look at it", "zh", "en")
+    en = protect("I love this")
+    assert NO_TARGET_SCRIPT in output_problems(en, "I love this", "en", "zh")
+
+
+def test_renderings_match_whole_words_only() -> None:
+    assert not contains_rendering("amazing, families are so excited", "fam")
+    assert contains_rendering("let's go, fam!", "fam")
+    assert contains_rendering("我直接破防了", "破防")
+
+
+def test_tags_and_stickers_are_rebuilt_in_the_target_form() -> None:
+    assert tag_words("#外滩[话题]#", "topic", "zh") == "外滩"
+    assert rebuild("#外滩[话题]#", "topic", "The Bund", "en") == "#The Bund[Topic]#"
+    assert rebuild("#Chinese culture[Topic]#", "topic", "中国文化", "zh") == "#中国文化[话题]#"
+    assert rebuild("[笑哭R]", "sticker", "Laughing Crying", "en") == "[Laughing Crying R]"
+    # An English tag in a Chinese post keeps its words; a failed translation keeps the tag.
+    assert tag_words("#sheinmy[话题]#", "topic", "zh") is None
+    assert rebuild("#外滩[话题]#", "topic", "外滩", "en") == "#外滩[话题]#"
+
+
+def test_english_words_left_in_a_chinese_translation_are_a_problem() -> None:
+    prot = protect("Currently I'm desperate in the backroom")
+    assert output_problems(prot, "我现在在后台非常 desperate。", "en", "zh") == [LATIN_LEFTOVER]
+    # Names and abbreviations may stay in Latin letters.
+    named = protect("Taylor is on REP TV tonight")
+    assert output_problems(named, "Taylor今晚上REP TV", "en", "zh") == []
+
+
+def test_confidence_is_low_for_place_names_long_posts_and_lost_parts() -> None:
+    assert estimate("今天天气很好", "The weather is nice today", "zh", "en", [], []).level == "high"
+    places = estimate(
+        "我们去了格但斯克和上海", "We went to Gdansk and Shanghai", "zh", "en", [], []
+    )
+    assert places.level == "low" and "格但斯克" in places.label()
+    long_post = "I love this place. " * 10
+    assert estimate(long_post, "我爱这个地方。" * 10, "en", "zh", [], []).level == "low"
+    short = estimate("这家店的芝士蛋糕真的很好吃，一口下去直接幸福", "Good.", "zh", "en", [], [])
+    assert short.level == "low" and "part may be missing" in short.label()
