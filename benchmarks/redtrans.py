@@ -353,6 +353,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=32)
     parser.add_argument("--max-tokens", type=int, default=1024)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument(
+        "--partial", action="store_true", help="report on the items every system has done"
+    )
     parser.add_argument("--save", help="save the summary as benchmarks/results/NAME.json")
     args = parser.parse_args(argv)
 
@@ -370,8 +373,11 @@ def main(argv: list[str] | None = None) -> None:
             print("not finished: run again to resume")
             return
     outputs = {}
+    cached = {s: read_cache(cache_file(args.data, s, keys[s])) for s in systems}
+    if args.partial:
+        items = [it for it in items if all(it["id"] in cached[s] for s in systems)]
     for system in systems:
-        rows = read_cache(cache_file(args.data, system, keys[system]))
+        rows = cached[system]
         missing = [it["id"] for it in items if it["id"] not in rows and _applies(system, it)]
         if missing:
             print(f"{system}: {len(missing)} items have no output yet; run without --report-only")

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from xxai.languages import pair_quality
+
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "redtrans.json"
+
+
+def test_quality_notes_carry_the_benchmark_figures() -> None:
+    # The notes `xxai languages` prints are the numbers benchmarks/redtrans.py saved.
+    results = json.loads(RESULTS.read_text("utf-8"))["results"]
+    for source, target in [("zh", "en"), ("en", "zh")]:
+        row = results[f"{source}->{target}"]
+        note = pair_quality(source, target)
+        assert f"chrF {row['ours']['chrF']:.1f} vs {row['plain']['chrF']:.1f}" in note
+        assert f"{row['ours']['n']} " in note
+    zh_en = results["zh->en"]
+    assert f"{zh_en['ours']['han_leftover_items']} vs {zh_en['plain']['han_leftover_items']}" in (
+        pair_quality("zh", "en")
+    )
+
+
+def test_a_pair_that_needs_a_stronger_engine_says_so() -> None:
+    assert "stronger engine" in pair_quality("zh", "de")
+    assert "through English" in pair_quality("zh", "de")
