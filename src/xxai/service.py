@@ -61,6 +61,8 @@ class Service:
     ) -> None:
         self.settings = settings or load_settings()
         self._engines: dict[str, Engine] = dict(engines or {})
+        # Engines handed in belong to the caller (tests share one real model): never closed.
+        self._given = frozenset(self._engines)
         self._join_progress = join_progress
         self._lock = threading.RLock()
         self._cache: Memory | None = None
@@ -646,13 +648,14 @@ class Service:
         return len(words)
 
     def close(self) -> None:
-        """Release the engines, the translation memory and the store."""
+        """Release the engines it built, the translation memory and the store."""
         with self._lock:
             if self._words is not None:
                 self._words.close()
                 self._words = None
-            for engine in self._engines.values():
-                engine.close()
+            for name, engine in self._engines.items():
+                if name not in self._given:
+                    engine.close()
             self._engines.clear()
             if self._cache is not None:
                 self._cache.close()

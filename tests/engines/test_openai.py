@@ -32,11 +32,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(model_path_05b: Path) -> Iterator[str]:
-    """llama-cpp-python's own OpenAI-compatible server, on the small packaged model.
+def llama_server(model_path_15b: Path) -> Iterator[str]:
+    """llama-cpp-python's own OpenAI-compatible server with the default packaged model.
 
-    The small model keeps the 1.5B loaded once per test run (by the shared local engine);
-    what is tested here is the protocol, the retries and the Service's engine choice.
+    A separate process, so it loads the model itself; in the test process the model is
+    loaded once (the shared ``local_engine``). The small model answered too poorly here.
     """
     port = _free_port()
     proc = subprocess.Popen(
@@ -45,7 +45,7 @@ def llama_server(model_path_05b: Path) -> Iterator[str]:
             "-m",
             "llama_cpp.server",
             "--model",
-            str(model_path_05b),
+            str(model_path_15b),
             "--host",
             "127.0.0.1",
             "--port",
