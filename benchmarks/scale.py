@@ -710,6 +710,71 @@ def workers(args: argparse.Namespace) -> None:
     _merge("workers", report)
 
 
+def direct(args: argparse.Namespace) -> None:
+    """The ANN index at a size where building a search store first would not fit one hold.
+
+    The graph is built straight from the synthetic matrix with xxai's own parameters
+    (``xxai.search.vectors``: dtype, M, ef_construction) on both cores, saved and loaded
+    back, then searched as xxai searches it (one thread, ``depth`` candidates, first 10
+    kept). Brute force is today's matrix scan (``nearest``) over the same vectors in memory.
+    """
+    from usearch.index import Index
+
+    from xxai.search import vectors as xv
+
+    qs = queries()
+    for n in [int(x) for x in args.sizes.split(",")]:
+        posts = synthetic(n)
+        truth = exact(posts, qs, n)
+        entry: dict[str, Any] = {"posts": n, "path": "direct"}
+        matrix = np.ascontiguousarray(posts)
+        found, times = _brute(matrix, qs[:50])
+        entry["brute_force"] = {
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "recall_at_10": round(recall(found, truth[:50]), 4),
+            "queries": 50,
+        }
+        print(json.dumps(entry), flush=True)
+        gc.collect()
+        t = time.perf_counter()
+        index = xv._new_index(DIM)
+        index.add(np.arange(n, dtype=np.uint64), matrix, threads=2)
+        build_s = time.perf_counter() - t
+        del matrix
+        gc.collect()
+        path = CACHE / f"direct-{n}.usearch"
+        index.save(str(path))
+        del index
+        gc.collect()
+        before = rss_mb()
+        t = time.perf_counter()
+        index = Index.restore(str(path))
+        ann: dict[str, Any] = {
+            "build_s": round(build_s, 1), "load_s": round(time.perf_counter() - t, 2),
+            "memory_mb": round(rss_mb() - before), "file_mb": round(path.stat().st_size / 2**20),
+            "expansion_add": xv.EXPANSION_ADD, "connectivity": xv.CONNECTIVITY,
+            "dtype": xv.DTYPE,
+        }  # fmt: skip
+        for ef in (64, 96, 128, 192):
+            index.expansion_search = ef
+            for depth in (10, 50):
+
+                def one(q: Matrix, d: int = depth, ix: Any = index) -> list[int]:
+                    return [int(k) for k in ix.search(q, d, threads=1).keys][:K]
+
+                found, times = _latency(one, qs)
+                ann[f"ef{ef}_k{depth}"] = {
+                    "p50_ms": round(percentile(times, 50), 2),
+                    "p95_ms": round(percentile(times, 95), 2),
+                    "recall_at_10": round(recall(found, truth), 4),
+                }
+        entry["ann_usearch"] = ann
+        print(json.dumps(entry), flush=True)
+        data = json.loads((RESULTS / "scale.json").read_text()).get("direct", [])
+        _merge("direct", [r for r in data if r.get("posts") != n] + [entry])
+
+
 def imports(args: argparse.Namespace) -> None:
     """Import throughput (posts/s) into SQLite and PostgreSQL, without embeddings.
 
@@ -762,7 +827,7 @@ def imports(args: argparse.Namespace) -> None:
 def main() -> None:
     stages = {
         "base": base, "libraries": libraries, "build": build, "scale": scale,
-        "postgres": postgres, "workers": workers, "imports": imports,
+        "postgres": postgres, "workers": workers, "imports": imports, "direct": direct,
     }  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage", choices=list(stages))

@@ -131,17 +131,26 @@ def test_a_missing_or_broken_index_file_is_rebuilt_from_the_database(
 ) -> None:
     matrix = _clustered(2500)
     _fill(store, matrix)
-    expected = VectorIndex(store, "table").search(matrix[:3], 5)
+    exact = [{str(i) for i, _ in row} for row in nearest(matrix, matrix[:3], 5)]
+
+    def good(index: VectorIndex) -> bool:
+        # A graph built on two threads is not bit-for-bit the same twice: compare with
+        # the exact answer, each post itself first.
+        found = [_ids(store, hits) for hits in index.search(matrix[:3], 5)]
+        overlap = sum(len(set(f) & e) for f, e in zip(found, exact, strict=True))
+        return [f[0] for f in found] == ["0", "1", "2"] and overlap >= 13
+
+    assert good(VectorIndex(store, "table"))
     (path,) = _files(store)
 
     path.write_bytes(b"not an index")
     VectorIndex.forget()
-    assert VectorIndex(store, "table").search(matrix[:3], 5) == expected
+    assert good(VectorIndex(store, "table"))
 
     for leftover in _files(store):
         leftover.unlink()
     VectorIndex.forget()
-    assert VectorIndex(store, "table").search(matrix[:3], 5) == expected
+    assert good(VectorIndex(store, "table"))
     assert len(_files(store)) == 1
 
 
