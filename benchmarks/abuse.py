@@ -45,6 +45,10 @@ DATA_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/detect", {"q": "hi"}),
     ("GET", "/api/v1/posts/1/images/0", None),
     ("GET", "/api/v1/jobs/1", None),
+    ("GET", "/api/v1/words", None),
+    ("POST", "/api/v1/words", {"word": "躺平"}),
+    ("DELETE", "/api/v1/words/躺平", None),
+    ("GET", "/api/v1/words/export", None),
     ("POST", "/api/v1/jobs", {"texts": ["hi"], "target": "zh"}),
 ]
 CRASHERS: list[tuple[str, str, bytes | None]] = [

@@ -79,6 +79,12 @@ def test_text_entry_points_take_linear_time(entry: str) -> None:
     slow = []
     for name, unit in RUNS.items():
         ratio, seconds = _ratio(fn, unit, size)
+        for _ in range(2):
+            if ratio <= 3.0 or seconds <= 0.05:
+                break
+            # The machine is shared: measure again before calling it quadratic (a quadratic
+            # pattern is slow every time, a busy neighbour only sometimes).
+            ratio, seconds = min((ratio, seconds), _ratio(fn, unit, size))
         if ratio > 3.0 and seconds > 0.05:
             slow.append(f"{name}: x{ratio:.1f} ({seconds * 1000:.0f} ms)")
     assert not slow, f"{entry} grows faster than linearly on: {', '.join(slow)}"
