@@ -41,6 +41,14 @@ const handlers = {
       body: { text: String(msg.text), target: msg.target, tone: msg.tone || "casual", source: "auto" },
     });
   },
+  async image(msg, s) {
+    const fetched = await fetchImage(String(msg.url || ""));
+    if (!fetched.ok) return fetched;
+    return callServer(s, "/api/v1/translate/image", {
+      method: "POST",
+      body: { image: fetched.data, target: msg.target || s.target, source: "auto", render: true },
+    });
+  },
   async "image-capabilities"(msg, s) {
     // The image endpoint is optional: ask the server's OpenAPI document whether it has it.
     const spec = await callServer(s, "/openapi.json", { timeoutMs: 8000 });
@@ -62,6 +70,39 @@ const handlers = {
     return testConnection(s);
   },
 };
+
+const IMAGE_HOSTS = [/^(www\.)?xiaohongshu\.com$/, /\.xhscdn\.com$/];
+const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
+
+function base64(bytes) {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(out);
+}
+
+/** Fetch a note picture as base64: only https images from RedNote and its image CDN. */
+async function fetchImage(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, error: { kind: "request", message: "This image has no address to read." } };
+  }
+  if (parsed.protocol !== "https:" || !IMAGE_HOSTS.some((re) => re.test(parsed.hostname))) {
+    return { ok: false, error: { kind: "request", message: "xxai reads only RedNote's own note pictures." } };
+  }
+  try {
+    const response = await fetch(parsed.href, { credentials: "omit" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_IMAGE_BYTES) throw new Error("the picture is over 15 MB");
+    return { ok: true, data: base64(bytes) };
+  } catch (exc) {
+    return { ok: false, error: { kind: "request", message: `Could not read the picture: ${exc.message}` } };
+  }
+}
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && handlers[msg.type];

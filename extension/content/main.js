@@ -40,6 +40,7 @@ globalThis.XXAI = globalThis.XXAI || {};
   if (XXAI.site.controls) {
     XXAI.scan(document.body);
     XXAI.addPageButton();
+    XXAI.startImages();
   }
 })();
 

@@ -19,6 +19,7 @@ XXAI.sites = [
     // Text inside these stays as it is (hashtags link to searches, mentions to people).
     keep: ["a.tag", "a.note-content-user", "img"],
     inputs: ["#content-textarea", "p.content-input", "textarea", "[contenteditable='true']"],
+    // Note pictures (served from RedNote's image CDN, *.xhscdn.com: a host permission).
     images: { selector: "#noteContainer .swiper-slide img, #noteContainer .note-slider img", min: 120 },
     root: "#app, body",
   },

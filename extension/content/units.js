@@ -233,6 +233,7 @@ XXAI.observe = function observe() {
     const roots = [...pending].filter((n) => n.isConnected);
     pending = new Set();
     const fresh = roots.flatMap((root) => XXAI.scan(root));
+    roots.forEach((root) => XXAI.scanImages(root)); // a slider loading more pictures
     if (XXAI.pageOn && fresh.length) XXAI.translateAll(fresh);
   };
   const observer = new MutationObserver((records) => {

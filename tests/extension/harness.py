@@ -8,9 +8,11 @@ match patterns are the ones that fire.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 from collections import Counter
 from functools import partial
@@ -46,12 +48,24 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+def make_site(folder: Path) -> Path:
+    """Copy the fixture pages to folder/site and draw the note's picture (meme.png) there."""
+    site = folder / "site"
+    shutil.copytree(FIXTURES, site)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from imagegen import make_sample  # generated text on a picture: 今天也是躺平的一天
+
+    (site / "meme.png").write_bytes(make_sample("meme", 1).png())
+    return site
+
+
 def serve_fixtures(folder: Path) -> ThreadingHTTPServer:
     """Serve the fixture pages over HTTPS on 127.0.0.1 (a free port) in a thread."""
     cert, key = make_cert(folder)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(FIXTURES)))
+    handler = partial(_Quiet, directory=str(make_site(folder)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
