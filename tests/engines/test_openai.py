@@ -248,8 +248,9 @@ def test_keeps_the_configured_number_of_requests_in_flight(slow: str, tmp_path: 
     took = time.perf_counter() - started
     engine.close()
     assert _Slow.peak == 12
-    # 24 answers of 0.3 s each, 12 at a time: two rounds, not 24 in a row (or 6 of 4).
-    assert took < 1.5
+    # 24 answers of 0.3 s each, 12 at a time: two rounds (0.6 s), not 24 in a row (7.2 s);
+    # the bound leaves room for a busy machine.
+    assert took < 3.6
     assert len(done) == 24
     # Each answer is the one for its own request, in order, though they finish in any order.
     assert outs == [f"answer {i}" for i in range(24)]
