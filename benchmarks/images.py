@@ -131,6 +131,7 @@ def ocr_part(per_kind: int, threads: int) -> dict[str, Any]:
             "blocks": total,
             "order_right": ordered,
         }
+        print(f"{kind}: CER {100 * errors / chars:.2f}%, blocks {right}/{total}", flush=True)
     return by_kind
 
 
@@ -200,6 +201,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-model", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # partial output survives a kill
 
     by_kind = ocr_part(args.per_kind, args.threads)
     service = None
