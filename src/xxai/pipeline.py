@@ -409,6 +409,7 @@ class Translator:
             cand = self._patch(unit, best[id(unit)], target)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
+            out = _keep_protected(unit.protected, out)
             unit.output = restore(unit.protected, convert_script(out, target))
             unit.done = True
 
@@ -615,3 +616,10 @@ def _normalized(
         pos = m.end
     parts.append(raw[pos:])
     return "".join(parts), keep
+
+
+def _keep_protected(protected: Protected, output: str) -> str:
+    """Append the placeholders an output lost, so no URL, mention or emoji is ever dropped."""
+    present = {int(m.group(1)) for m in PLACEHOLDER_RE.finditer(output)}
+    missing = [f"[[{n}]]" for n in range(len(protected.originals)) if n not in present]
+    return " ".join([output.rstrip(), *missing]).strip() if missing else output

@@ -3,7 +3,7 @@
 Each entry point gets texts built to make a backtracking regex rescan: long runs of Han
 characters or letters without the character a pattern waits for ("@", a closing quote or
 bracket), separators that could start a number anywhere. Times are the fastest of five runs;
-the bound (3x for 2x the input) is generous, a quadratic pattern gives 4x.
+the bound (3.5x for 2x the input) is generous, a quadratic pattern gives 4x.
 """
 
 from __future__ import annotations
@@ -80,12 +80,12 @@ def test_text_entry_points_take_linear_time(entry: str) -> None:
     for name, unit in RUNS.items():
         ratio, seconds = _ratio(fn, unit, size)
         for _ in range(2):
-            if ratio <= 3.0 or seconds <= 0.05:
+            if ratio <= 3.5 or seconds <= 0.05:
                 break
             # The machine is shared: measure again before calling it quadratic (a quadratic
             # pattern is slow every time, a busy neighbour only sometimes).
             ratio, seconds = min((ratio, seconds), _ratio(fn, unit, size))
-        if ratio > 3.0 and seconds > 0.05:
+        if ratio > 3.5 and seconds > 0.05:
             slow.append(f"{name}: x{ratio:.1f} ({seconds * 1000:.0f} ms)")
     assert not slow, f"{entry} grows faster than linearly on: {', '.join(slow)}"
 
