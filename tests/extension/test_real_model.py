@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,19 +20,6 @@ pytestmark = pytest.mark.model
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-class Borrowed:
-    """The session's engine, lent to a Service that must not close it when it closes."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def model_server(tmp_path_factory: pytest.TempPathFactory, local_engine: Engine) -> Iterator[str]:
     """A live server over the session's one real engine (the model loads once per run)."""
@@ -42,7 +28,7 @@ def model_server(tmp_path_factory: pytest.TempPathFactory, local_engine: Engine)
         {"home": str(home), "engine": "local", "embed_model": "none", "max_tokens": 96},
         environ={},
     )
-    service = Service(settings, engines={"local": Borrowed(local_engine)})  # type: ignore[dict-item]
+    service = Service(settings, engines={"local": local_engine})  # closing it leaves the engine
     with LiveServer(create_app(service)) as live:
         yield live.url
     service.close()
