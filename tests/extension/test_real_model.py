@@ -29,7 +29,8 @@ def model_server(tmp_path_factory: pytest.TempPathFactory, local_engine: Engine)
         environ={},
     )
     service = Service(settings, engines={"local": local_engine})  # closing it leaves the engine
-    with LiveServer(create_app(service)) as live:
+    # The engine is loaded already; warm=False skips the warm-up translation before /health.
+    with LiveServer(create_app(service, warm=False)) as live:
         yield live.url
     service.close()
 
