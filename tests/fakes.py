@@ -28,6 +28,11 @@ def _pinyin(req: TranslationRequest) -> str:
     return out.replace("，", ", ").replace("。", ".").replace("！", "!")
 
 
+def pinyin_answer(req: TranslationRequest) -> str:
+    """Answer as the "pinyin" fallback does (for ``respond`` functions built on it)."""
+    return _pinyin(req)
+
+
 _FALLBACKS: dict[str, Responder] = {
     "pinyin": _pinyin,
     "echo": lambda req: req.text.strip(),

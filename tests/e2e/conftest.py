@@ -12,8 +12,9 @@ import pytest
 from xxai.api.app import create_app
 from xxai.config import load_settings
 from xxai.service import Service
+from xxai.types import TranslationRequest
 
-from fakes import FakeEngine
+from fakes import FakeEngine, pinyin_answer
 from live_server import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,6 +54,12 @@ POSTS: list[dict[str, Any]] = [
 ]
 
 
+def _like_a_model(req: TranslationRequest) -> str:
+    # The pipeline hands yyds to the engine normalised (永远的神); answer as a model that
+    # renders it the way the glossary does, so the page has a slang term to underline.
+    return pinyin_answer(req).replace("yong yuan de shen", "the GOAT")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     import httpx
@@ -62,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         {"home": str(home), "engine": "fake", "embed_model": "none", "rate_limit": 0},
         environ={},
     )
-    service = Service(settings, {"fake": FakeEngine()})
+    service = Service(settings, {"fake": FakeEngine(respond=_like_a_model)})
     with LiveServer(create_app(service)) as live:
         r = httpx.post(
             live.url + "/api/v1/import", json={"posts": POSTS, "preset": "rednote"}, timeout=30
