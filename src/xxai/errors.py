@@ -2,6 +2,7 @@
 
 XxaiError                500  base of every error we raise on purpose
 ├── ConfigError          500  a setting has a bad value, or the config file is invalid
+│   └── NotConfiguredError 501  a feature needs a setting this server does not have
 ├── InputError           400  the user's input cannot be processed (empty field, bad UTF-8, ...)
 │   ├── LanguageError    400  an unknown or unsupported language code
 │   ├── ImageError       400  not an image, a truncated or unsupported image file
@@ -34,6 +35,7 @@ __all__ = [
     "LimitError",
     "MappingError",
     "ModelError",
+    "NotConfiguredError",
     "OutputError",
     "SpeechError",
     "StoreError",
@@ -52,6 +54,12 @@ class XxaiError(Exception):
 
 class ConfigError(XxaiError):
     """A setting has a bad value, or the config file is invalid."""
+
+
+class NotConfiguredError(ConfigError):
+    """A feature needs a setting this installation does not have (e.g. jobs without PostgreSQL)."""
+
+    status = 501
 
 
 class InputError(XxaiError):

@@ -502,11 +502,11 @@ class Service:
 
     def jobs(self) -> JobQueue:
         """Return the job queue on the configured PostgreSQL database, opened once."""
-        from xxai.errors import ConfigError
+        from xxai.errors import NotConfiguredError
         from xxai.storage.jobs import JobQueue
 
         if not self.settings.database_url:
-            raise ConfigError("jobs need a PostgreSQL database: set database_url")
+            raise NotConfiguredError("jobs need a PostgreSQL database: set database_url")
         with self._lock:
             if self._jobs is None:
                 self._jobs = JobQueue(self.settings.database_url)

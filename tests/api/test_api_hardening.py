@@ -269,3 +269,13 @@ def test_real_serve_ignores_forged_forwarded_for_and_keeps_keys_out_of_its_log(
     text = log.read_text("utf-8", "replace")
     assert "/feed?api_key=[redacted]" in text
     assert "s3cret-key" not in text
+
+
+def test_jobs_without_a_database_answer_501_not_500(client: TestClient) -> None:
+    # Jobs need PostgreSQL; a server without database_url says so instead of failing.
+    for r in (
+        client.get("/api/v1/jobs/1"),
+        client.post("/api/v1/jobs", json={"records": [{"text": "你好"}], "target": "en"}),
+    ):
+        assert r.status_code == 501, r.text
+        assert "database_url" in r.json()["error"]
