@@ -11,13 +11,14 @@ from typing import Any
 
 from xxai.languages import LANGUAGES
 
-__all__ = ["MAX_COMMENTS", "annotate_comments", "stored_lang"]
+__all__ = ["MAX_COMMENTS", "annotate_comments", "comment_text", "pick", "stored_lang"]
 
 MAX_COMMENTS = 50
 _DEPTH = 2  # comments, their replies, and replies to those
 
 
-def _pick(record: dict[str, Any], *paths: str) -> str:
+def pick(record: dict[str, Any], *paths: str) -> str:
+    """Return the first non-empty scalar at one of the dotted ``paths`` of ``record``."""
     for path in paths:
         value: Any = record
         for part in path.split("."):
@@ -42,7 +43,7 @@ def _items(raw: dict[str, Any], limit: int) -> Iterator[dict[str, Any]]:
                 item = items[index] = {"text": item}
             if not isinstance(item, dict):
                 continue
-            if _text(item):
+            if comment_text(item):
                 count += 1
                 yield item
             if depth < _DEPTH:
@@ -51,8 +52,9 @@ def _items(raw: dict[str, Any], limit: int) -> Iterator[dict[str, Any]]:
     yield from walk(raw.get("comments") or raw.get("comment_list"), 0)
 
 
-def _text(item: dict[str, Any]) -> str:
-    return _pick(item, "content", "text", "desc", "body", "comment")
+def comment_text(item: dict[str, Any]) -> str:
+    """Return a comment object's text, whichever field the export keeps it in."""
+    return pick(item, "content", "text", "desc", "body", "comment")
 
 
 def annotate_comments(
@@ -61,7 +63,7 @@ def annotate_comments(
     """Store the detected language in each shown comment of ``raw`` that has none."""
     for item in _items(raw, limit):
         if not isinstance(item.get("lang"), str) or not item["lang"]:
-            item["lang"] = detect(_text(item))
+            item["lang"] = detect(comment_text(item))
 
 
 def stored_lang(item: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from xxai.search.comments import MAX_COMMENTS, stored_lang
+from xxai.search.comments import MAX_COMMENTS, comment_text, pick, stored_lang
 from xxai.search.store import Store
 
 __all__ = ["Comment", "FeedPage", "FeedPost", "comment_texts", "feed_page", "safe_url"]
@@ -66,16 +66,6 @@ def safe_url(url: str) -> str:
     return url.strip() if low.startswith(("http://", "https://")) else ""
 
 
-def _pick(record: dict[str, Any], *paths: str) -> str:
-    for path in paths:
-        value: Any = record
-        for part in path.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if isinstance(value, str | int | float) and str(value).strip():
-            return str(value)
-    return ""
-
-
 def comments(raw: dict[str, Any], limit: int = MAX_COMMENTS) -> list[Comment]:
     """Read the comments an export carries in a post's record (RedNote, generic shapes).
 
@@ -95,8 +85,8 @@ def comments(raw: dict[str, Any], limit: int = MAX_COMMENTS) -> list[Comment]:
                 item = {"text": item}
             if not isinstance(item, dict):
                 continue
-            text = _pick(item, "content", "text", "desc", "body", "comment")
-            author = _pick(item, "nickname", "user.nickname", "author", "user.name", "user")
+            text = comment_text(item)
+            author = pick(item, "nickname", "user.nickname", "author", "user.name", "user")
             comment = Comment(author, text, stored_lang(item) if text else "und")
             if text:
                 count += 1
