@@ -11,9 +11,13 @@ inversion, wrong-sense, leftover), map labels back to systems, and print the err
 system, and how well our confidence flag (``low`` in the cached diagnostics) finds the
 outputs the review marked wrong. Only ids, labels and judgments are committed.
 
+``--skip N`` reviews items N+1.. of each cell instead (a held-out set for the confidence
+rules, which were chosen on the first 10); ``--judgments`` names the judgments file.
+
 Usage:
   .venv/bin/python benchmarks/review.py sheet --per-cell 10 --ours-key KEY
   .venv/bin/python benchmarks/review.py score --ours-key KEY
+  .venv/bin/python benchmarks/review.py sheet --skip 10 --seed 23 --ours-key KEY
 """
 
 from __future__ import annotations
@@ -36,6 +40,19 @@ JUDGMENTS = RESULTS / "review-judgments.jsonl"
 ERRORS = ("omission", "addition", "inversion", "wrong-sense", "leftover")
 
 
+def _cells(per_cell: int, skip: int) -> list[dict[str, Any]]:
+    """Return items skip+1 .. skip+per_cell of each direction x kind."""
+    items = load_items("redtrans", per_cell + skip, None)
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for it in items:
+        cell = (it["from"], it["to"], it["kind"])
+        seen[cell] = seen.get(cell, 0) + 1
+        if seen[cell] > skip:
+            out.append(it)
+    return out
+
+
 def _labels(ids: list[str], seed: int) -> dict[str, dict[str, str]]:
     """Map each item to {label: system}, A/B shuffled per item."""
     rng = random.Random(seed)
@@ -56,9 +73,7 @@ def _outputs(ours_key: str, plain_key: str) -> tuple[dict[str, Any], dict[str, A
 def sheet(args: argparse.Namespace) -> None:
     ours, plain = _outputs(args.ours_key, args.plain_key)
     items = [
-        it
-        for it in load_items("redtrans", args.per_cell, None)
-        if it["id"] in ours and it["id"] in plain
+        it for it in _cells(args.per_cell, args.skip) if it["id"] in ours and it["id"] in plain
     ]
     labels = _labels([it["id"] for it in items], args.seed)
     order = list(items)
@@ -80,11 +95,11 @@ def sheet(args: argparse.Namespace) -> None:
 
 def score(args: argparse.Namespace) -> None:
     ours, _plain = _outputs(args.ours_key, args.plain_key)
-    rows = [json.loads(x) for x in JUDGMENTS.read_text("utf-8").splitlines() if x.strip()]
+    path = RESULTS / args.judgments
+    rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
     ids = sorted({r["id"] for r in rows})
     labels = _labels(
-        [it["id"] for it in load_items("redtrans", args.per_cell, None) if it["id"] in ids],
-        args.seed,
+        [it["id"] for it in _cells(args.per_cell, args.skip) if it["id"] in ids], args.seed
     )
     items = {it["id"]: it for it in load_items("redtrans", None, None)}
     counts = {s: {e: 0 for e in ERRORS} for s in ("ours", "plain")}
@@ -120,7 +135,7 @@ def score(args: argparse.Namespace) -> None:
         f"target >= 50%), flags {flagged_right}/{n_right} right ({false:.0%}, target <= 20%)"
     )
     save(
-        "review",
+        args.save,
         {
             "items": len(ids),
             "errors": counts,
@@ -139,6 +154,9 @@ def main() -> None:
     parser.add_argument("--ours-key", required=True)
     parser.add_argument("--plain-key", default="63e0c2ee75")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--skip", type=int, default=0, help="skip the first N of each cell")
+    parser.add_argument("--judgments", default=JUDGMENTS.name, help="file in benchmarks/results")
+    parser.add_argument("--save", default="review", help="summary name in benchmarks/results")
     args = parser.parse_args()
     sheet(args) if args.command == "sheet" else score(args)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from xxai.engines.base import TranslationRequest
+from xxai.learn.hints import WordHints
 from xxai.pipeline import Translator
 from xxai.slang.glossary import contains_rendering, default_glossary, fold
 
@@ -93,6 +94,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--matcher-only", action="store_true")
+    parser.add_argument(
+        "--slang", default=None, help="the pipeline's slang mode (default: shipped)"
+    )
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain model")
+    parser.add_argument("--directions", default="zh->en,en->zh,zh->de")
+    parser.add_argument("--save-as", default="slang", help="results file name (no .json)")
     args = parser.parse_args()
     posts = load(args.limit)
     m = matcher_scores(posts)
@@ -103,18 +110,20 @@ def main() -> None:
     if args.matcher_only:
         return
     engine = local_engine(args.model)
-    ours = Translator(engine, default_glossary())
+    opts = {"slang": args.slang} if args.slang else {}
+    ours = Translator(engine, default_glossary(), lexicon=WordHints(), **opts)
     rows = []
     by_dir: dict[str, dict[str, object]] = {}
     failures = []
-    for direction in ("zh->en", "en->zh", "zh->de"):
+    for direction in args.directions.split(","):
         src, tgt = direction.split("->")
         group = [p for p in posts if p["source"] == src and p["target"] == tgt]
         if not group:
             continue
         texts = [str(p["text"]) for p in group]
-        plain, dt_plain = timed(
-            engine.translate_plain, [TranslationRequest(t, src, tgt) for t in texts]
+        reqs = [TranslationRequest(t, src, tgt) for t in texts]
+        plain, dt_plain = (
+            ([""] * len(texts), 0.0) if args.no_plain else timed(engine.translate_plain, reqs)
         )
         results, dt_ours = timed(ours.translate_many, texts, tgt, src)
         plain_hits = [h for p, out in zip(group, plain, strict=True) for h in term_hits(p, out)]
@@ -140,9 +149,10 @@ def main() -> None:
     rows.append(["all", len(posts), all_terms, f"{total_plain:.1%}", f"{total_ours:.1%}"])
     print(table(["direction", "posts", "terms", "plain model", "xxai pipeline"], rows))
     path = save(
-        "slang",
+        args.save_as,
         {
             "model": args.model,
+            "slang_mode": ours.slang,
             "matcher": m,
             "term_accuracy": by_dir,
             "overall": {"plain": round(total_plain, 3), "ours": round(total_ours, 3)},

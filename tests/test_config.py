@@ -62,3 +62,9 @@ def test_every_setting_is_a_typed_attribute() -> None:
     settings = load_settings({"threads": "3", "cache": "false"}, environ={})
     assert settings.threads == 3 and settings.cache is False
     assert isinstance(settings.home, Path)
+
+
+def test_a_setting_with_choices_refuses_other_values() -> None:
+    assert load_settings(environ={"XXAI_SLANG_MODE": "target"}).slang_mode == "target"
+    with pytest.raises(ConfigError, match="slang_mode.*not one of hint, plain"):
+        load_settings(environ={"XXAI_SLANG_MODE": "loud"})

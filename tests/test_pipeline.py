@@ -206,3 +206,49 @@ def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
     assert result.translation == "I bought Wangzai milk at the duty-free shop"
     assert result.flags == ["dictionary-patch"]
     assert result.confidence is not None and result.confidence.level == "low"
+
+
+@pytest.mark.parametrize("mode", ["hint", "plain", "plain+hint", "target"])
+def test_slang_mode_decides_what_the_model_sees(mode: str) -> None:
+    glossary = default_glossary()
+    text = "明天考试，我直接摆烂了"
+    match = glossary.find(text, "zh", "en")[0]
+    plain, rendering = glossary.plain_form(match, "zh"), match.renderings[0]
+    assert match.term == "摆烂" and plain and plain != "摆烂"
+    engine = FakeEngine()
+    result = Translator(engine, glossary, slang=mode).translate(text, "en")
+    sent = engine.requests[0]
+    seen = {
+        "hint": ("摆烂", [("摆烂", rendering)]),
+        "plain": (plain, []),
+        "plain+hint": (plain, [(plain, rendering)]),
+        "target": (rendering, []),
+    }[mode]
+    assert seen[0] in sent.text and (mode == "hint" or "摆烂" not in sent.text)
+    assert [(h.term, h.rendering) for h in sent.hints] == seen[1]
+    # Whatever the model saw, the notes point into the user's own text.
+    term = result.terms[0]
+    assert text[term.start : term.end] == "摆烂" and term.rendering == rendering
+
+
+def test_unknown_slang_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="plain\\+hint"):
+        Translator(FakeEngine(), default_glossary(), slang="loud")
+
+
+def test_pivot_second_pass_gets_the_terms_in_the_target_language() -> None:
+    glossary = default_glossary()
+    text = "我决定躺平了"
+    german = glossary.find(text, "zh", "de")[0].renderings[0]
+    engine = FakeEngine(
+        answers={
+            ("我决定躺平了", "en"): "I decided on lying flat",
+            ("I decided on lying flat", "de"): f"Ich habe mich für {german} entschieden",
+        }
+    )
+    result = Translator(engine, glossary).translate(text, "de", "zh")
+    second = engine.requests[-1]
+    assert second.target == "de"
+    assert ("lying flat", german) in [(h.term, h.rendering) for h in second.hints]
+    # The notes show the German rendering, and the German output is checked for it.
+    assert result.terms[0].rendering == german and result.missed == []

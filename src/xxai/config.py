@@ -39,6 +39,8 @@ class Setting:
     help: str
     # Settings that change what a translation says are part of the cache key.
     affects_output: bool = False
+    # For a text setting: the values it accepts (empty: any).
+    choices: tuple[str, ...] = ()
 
     @property
     def env_var(self) -> str:
@@ -57,9 +59,14 @@ class Setting:
                 return int(raw)
             if self.type is float:
                 return float(raw)
-            return str(raw)
+            value = str(raw)
         except ValueError as exc:
             raise ConfigError(f"setting {self.name}: {exc}") from None
+        if self.choices and value not in self.choices:
+            raise ConfigError(
+                f"setting {self.name}: {value!r} is not one of {', '.join(self.choices)}"
+            )
+        return value
 
 
 _S = Setting
@@ -161,6 +168,16 @@ SETTINGS: dict[str, Setting] = {
             "Longest piece sent to the model at once; longer lines are "
             "split at sentence boundaries.",
             affects_output=True,
+        ),
+        _S(
+            "slang_mode",
+            str,
+            "hint",
+            "What the model sees of a slang term: hint (the term, with its rendering as a "
+            "glossary line), plain (its plain form in the source language), plain+hint, or "
+            "target (its rendering written into the source). Measured in the README.",
+            affects_output=True,
+            choices=("hint", "plain", "plain+hint", "target"),
         ),
         _S("notes", bool, True, "Show the slang notes block under CLI translations."),
         _S("searxng_url", str, "", "SearXNG instance for web search (empty = web off)."),
@@ -363,6 +380,7 @@ class Settings:
     cache: bool
     max_chars: int
     unit_chars: int
+    slang_mode: str
     notes: bool
     searxng_url: str
     host: str

@@ -80,6 +80,8 @@ class _Unit:
     problem: str = ""  # why the model's output was not used (xxai.text.leaks)
     problems: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)  # glossary terms without their rendering
+    forms: dict[str, str] = field(default_factory=dict)  # entry -> what replaced it in the text
+    extra: tuple[Hint, ...] = ()  # glossary lines from the caller (a pivot's second pass)
 
 
 @dataclass
@@ -123,7 +125,7 @@ class Translator:
     """Translate texts with one engine, keeping structure, protected items and slang right.
 
     Options (chosen by benchmarks/redtrans.py, see the README):
-    ``normalize``: replace slang in the source by its plain equivalent before translating;
+    ``slang``: what the engine sees of a slang term (see :data:`SLANG_MODES`);
     ``hints``: give the engine the glossary renderings of the terms found;
     ``protect_kinds``: which kinds of item are frozen as placeholders (default all);
     ``translate_tags``: translate the words of RedNote topic tags and sticker codes;
@@ -139,7 +141,7 @@ class Translator:
         unit_chars: int = 400,
         max_chars: int = 200_000,
         *,
-        normalize: bool = True,
+        slang: str = "hint",
         hints: bool = True,
         protect_kinds: frozenset[str] | None = None,
         translate_tags: bool = True,
@@ -151,7 +153,9 @@ class Translator:
         self.glossary = glossary
         self.unit_chars = unit_chars
         self.max_chars = max_chars
-        self.normalize = normalize
+        if slang not in SLANG_MODES:
+            raise ValueError(f"slang mode {slang!r}: expected one of {', '.join(SLANG_MODES)}")
+        self.slang = slang
         self.hints = hints
         self.protect_kinds = protect_kinds
         self.translate_tags = translate_tags
@@ -211,16 +215,67 @@ class Translator:
     ) -> list[TranslationResult]:
         """Translate into ``via`` first, then from it into the target (measured better)."""
         first = self._translate_direct(texts, via, source, progress, _Ask())
-        second = self._translate_direct([r.translation for r in first], target, via, None, _Ask())
-        for one, two in zip(first, second, strict=True):
+        wanted = [self._pivot_terms(r, via, target) for r in first]
+        second = self._translate_direct(
+            [r.translation for r in first],
+            target,
+            via,
+            None,
+            _Ask(),
+            [tuple(h for h, _m in w) for w in wanted],
+        )
+        for one, two, terms in zip(first, second, wanted, strict=True):
             one.translation, one.target_lang = two.translation, target
             one.unchanged = one.unchanged and two.unchanged
             one.flags = sorted({*one.flags, *two.flags})
+            # The notes and the check are about the target language's renderings.
+            rendering = {m.term: m.renderings[0] for _h, m in terms}
+            one.terms = [
+                dataclasses.replace(t, rendering=rendering.get(t.term, t.rendering))
+                for t in one.terms
+            ]
+            if self.glossary is not None:
+                glossary = self.glossary
+                one.missed = list(
+                    dict.fromkeys(
+                        m.term
+                        for _h, m in terms
+                        if not glossary.rendered(m, two.translation, target)
+                    )
+                )
             one.confidence = estimate(
                 one.text, one.translation, one.source_lang, target, one.flags, one.missed
             )
             one.note = one.note or f"translated through {LANGUAGES[via].name}"
         return first
+
+    def _pivot_terms(
+        self, first: TranslationResult, via: str, target: str
+    ) -> list[tuple[Hint, TermMatch]]:
+        """Return, for each term of a text, a glossary line from ``via`` to ``target``.
+
+        The first pass rendered the term in ``via`` (zh 摆烂 -> en "gave up"); the second
+        pass gets that rendering with the target's (en "gave up" -> de "keinen Bock mehr").
+        """
+        if self.glossary is None or not first.terms:
+            return []
+        src = first.source_lang
+        via_by = {m.entry: m for m in self.glossary.find(first.text, src, via)}
+        out = []
+        for m in _unique_terms(self.glossary.find(first.text, src, target)):
+            shown = via_by.get(m.entry)
+            if shown is None or not m.renderings:
+                continue
+            used = [
+                r
+                for r in shown.renderings
+                if self.glossary.rendered(
+                    dataclasses.replace(shown, renderings=(r,)), first.translation, via
+                )
+            ]
+            if used:
+                out.append((Hint(used[0], m.renderings[0], m.meaning), m))
+        return out
 
     def _translate_direct(
         self,
@@ -229,16 +284,20 @@ class Translator:
         source: str,
         progress: Callable[[int], None] | None,
         ask: _Ask,
+        text_hints: Sequence[tuple[Hint, ...]] = (),
     ) -> list[TranslationResult]:
         results: list[TranslationResult] = []
         units: list[_Unit] = []
         layouts: list[list[Piece] | None] = []
         for index, text in enumerate(texts):
             # A reply keeps the user's own slang (the instruction asks for a tone).
-            normalize = self.normalize and not ask.instruction
-            result, pieces = self._prepare(index, text, source, target, units, normalize)
+            slang = "hint" if ask.instruction else self.slang
+            result, pieces = self._prepare(index, text, source, target, units, slang)
             results.append(result)
             layouts.append(pieces)
+        for unit in units:
+            if unit.text_index < len(text_hints):
+                unit.extra = text_hints[unit.text_index]
         self._run_units(units, target, progress, ask)
         by_text: dict[int, list[_Unit]] = {}
         for unit in units:
@@ -276,7 +335,7 @@ class Translator:
         source: str,
         target: str,
         units: list[_Unit],
-        normalize: bool,
+        slang: str,
     ) -> tuple[TranslationResult, list[Piece] | None]:
         if not isinstance(text, str):
             raise InputError(f"text {index + 1}: expected a string, got {type(text).__name__}")
@@ -317,7 +376,7 @@ class Translator:
         for piece in pieces:
             if piece.unit:
                 matches = self.glossary.find(piece.text, src, target) if self.glossary else []
-                units.append(self._unit(index, offset, src, piece.text, matches, normalize))
+                units.append(self._unit(index, offset, src, piece.text, matches, slang))
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
         return result, pieces
@@ -329,14 +388,15 @@ class Translator:
         src: str,
         raw: str,
         matches: list[TermMatch],
-        normalize: bool,
+        slang: str,
     ) -> _Unit:
-        """Build a unit: slang normalised (when set), protected items as placeholders."""
+        """Build a unit: slang rewritten as the mode says, protected items as placeholders."""
         text, keep = raw, [(m.start, m.end) for m in matches]
-        if normalize and matches:
-            text, keep = _normalized(self.glossary, raw, matches, src)
+        forms: dict[str, str] = {}
+        if slang != "hint" and matches:
+            text, keep, forms = _rewritten(self.glossary, raw, matches, src, slang)
         protected = protect(text, keep, self.protect_kinds)
-        return _Unit(index, offset, src, raw, protected, matches)
+        return _Unit(index, offset, src, raw, protected, matches, forms=forms)
 
     def _requests(
         self,
@@ -360,12 +420,17 @@ class Translator:
     def _hints(self, unit: _Unit, extra: tuple[Hint, ...] = ()) -> tuple[Hint, ...]:
         hints: tuple[Hint, ...] = ()
         if self.hints:
+            # A term still in the text gets its rendering; a rewritten one only in
+            # "plain+hint" mode (in "target" mode the rendering itself is in the text).
+            hinted = [(unit.forms.get(m.entry, m.term), m) for m in _unique_terms(unit.matches)]
             hints = tuple(
-                Hint(m.term, m.renderings[0], m.meaning)
-                for m in _unique_terms(unit.matches)
-                if m.term in unit.protected.text
+                Hint(form, m.renderings[0], m.meaning)
+                for form, m in hinted
+                if form in unit.protected.text and (form == m.term or self.slang == "plain+hint")
             )
-        return hints + extra
+        folded = unit.protected.text.casefold()
+        given = tuple(h for h in unit.extra if h.term.casefold() in folded)
+        return hints + given + extra
 
     def _run_units(
         self,
@@ -569,6 +634,13 @@ class Translator:
             unit.output = restore(unit.protected, prot.text)
 
 
+# What the engine sees of a slang term found in the source, chosen by benchmarks/slang.py
+# and benchmarks/redtrans.py (README): "hint": the term, with its rendering as a glossary
+# line; "plain": its plain form in the source language (绝绝子 -> 太绝了), no glossary line;
+# "plain+hint": the plain form, with the rendering as a glossary line; "target": its
+# rendering in the target language, written into the source text.
+SLANG_MODES = ("hint", "plain", "plain+hint", "target")
+
 # zh->de through English: see the README (NTREX, benchmarks/redtrans.py --data ntrex).
 _PIVOT: dict[tuple[str, str], str] = {("zh", "de"): "en"}
 # Chinese runs left in a Latin-script output; longer ones are clauses, not words to hint.
@@ -592,30 +664,35 @@ def _unique_terms(matches: Sequence[TermMatch]) -> list[TermMatch]:
     return unique
 
 
-def _normalized(
-    glossary: TermFinder | None, raw: str, matches: list[TermMatch], source: str
-) -> tuple[str, list[tuple[int, int]]]:
-    """Replace each slang term in ``raw`` by its plain form in the source language.
+def _rewritten(
+    glossary: TermFinder | None, raw: str, matches: list[TermMatch], source: str, slang: str
+) -> tuple[str, list[tuple[int, int]], dict[str, str]]:
+    """Replace each slang term in ``raw`` as ``slang`` says.
 
-    Return the new text and the spans of the replacements (kept out of protection).
+    "plain" and "plain+hint": by its plain form in the source language (when the glossary
+    has one); "target": by its rendering in the target language. Return the new text, the
+    spans of the replacements (kept out of protection) and what replaced each entry.
     """
     plain_form = getattr(glossary, "plain_form", None)
-    if plain_form is None:
-        return raw, [(m.start, m.end) for m in matches]
     parts: list[str] = []
     keep: list[tuple[int, int]] = []
+    forms: dict[str, str] = {}
     pos = 0
     length = 0
     for m in sorted(matches, key=lambda m: m.start):
-        plain = plain_form(m, source) or m.term
+        if slang == "target":
+            form = m.renderings[0] if m.renderings else m.term
+        else:
+            form = (plain_form(m, source) if plain_form else None) or m.term
+        forms.setdefault(m.entry, form)
         parts.append(raw[pos : m.start])
         length += m.start - pos
-        parts.append(plain)
-        keep.append((length, length + len(plain)))
-        length += len(plain)
+        parts.append(form)
+        keep.append((length, length + len(form)))
+        length += len(form)
         pos = m.end
     parts.append(raw[pos:])
-    return "".join(parts), keep
+    return "".join(parts), keep, forms
 
 
 def _keep_protected(protected: Protected, output: str) -> str:

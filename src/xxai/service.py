@@ -136,6 +136,7 @@ class Service:
             glossary,
             unit_chars=self.settings.unit_chars,
             max_chars=self.settings.max_chars,
+            slang=self.settings.slang_mode,
             lexicon=self.lexicon(),
         )
 
