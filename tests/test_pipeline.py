@@ -252,3 +252,16 @@ def test_pivot_second_pass_gets_the_terms_in_the_target_language() -> None:
     assert ("lying flat", german) in [(h.term, h.rendering) for h in second.hints]
     # The notes show the German rendering, and the German output is checked for it.
     assert result.terms[0].rendering == german and result.missed == []
+
+
+def test_target_mode_writes_the_target_rendering_into_a_pivots_second_pass() -> None:
+    glossary = default_glossary()
+    text = "我决定躺平了"
+    german = glossary.find(text, "zh", "de")[0].renderings[0]
+    engine = FakeEngine(answers={("我决定lying flat了", "en"): "I decided on lying flat"})
+    engine.fallback = lambda req: req.text  # the second pass keeps the text as it is
+    result = Translator(engine, glossary, slang="target").translate(text, "de", "zh")
+    first, second = engine.requests[0], engine.requests[-1]
+    assert "lying flat" in first.text and "躺平" not in first.text
+    assert second.text == f"I decided on {german}"
+    assert result.terms[0].rendering == german and result.missed == []

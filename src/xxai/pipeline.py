@@ -216,14 +216,13 @@ class Translator:
         """Translate into ``via`` first, then from it into the target (measured better)."""
         first = self._translate_direct(texts, via, source, progress, _Ask())
         wanted = [self._pivot_terms(r, via, target) for r in first]
-        second = self._translate_direct(
-            [r.translation for r in first],
-            target,
-            via,
-            None,
-            _Ask(),
-            [tuple(h for h, _m in w) for w in wanted],
-        )
+        lines = [tuple(h for h, _m in w) for w in wanted]
+        middle = [r.translation for r in first]
+        if self.slang == "target":
+            # As in the first pass: the target's rendering is written into the text.
+            middle = [_substituted(t, h) for t, h in zip(middle, lines, strict=True)]
+            lines = []
+        second = self._translate_direct(middle, target, via, None, _Ask(), lines)
         for one, two, terms in zip(first, second, wanted, strict=True):
             one.translation, one.target_lang = two.translation, target
             one.unchanged = one.unchanged and two.unchanged
@@ -693,6 +692,14 @@ def _rewritten(
         pos = m.end
     parts.append(raw[pos:])
     return "".join(parts), keep, forms
+
+
+def _substituted(text: str, hints: Sequence[Hint]) -> str:
+    """Write each hint's rendering in place of its term (whole words, any case)."""
+    for hint in hints:
+        pattern = re.compile(rf"(?<![\w]){re.escape(hint.term)}(?![\w])", re.IGNORECASE)
+        text = pattern.sub(hint.rendering.replace("\\", "\\\\"), text)
+    return text
 
 
 def _keep_protected(protected: Protected, output: str) -> str:
