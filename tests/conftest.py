@@ -48,7 +48,14 @@ def make_service(tmp_path: Path) -> Iterator[MakeService]:
         engine: Engine | None = None, home: Path | str | None = None, **overrides: Any
     ) -> Service:
         engine = engine if engine is not None else FakeEngine()
-        values = {"home": str(home or tmp_path / "home"), "engine": engine.name, **overrides}
+        # Scripted fake answers are keyed by the text as written, so the engine sees slang
+        # terms as they are ("hint"); tests/test_pipeline.py covers every slang mode.
+        values = {
+            "home": str(home or tmp_path / "home"),
+            "engine": engine.name,
+            "slang_mode": "hint",
+            **overrides,
+        }
         service = Service(load_settings(values, environ={}), engines={engine.name: engine})
         services.append(service)
         return service

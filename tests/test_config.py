@@ -66,5 +66,5 @@ def test_every_setting_is_a_typed_attribute() -> None:
 
 def test_a_setting_with_choices_refuses_other_values() -> None:
     assert load_settings(environ={"XXAI_SLANG_MODE": "target"}).slang_mode == "target"
-    with pytest.raises(ConfigError, match="slang_mode.*not one of hint, plain"):
+    with pytest.raises(ConfigError, match=r"slang_mode.*not one of hint, plain"):
         load_settings(environ={"XXAI_SLANG_MODE": "loud"})

@@ -77,7 +77,7 @@ def test_glossary_terms_are_hinted_reported_and_enforced() -> None:
     glossary = default_glossary()
     text = "我决定躺平了"
     good = FakeEngine()
-    result = Translator(good, glossary).translate(text, "en")
+    result = Translator(good, glossary, slang="hint").translate(text, "en")
     assert [t.term for t in result.terms] == ["躺平"]
     term = result.terms[0]
     assert text[term.start : term.end] == "躺平"
@@ -85,7 +85,7 @@ def test_glossary_terms_are_hinted_reported_and_enforced() -> None:
     assert "lying flat" in result.translation.lower()
 
     weak = FakeEngine(ignore_hints=True)
-    result = Translator(weak, glossary).translate(text, "en")
+    result = Translator(weak, glossary, slang="hint").translate(text, "en")
     assert len(weak.calls) == 2  # one targeted retry
     # The missing rendering is reported, never appended in brackets or spliced in.
     assert result.missed == ["躺平"]
@@ -246,7 +246,7 @@ def test_pivot_second_pass_gets_the_terms_in_the_target_language() -> None:
             ("I decided on lying flat", "de"): f"Ich habe mich für {german} entschieden",
         }
     )
-    result = Translator(engine, glossary).translate(text, "de", "zh")
+    result = Translator(engine, glossary, slang="hint").translate(text, "de", "zh")
     second = engine.requests[-1]
     assert second.target == "de"
     assert ("lying flat", german) in [(h.term, h.rendering) for h in second.hints]
@@ -258,10 +258,10 @@ def test_target_mode_writes_the_target_rendering_into_a_pivots_second_pass() -> 
     glossary = default_glossary()
     text = "我决定躺平了"
     german = glossary.find(text, "zh", "de")[0].renderings[0]
-    engine = FakeEngine(answers={("我决定lying flat了", "en"): "I decided on lying flat"})
+    engine = FakeEngine(answers={("我决定 lying flat 了", "en"): "I decided on lying flat"})
     engine.fallback = lambda req: req.text  # the second pass keeps the text as it is
     result = Translator(engine, glossary, slang="target").translate(text, "de", "zh")
     first, second = engine.requests[0], engine.requests[-1]
-    assert "lying flat" in first.text and "躺平" not in first.text
+    assert first.text == "我决定 lying flat 了"
     assert second.text == f"I decided on {german}"
     assert result.terms[0].rendering == german and result.missed == []

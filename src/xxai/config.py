@@ -172,7 +172,7 @@ SETTINGS: dict[str, Setting] = {
         _S(
             "slang_mode",
             str,
-            "hint",
+            "target",
             "What the model sees of a slang term: hint (the term, with its rendering as a "
             "glossary line), plain (its plain form in the source language), plain+hint, or "
             "target (its rendering written into the source). Measured in the README.",

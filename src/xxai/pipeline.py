@@ -141,7 +141,7 @@ class Translator:
         unit_chars: int = 400,
         max_chars: int = 200_000,
         *,
-        slang: str = "hint",
+        slang: str = "target",
         hints: bool = True,
         protect_kinds: frozenset[str] | None = None,
         translate_tags: bool = True,
@@ -684,11 +684,15 @@ def _rewritten(
         else:
             form = (plain_form(m, source) if plain_form else None) or m.term
         forms.setdefault(m.entry, form)
-        parts.append(raw[pos : m.start])
-        length += m.start - pos
-        parts.append(form)
+        # Latin words written between Han characters get spaces, as a bilingual writer
+        # would put them: "决定 lying flat 了", not "决定lying flat了".
+        before = " " if _HAN_RUN.match(raw[m.start - 1 : m.start]) and form[:1].isascii() else ""
+        after = " " if _HAN_RUN.match(raw[m.end : m.end + 1]) and form[-1:].isascii() else ""
+        parts.append(raw[pos : m.start] + before)
+        length += m.start - pos + len(before)
+        parts.append(form + after)
         keep.append((length, length + len(form)))
-        length += len(form)
+        length += len(form) + len(after)
         pos = m.end
     parts.append(raw[pos:])
     return "".join(parts), keep, forms

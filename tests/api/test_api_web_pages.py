@@ -60,9 +60,8 @@ def test_translate_page_shows_both_sides_with_slang_cards_and_pinyin(
     assert '<p class="text" id="translation" lang="en">' in html
     # yyds underlined on both sides, each with its own card.
     assert 'aria-describedby="card-1-src">yyds</span>' in html
-    # yyds reaches the engine normalised (永远的神): the fake engine answers in pinyin, so
-    # the translation side has no rendering to underline here.
-    assert "yong yuan de shen" in html
+    # The fake engine follows the glossary line, so the rendering is in the translation.
+    assert "the GOAT" in html
     assert 'id="card-1-src"' in html and "yǒng yuǎn de shén" in html
     # Pinyin as ruby on the Chinese side, one per character, with a toggle.
     assert '<ruby class="t4" data-alt="這">这<rt>zhè</rt></ruby>' in html
