@@ -265,3 +265,18 @@ def test_target_mode_writes_the_target_rendering_into_a_pivots_second_pass() -> 
     assert first.text == "我决定 lying flat 了"
     assert second.text == f"I decided on {german}"
     assert result.terms[0].rendering == german and result.missed == []
+
+
+def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None:
+    glossary = default_glossary()
+    text = "我决定躺平了"
+    # A model that drops the English words written into the Chinese text, and follows
+    # glossary lines.
+    engine = FakeEngine(answers={("我决定 lying flat 了", "en"): "I decided to rest"})
+    result = Translator(engine, glossary, slang="target").translate(text, "en")
+    first, retry = engine.requests
+    assert first.text == "我决定 lying flat 了" and first.hints == ()
+    assert retry.text == text and [(h.term, h.rendering) for h in retry.hints] == [
+        ("躺平", "lying flat")
+    ]
+    assert "lying flat" in result.translation.lower() and result.missed == []

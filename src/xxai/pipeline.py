@@ -82,6 +82,8 @@ class _Unit:
     missed: list[str] = field(default_factory=list)  # glossary terms without their rendering
     forms: dict[str, str] = field(default_factory=dict)  # entry -> what replaced it in the text
     extra: tuple[Hint, ...] = ()  # glossary lines from the caller (a pivot's second pass)
+    # The text with its slang as written, for a retry when a rewritten term went missing.
+    alt: Protected | None = None
 
 
 @dataclass
@@ -395,7 +397,12 @@ class Translator:
         if slang != "hint" and matches:
             text, keep, forms = _rewritten(self.glossary, raw, matches, src, slang)
         protected = protect(text, keep, self.protect_kinds)
-        return _Unit(index, offset, src, raw, protected, matches, forms=forms)
+        alt = None
+        if slang == "target" and matches:
+            alt = protect(raw, [(m.start, m.end) for m in matches], self.protect_kinds)
+            if alt.originals != protected.originals:  # placeholders must mean the same
+                alt = None
+        return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
 
     def _requests(
         self,
@@ -404,15 +411,31 @@ class Translator:
         ask: _Ask,
         note: str = "",
         extra: Mapping[int, tuple[Hint, ...]] | None = None,
+        as_written: frozenset[int] = frozenset(),
     ) -> list[TranslationRequest]:
+        """Build one request per unit; units in ``as_written`` send their slang as written.
+
+        That is the retry of a unit whose rewritten slang went missing: the terms as the
+        user wrote them, each with its rendering as a glossary line (a second strategy).
+        """
         note = " ".join(n for n in (ask.instruction, note) if n)
         reqs = []
         for unit in units:
-            hints = self._hints(unit, extra.get(id(unit), ()) if extra else ()) + ask.hints
-            reqs.append(
-                TranslationRequest(
-                    unit.protected.text, base_lang(unit.source), base_lang(target), hints, note
+            more = extra.get(id(unit), ()) if extra else ()
+            text, hints = unit.protected.text, self._hints(unit, more) + ask.hints
+            if unit.alt is not None and id(unit) in as_written:
+                text = unit.alt.text
+                hints = (
+                    tuple(
+                        Hint(m.term, m.renderings[0], m.meaning)
+                        for m in _unique_terms(unit.matches)
+                        if m.term in text and m.renderings
+                    )
+                    + more
+                    + ask.hints
                 )
+            reqs.append(
+                TranslationRequest(text, base_lang(unit.source), base_lang(target), hints, note)
             )
         return reqs
 
@@ -457,7 +480,9 @@ class Translator:
         if retry:
             # Words left in Chinese get a dictionary rendering as a glossary line.
             extra = {id(u): self._leftover_hints(best[id(u)].output, target) for u in retry}
-            outs = self.engine.translate(self._requests(retry, target, ask, _RETRY_NOTE, extra))
+            missed = frozenset(id(u) for u in retry if best[id(u)].missed)
+            reqs = self._requests(retry, target, ask, _RETRY_NOTE, extra, missed)
+            outs = self.engine.translate(reqs)
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
                 if cand.badness < best[id(unit)].badness:  # the first output wins a tie
                     best[id(unit)] = cand
