@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from xxai.search.importer import ImportReport
     from xxai.search.index import IndexReport
     from xxai.search.query import Searcher, SearchResponse
-    from xxai.search.store import Store
+    from xxai.search.store import PostStore
     from xxai.slang.glossary import Entry, Glossary
     from xxai.storage.jobs import JobQueue, JobStatus
 
@@ -68,7 +68,7 @@ class Service:
         self._cache: Memory | None = None
         self._jobs: JobQueue | None = None
         self._glossary: Glossary | None = None
-        self._store: Store | None = None
+        self._store: PostStore | None = None
         self._searcher: Searcher | None = None
         self._words: WordList | None = None
         self._lexicon: Lexicon | None = None
@@ -140,13 +140,18 @@ class Service:
             lexicon=self.lexicon(),
         )
 
-    def store(self) -> Store:
-        """Return the post store, opened once."""
-        from xxai.search.store import Store, default_db_path
-
+    def store(self) -> PostStore:
+        """Return the post store (SQLite, or PostgreSQL with database_url), opened once."""
         with self._lock:
             if self._store is None:
-                self._store = Store(default_db_path(self.settings.home))
+                if self.settings.database_url:
+                    from xxai.search.pgstore import PgStore
+
+                    self._store = PgStore(self.settings.database_url)
+                else:
+                    from xxai.search.store import Store, default_db_path
+
+                    self._store = Store(default_db_path(self.settings.home))
             return self._store
 
     def searcher(self) -> Searcher:

@@ -10,14 +10,14 @@ carries are in its full-text row as well.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from xxai.search.embed import Embedder
-from xxai.search.store import Post, Store, UpsertOutcome
+from xxai.search.store import Post, PostStore, UpsertOutcome
 from xxai.search.tokens import fts_document
 
 __all__ = ["IndexReport", "Indexer", "Progress"]
@@ -37,7 +37,7 @@ class IndexReport:
 class Indexer:
     """Write posts with their index entries; fill in or rebuild the index."""
 
-    def __init__(self, store: Store, embedder: Embedder | None) -> None:
+    def __init__(self, store: PostStore, embedder: Embedder | None) -> None:
         self.store = store
         self.embedder = embedder
 
@@ -76,9 +76,7 @@ class Indexer:
                 self.store.bump_generation(db)
         return outcomes
 
-    def _put_fts(
-        self, db: sqlite3.Connection, pk: int, post: Post, translations: Sequence[str]
-    ) -> None:
+    def _put_fts(self, db: Any, pk: int, post: Post, translations: Sequence[str]) -> None:
         from xxai.search.feed import comment_texts
 
         # Comments and replies are searchable by keywords (the embedding stays the post's).

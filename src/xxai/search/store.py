@@ -18,13 +18,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xxai.errors import StoreError
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from xxai.search.tokens import Terms
+
 __all__ = [
     "MIGRATIONS",
+    "Nearest",
     "Post",
+    "PostStore",
     "Store",
     "StoredPost",
     "StoredTranslation",
@@ -171,6 +179,59 @@ class UpsertOutcome:
     content_changed: bool
 
 
+class Nearest(Protocol):
+    """Nearest-neighbour search over one model's embeddings in a store."""
+
+    def size(self) -> int:
+        """Return how many posts have a vector of this model."""
+        ...
+
+    def search(self, queries: NDArray[np.float32], limit: int) -> list[list[tuple[int, float]]]:
+        """Return, for each query vector, the ``limit`` nearest posts as (row key, cosine)."""
+        ...
+
+
+class PostStore(Protocol):
+    """What the indexer, the searcher and the feed need of a post store (SQLite or PostgreSQL).
+
+    ``write()`` yields a transaction handle that the methods taking ``db`` write through.
+    """
+
+    @property
+    def location(self) -> str:
+        """Return where the posts are, for messages (a path, or a URL without password)."""
+        ...
+
+    def write(self) -> Any: ...
+    def existing(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, str, str]]: ...
+    def upsert(self, db: Any, post: Post) -> UpsertOutcome: ...
+    def posts(self, pks: Sequence[int]) -> dict[int, StoredPost]: ...
+    def count(self) -> int: ...
+    def all_pks(self) -> list[int]: ...
+    def unindexed_pks(self, model: str) -> list[int]: ...
+    def recent_pks(self, limit: int, offset: int = 0) -> list[int]: ...
+    def languages(self) -> dict[str, int]: ...
+    def translations(self, pks: Sequence[int], lang: str) -> dict[int, StoredTranslation]: ...
+    def all_translations(self, db: Any, pk: int) -> list[str]: ...
+    def put_translation(
+        self, db: Any, pk: int, lang: str, title: str, text: str, engine: str
+    ) -> None: ...
+    def put_fts(self, db: Any, pk: int, words: str, grams: str) -> None: ...
+    def put_embedding(
+        self, db: Any, pk: int, model: str, content_hash: str, vector: bytes
+    ) -> None: ...
+    def embedded_hashes(self, pks: Sequence[int], model: str) -> dict[int, str]: ...
+    def bump_generation(self, db: Any) -> None: ...
+    def clear_index(self, db: Any) -> None: ...
+    def keyword_search(self, terms: Terms, limit: int) -> list[tuple[int, float]]: ...
+    def fts_texts(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]: ...
+    def vectors(self, model: str) -> Nearest: ...
+    def stats(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
 _POST_COLUMNS = "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
 
 
@@ -232,6 +293,11 @@ class Store:
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def location(self) -> str:
+        """Return the database file's path, for messages."""
+        return str(self.path)
 
     @property
     def schema_version(self) -> int:
@@ -558,6 +624,19 @@ class Store:
             (match, limit),
         )
         return [(int(r["rowid"]), float(r["score"])) for r in rows]
+
+    def keyword_search(self, terms: Terms, limit: int) -> list[tuple[int, float]]:
+        """Return (row key, bm25 score) of the posts with any of the query's terms, best first."""
+        from xxai.search.tokens import match_expression
+
+        expression = match_expression(terms)
+        return self.fts_search(expression, limit) if expression else []
+
+    def vectors(self, model: str) -> Nearest:
+        """Return the embedded ANN index (usearch) over ``model``'s embeddings."""
+        from xxai.search.vectors import VectorIndex
+
+        return VectorIndex(self, model)
 
     def fts_texts(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Return the stored ``words`` and ``grams`` columns of these posts."""

@@ -27,6 +27,7 @@ from xxai.text.script import HAN_RUN, to_simplified
 
 __all__ = [
     "Terms",
+    "bigrams",
     "coverage",
     "fts_document",
     "highlight",
@@ -72,7 +73,8 @@ def _cut(run: str) -> list[str]:
     return [w for w in _segmenter().cut(run) if w.strip()]
 
 
-def _bigrams(run: str) -> list[str]:
+def bigrams(run: str) -> list[str]:
+    """Return the overlapping character bigrams of a Chinese run (none for one character)."""
     if len(run) < 2:
         return []
     return [run[i : i + 2] for i in range(len(run) - 1)]
@@ -93,7 +95,7 @@ def fts_document(texts: Iterable[str]) -> tuple[str, str]:
             words.append(text[pos : match.start()])
             run = to_simplified(match.group())
             words.append(" ".join(_cut(run)))
-            grams.append(" ".join(_bigrams(run)))
+            grams.append(" ".join(bigrams(run)))
             pos = match.end()
         words.append(text[pos:])
     return " ".join(w.strip() for w in words if w.strip()), " ".join(g for g in grams if g)
@@ -140,7 +142,7 @@ def match_expression(terms: Terms) -> str | None:
         if len(word) == 1:
             parts.append("words:" + _quote(word))
         else:
-            parts.append("grams:" + _quote(" ".join(_bigrams(word))))
+            parts.append("grams:" + _quote(" ".join(bigrams(word))))
     parts.extend("words:" + _quote(word) for word in terms.latin)
     return " OR ".join(dict.fromkeys(parts)) or None
 
