@@ -99,6 +99,21 @@ def test_keyword_matches_are_the_same(both: tuple[Any, ...], query: str) -> None
     assert from_lite, f"the corpus should match {query!r}"  # the comparison must mean something
 
 
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [("dogs", "p9"), ("plays", "p9"), ("loved", "p9"), ("learned", "p10"), ("moving", "p7"),
+     ("stations", "p8")],
+)  # fmt: skip
+def test_inflected_english_finds_the_same_posts_on_both(
+    both: tuple[Any, ...], query: str, wanted: str
+) -> None:
+    lite, pgs, _ = both
+    terms = query_terms(query)
+    # Stemmed by xxai on both sides: "dogs" finds "dog", "moving" finds "moved".
+    assert _ids(lite, lite.keyword_search(terms, 10)) == [wanted]
+    assert _ids(pgs, pgs.keyword_search(terms, 10)) == [wanted]
+
+
 def test_vector_neighbours_and_fused_ranking_are_the_same(both: tuple[Any, ...]) -> None:
     lite, pgs, embedder = both
     for query, vector in zip(QUERIES, embedder.queries(QUERIES), strict=True):

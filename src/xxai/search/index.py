@@ -10,6 +10,7 @@ carries are in its full-text row as well.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,9 @@ from xxai.search.embed import Embedder
 from xxai.search.store import Post, PostStore, UpsertOutcome
 from xxai.search.tokens import fts_document
 
-__all__ = ["IndexReport", "Indexer", "Progress"]
+__all__ = ["IndexReport", "Indexer", "Progress", "refresh_keywords"]
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (rows done since the last call, total)
 
@@ -95,6 +98,22 @@ class Indexer:
             for pk, post in posts.items():
                 self._put_fts(db, pk, post, self.store.all_translations(db, pk))
 
+    def refill_keywords(self, chunk: int = 500) -> int:
+        """Build the keyword rows of the posts that lack one; return how many were built.
+
+        After a migration that changed the tokens (the SQLite keyword table is dropped and
+        made again), this brings search back without re-embedding anything.
+        """
+        pks = self.store.unindexed_pks("")
+        for start in range(0, len(pks), chunk):
+            posts = self.store.posts(pks[start : start + chunk])
+            with self.store.write() as db:
+                for pk, post in posts.items():
+                    self._put_fts(db, pk, post, self.store.all_translations(db, pk))
+        with self.store.write() as db:
+            self.store.keywords_fresh(db)
+        return len(pks)
+
     def update(self, progress: Progress | None = None, chunk: int = 256) -> IndexReport:
         """Index the posts that lack a full-text row or an embedding of the current model."""
         model = self.embedder.name if self.embedder else ""
@@ -130,3 +149,13 @@ class Indexer:
             if progress is not None:
                 progress(len(posts), len(pks))
         return report
+
+
+def refresh_keywords(store: PostStore) -> int:
+    """Rebuild the keyword rows a migration dropped (once, on opening); return how many."""
+    if not store.keywords_stale():
+        return 0
+    log.info("rebuilding the keyword rows in %s after an upgrade", store.location)
+    built = Indexer(store, None).refill_keywords()
+    log.info("rebuilt the keyword rows of %d posts", built)
+    return built

@@ -2,9 +2,10 @@
 
 The same operations as the SQLite :class:`~xxai.search.store.Store`, so the importer, the
 indexer, the searcher and the feed run unchanged on either. The keyword index holds the same
-tokens as SQLite's FTS5 table: the ``words`` and ``grams`` columns that
-``search.tokens.fts_document`` makes, split here into a ``tsvector`` with positions (words
-weighted A, bigrams B; no Chinese parser on the server) under a GIN index. A query term
+tokens as SQLite's FTS5 table: the ``words`` (Chinese words, English stemmed in Python) and
+``grams`` columns that ``search.tokens.fts_document`` makes, split here into a ``tsvector``
+with positions (words weighted A, bigrams B; no parser or stemmer on the server) under a GIN
+index. A query term
 becomes what FTS5 is asked for: a one-character Chinese word or a Latin word as a word, a
 longer Chinese word as the phrase of its bigrams (``<->``). Ranks are ``ts_rank_cd``, not
 bm25. Vectors are pgvector ``vector(384)`` under an HNSW index (cosine).
@@ -17,9 +18,7 @@ updated like any re-import, so no post is ever stored twice.
 from __future__ import annotations
 
 import json
-import re
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,22 +29,14 @@ from numpy.typing import NDArray
 
 from xxai.errors import StoreDataError, StoreError
 from xxai.search.store import Post, StoredPost, StoredTranslation, UpsertOutcome
-from xxai.search.tokens import Terms, bigrams
+from xxai.search.tokens import Terms, bigrams, latin_stems, word_tokens
 
 __all__ = ["PgNearest", "PgStore", "tsquery", "tsvector"]
 
 # HNSW candidates per search: recall@10 0.991 at 100k posts (0.965 with pgvector's 40),
 # 2.8 ms p50 here (README "Scale").
 EF_SEARCH = 100
-_TOKEN = re.compile(r"[^\W_]+")
 _COLUMNS = "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
-
-
-def _lexemes(text: str) -> list[str]:
-    """Split like FTS5's unicode61 tokenizer: letters and digits, lower-cased, no accents."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return _TOKEN.findall(unicodedata.normalize("NFC", plain))
 
 
 def _quote(lexeme: str) -> str:
@@ -56,7 +47,7 @@ def tsvector(words: str, grams: str) -> str:
     """Return the tsvector literal of a post's two full-text columns."""
     positions: dict[tuple[str, str], list[int]] = {}
     for weight, column in (("A", words), ("B", grams)):
-        for index, lexeme in enumerate(_lexemes(column), start=1):
+        for index, lexeme in enumerate(word_tokens(column), start=1):
             # tsvector positions stop at 16383; later ones still match as words.
             positions.setdefault((lexeme, weight), []).append(min(index, 16383))
     return " ".join(
@@ -74,11 +65,11 @@ def tsquery(terms: Terms) -> str | None:
     parts: list[str] = []
     for word in terms.han:
         if len(word) == 1:
-            parts.append(_phrase(_lexemes(word), "A"))
+            parts.append(_phrase(word_tokens(word), "A"))
         else:
             parts.append(_phrase(bigrams(word), "B"))
     for word in terms.latin:
-        parts.append(_phrase(_lexemes(word), "A"))
+        parts.append(_phrase(latin_stems(word), "A"))
     unique = [p for p in dict.fromkeys(parts) if p]
     return " | ".join(f"({p})" for p in unique) or None
 
@@ -284,6 +275,9 @@ class PgStore:
     def keywords_stale(self) -> bool:
         """Return True when some post's keyword document is still to be built."""
         return bool(self.rows("SELECT EXISTS (SELECT 1 FROM posts WHERE NOT indexed)")[0][0])
+
+    def keywords_fresh(self, db: Any) -> None:
+        """Do nothing: each post carries its own ``indexed`` flag."""
 
     def recent_pks(self, limit: int, offset: int = 0) -> list[int]:
         """Return post keys newest first by their date; undated posts last, newest import first."""
