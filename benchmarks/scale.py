@@ -609,24 +609,13 @@ def postgres(args: argparse.Namespace) -> None:
             _merge("postgres", results)
 
 
-def workers(args: argparse.Namespace) -> None:
-    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+def _fake_model(latency: float) -> tuple[Any, Any]:
+    """Start an OpenAI-compatible chat server on 127.0.0.1 that answers after ``latency`` s.
 
-    The engine is the openai one against a local OpenAI-compatible server that answers
-    each request after ``--latency`` seconds (a model server that is never the bottleneck
-    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
-    VmHWM.
+    Return the server and its handler class, whose ``requests`` counts the requests.
     """
-    import subprocess
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import psycopg
-
-    from postgres import postgres_server
-
-    latency = args.latency
 
     class Model(BaseHTTPRequestHandler):
         requests = 0
@@ -652,8 +641,28 @@ def workers(args: argparse.Namespace) -> None:
         def log_message(self, *a: Any) -> None:
             pass
 
-    model = ThreadingHTTPServer(("127.0.0.1", 0), Model)
-    threading.Thread(target=model.serve_forever, daemon=True).start()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Model)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, Model
+
+
+def workers(args: argparse.Namespace) -> None:
+    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+
+    The engine is the openai one against a local OpenAI-compatible server that answers
+    each request after ``--latency`` seconds (a model server that is never the bottleneck
+    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
+    VmHWM.
+    """
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    latency = args.latency
+    model, Model = _fake_model(latency)
     report: dict[str, Any] = {"latency_s": latency, "rows": args.rows}
     with postgres_server() as url, tempfile.TemporaryDirectory() as home:
         env = {
@@ -814,10 +823,123 @@ def imports(args: argparse.Namespace) -> None:
     _merge("imports", report)
 
 
+def replicas(args: argparse.Namespace) -> None:
+    """Requests/s of one vs two `xxai serve` replicas on one PostgreSQL, cached translations.
+
+    Both replicas share the translation memory in PostgreSQL; the texts are translated once
+    through replica A (the model is a local OpenAI-compatible stand-in), then ``--clients``
+    concurrent HTTP clients send ``--requests`` translations of those texts to A alone, and
+    then spread over A and B. Every answer is a memory hit (the model's request count must
+    not move). Two cores serve the replicas, PostgreSQL and the clients together, so this
+    shows that a second replica adds capacity without losing hits, not how far it scales.
+    """
+    import asyncio
+    import subprocess
+
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from postgres import postgres_server
+
+    model, Model = _fake_model(0.0)
+    texts = [f"第{i}条：{'春夏秋冬山水花鸟'[i % 8]}{'风月云雨天地日星'[i // 8 % 8]}很好。"
+             for i in range(args.texts)]  # fmt: skip
+
+    async def load(urls: list[str]) -> dict[str, Any]:
+        clients = [httpx.AsyncClient(base_url=u, timeout=60) for u in urls]
+        latencies: list[float] = []
+        errors = 0
+        todo = list(range(args.requests))
+
+        async def one(worker: int) -> None:
+            nonlocal errors
+            client = clients[worker % len(clients)]
+            while todo:
+                i = todo.pop()
+                t = time.perf_counter()
+                r = await client.post(
+                    "/api/v1/translate", json={"text": texts[i % len(texts)], "target": "en"}
+                )
+                latencies.append(time.perf_counter() - t)
+                errors += r.status_code != 200
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one(w) for w in range(args.clients)))
+        took = time.perf_counter() - began
+        for c in clients:
+            await c.aclose()
+        return {
+            "requests": args.requests, "errors": errors, "rps": round(args.requests / took),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        }  # fmt: skip
+
+    report: dict[str, Any] = {"clients": args.clients, "texts": len(texts)}
+    with postgres_server() as url, tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ, "XXAI_HOME": home, "XXAI_ENGINE": "openai",
+            "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+            "XXAI_OPENAI_MODEL": "m", "XXAI_DATABASE_URL": url, "XXAI_EMBED_MODEL": "none",
+            "XXAI_RATE_LIMIT": "0",
+        }  # fmt: skip
+        subprocess.run([sys.executable, "-m", "xxai", "db", "migrate"], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        ports = [_free_port() for _ in range(2)]
+        procs = [
+            subprocess.Popen([sys.executable, "-m", "xxai", "serve", "--host", "127.0.0.1",
+                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+            for port in ports
+        ]  # fmt: skip
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        try:
+            for u in urls:
+                _wait_health(u)
+            with httpx.Client(base_url=urls[0], timeout=120) as client:
+                for text in texts:  # fills the shared memory through replica A
+                    client.post("/api/v1/translate", json={"text": text, "target": "en"})
+            asked = Model.requests
+            asyncio.run(load(urls))  # warm both replicas (connections, first requests)
+            report["1_replica"] = asyncio.run(load(urls[:1]))
+            report["2_replicas"] = asyncio.run(load(urls))
+            report["model_requests_during_load"] = Model.requests - asked
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=30)
+    model.shutdown()
+    report["speedup"] = round(report["2_replicas"]["rps"] / report["1_replica"]["rps"], 2)
+    print(json.dumps(report))
+    _merge("replicas", report)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_health(url: str) -> None:
+    import httpx
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not become healthy")
+
+
 def main() -> None:
     stages = {
         "base": base, "libraries": libraries, "build": build, "scale": scale,
         "postgres": postgres, "workers": workers, "imports": imports, "direct": direct,
+        "replicas": replicas,
     }  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage", choices=list(stages))
@@ -828,6 +950,9 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
     parser.add_argument("--latency", type=float, default=0.1, help="model latency, `workers`")
     parser.add_argument("--rows", type=int, default=400, help="job rows (`workers`, `imports`)")
+    parser.add_argument("--clients", type=int, default=32, help="HTTP clients (`replicas`)")
+    parser.add_argument("--requests", type=int, default=4000, help="requests (`replicas`)")
+    parser.add_argument("--texts", type=int, default=200, help="distinct texts (`replicas`)")
     args = parser.parse_args()
     stages[args.stage](args)
 
