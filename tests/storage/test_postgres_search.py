@@ -247,3 +247,34 @@ def test_a_value_postgresql_cannot_hold_skips_that_row_only(
     assert report.inserted == 2
     assert [line for line, _ in report.errors] == [2]
     assert "cannot be stored" in report.errors[0][1]
+
+
+def test_the_api_imports_searches_and_pages_the_feed_on_postgresql(
+    database: str, make_service: MakeService, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from xxai.api.app import create_app
+
+    posts = [
+        {"id": pid, "text": text, "lang": lang, "created_at": f"2025-01-{i + 10}T08:00:00Z"}
+        for i, (pid, lang, text, _) in enumerate(CORPUS)
+    ]
+    answers = {}
+    for name, extra in (("lite", {}), ("pg", {"database_url": database})):
+        service = make_service(corpus_engine(), home=tmp_path / name, cache=False,
+                               embed_model="none", rate_limit=0, **extra)  # fmt: skip
+        with TestClient(create_app(service), base_url="http://127.0.0.1") as client:
+            imported = client.post("/api/v1/import", json={"posts": posts})
+            assert imported.status_code == 200, imported.text
+            assert imported.json()["posts"] == len(CORPUS)
+            found = client.get("/api/v1/search", params={"q": "hotpot", "lang": "en"}).json()
+            feed = client.get("/api/v1/posts", params={"limit": 3}).json()
+        answers[name] = (
+            [(r["id"], r.get("translation")) for r in found["results"]],
+            [p["id"] for p in feed["posts"]],
+        )
+    assert answers["pg"] == answers["lite"]
+    results, newest = answers["pg"]
+    assert results[0] == ("p2", "This hotpot restaurant is delicious, highly recommended!")
+    assert newest == ["p10", "p9", "p8"]  # newest first by created_at
