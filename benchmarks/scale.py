@@ -20,6 +20,11 @@ Stages (each can run alone; the vectors and built indexes are cached under
 - ``scale``: at each of ``--sizes``, through xxai's own code (a real search store with the
   posts and their embeddings; :class:`VectorIndex`): brute force (today's matrix scan) and
   the ANN index: build time from SQLite, load time, query p50/p95, recall@10.
+- ``postgres``: pgvector's HNSW in a real PostgreSQL (pgserver) at ``--sizes``.
+- ``workers``: one vs two ``xxai worker`` processes on one job (engine at fixed latency).
+- ``imports``: posts/s through xxai's indexer into SQLite and into PostgreSQL.
+- ``replicas``: requests/s of one vs two ``xxai serve`` replicas on one PostgreSQL, every
+  answer a hit in the shared translation memory.
 
 Usage: flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py base
        flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py libraries
@@ -910,7 +915,7 @@ def replicas(args: argparse.Namespace) -> None:
     model.shutdown()
     report["speedup"] = round(report["2_replicas"]["rps"] / report["1_replica"]["rps"], 2)
     print(json.dumps(report))
-    _merge("replicas", report)
+    _merge(f"replicas-{args.clients}-clients", report)
 
 
 def _free_port() -> int:
