@@ -278,3 +278,17 @@ def test_the_api_imports_searches_and_pages_the_feed_on_postgresql(
     results, newest = answers["pg"]
     assert results[0] == ("p2", "This hotpot restaurant is delicious, highly recommended!")
     assert newest == ["p10", "p9", "p8"]  # newest first by created_at
+
+
+def test_posts_without_a_keyword_document_get_one_when_a_service_opens_the_store(
+    database: str, make_service: MakeService, tmp_path: Path
+) -> None:
+    rows = [{"id": pid, "text": text, "lang": lang} for pid, lang, text, _ in CORPUS]
+    first = make_service(home=tmp_path / "a", database_url=database)
+    first.import_file(write_jsonl(tmp_path / "c.jsonl", rows), embed=False)
+    with psycopg.connect(database, autocommit=True) as conn:  # as rows of schema 2 were
+        conn.execute("UPDATE posts SET document = '', words = '', indexed = false")
+    second = make_service(home=tmp_path / "b", database_url=database)
+    store = second.store()
+    assert not store.keywords_stale()
+    assert _ids(store, store.keyword_search(query_terms("火锅"), 5)) == ["p2"]
