@@ -834,9 +834,10 @@ def replicas(args: argparse.Namespace) -> None:
     Both replicas share the translation memory in PostgreSQL; the texts are translated once
     through replica A (the model is a local OpenAI-compatible stand-in), then ``--clients``
     concurrent HTTP clients send ``--requests`` translations of those texts to A alone, and
-    then spread over A and B, ``--rounds`` times alternately (medians reported). Every answer is a memory hit (the model's request count must
-    not move). Two cores serve the replicas, PostgreSQL and the clients together, so this
-    shows that a second replica adds capacity without losing hits, not how far it scales.
+    then spread over A and B, ``--rounds`` times alternately (medians reported). Every
+    answer is a memory hit (the model's request count must not move). Two cores serve the
+    replicas, PostgreSQL and the clients together, so this shows that replicas share the
+    memory, not how far they scale.
     """
     import asyncio
     import subprocess
