@@ -923,7 +923,8 @@ def replicas(args: argparse.Namespace) -> None:
     ratios = [
         two / one
         for one, two in zip(
-            report["1_replica"]["rps_each_round"], report["2_replicas"]["rps_each_round"],
+            report["1_replica"]["rps_each_round"],
+            report["2_replicas"]["rps_each_round"],
             strict=True,
         )
     ]
