@@ -20,6 +20,11 @@ Stages (each can run alone; the vectors and built indexes are cached under
 - ``scale``: at each of ``--sizes``, through xxai's own code (a real search store with the
   posts and their embeddings; :class:`VectorIndex`): brute force (today's matrix scan) and
   the ANN index: build time from SQLite, load time, query p50/p95, recall@10.
+- ``postgres``: pgvector's HNSW in a real PostgreSQL (pgserver) at ``--sizes``.
+- ``workers``: one vs two ``xxai worker`` processes on one job (engine at fixed latency).
+- ``imports``: posts/s through xxai's indexer into SQLite and into PostgreSQL.
+- ``replicas``: requests/s of one vs two ``xxai serve`` replicas on one PostgreSQL, every
+  answer a hit in the shared translation memory.
 
 Usage: flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py base
        flock /tmp/xxai-heavy.lock .venv/bin/python benchmarks/scale.py libraries
@@ -609,24 +614,13 @@ def postgres(args: argparse.Namespace) -> None:
             _merge("postgres", results)
 
 
-def workers(args: argparse.Namespace) -> None:
-    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+def _fake_model(latency: float) -> tuple[Any, Any]:
+    """Start an OpenAI-compatible chat server on 127.0.0.1 that answers after ``latency`` s.
 
-    The engine is the openai one against a local OpenAI-compatible server that answers
-    each request after ``--latency`` seconds (a model server that is never the bottleneck
-    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
-    VmHWM.
+    Return the server and its handler class, whose ``requests`` counts the requests.
     """
-    import subprocess
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import psycopg
-
-    from postgres import postgres_server
-
-    latency = args.latency
 
     class Model(BaseHTTPRequestHandler):
         requests = 0
@@ -652,8 +646,28 @@ def workers(args: argparse.Namespace) -> None:
         def log_message(self, *a: Any) -> None:
             pass
 
-    model = ThreadingHTTPServer(("127.0.0.1", 0), Model)
-    threading.Thread(target=model.serve_forever, daemon=True).start()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Model)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, Model
+
+
+def workers(args: argparse.Namespace) -> None:
+    """Throughput of one vs two `xxai worker` processes on one job, engine at fixed latency.
+
+    The engine is the openai one against a local OpenAI-compatible server that answers
+    each request after ``--latency`` seconds (a model server that is never the bottleneck
+    in CPU here); each worker keeps one request in flight. A worker's peak memory is its
+    VmHWM.
+    """
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from postgres import postgres_server
+
+    latency = args.latency
+    model, Model = _fake_model(latency)
     report: dict[str, Any] = {"latency_s": latency, "rows": args.rows}
     with postgres_server() as url, tempfile.TemporaryDirectory() as home:
         env = {
@@ -778,18 +792,15 @@ def direct(args: argparse.Namespace) -> None:
 def imports(args: argparse.Namespace) -> None:
     """Import throughput (posts/s) into SQLite and PostgreSQL, without embeddings.
 
-    Both do the same work per post (jieba words and bigrams for the full-text index) and
-    write in chunks of 250 in one transaction each; embedding (28 posts/s here) would cost
-    the same on both and is left out.
+    Both go through xxai's own indexer (the code behind ``xxai import``): the same work per
+    post (jieba words and bigrams for the keyword index), in chunks of 250, each in one
+    transaction. Embedding (28 posts/s here) would cost the same on both and is left out.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import psycopg
-
     from xxai.search.index import Indexer
+    from xxai.search.pgstore import PgStore
     from xxai.search.store import Post, Store
     from xxai.search.tokens import fts_document
-    from xxai.storage.migrations import connect, migrate
-    from xxai.storage.search import PgPost, PostgresSearch
 
     from postgres import postgres_server
 
@@ -800,34 +811,155 @@ def imports(args: argparse.Namespace) -> None:
     ]
     chunks = [posts[i : i + 250] for i in range(0, len(posts), 250)]
     report: dict[str, Any] = {"posts": len(posts)}
-    with tempfile.TemporaryDirectory() as home, Store(Path(home) / "search.sqlite") as store:
+    fts_document(["预热"])  # load jieba outside the timing
+
+    def run(store: Any) -> int:
         indexer = Indexer(store, None)
-        fts_document(["预热"])  # load jieba outside the timing
         t = time.perf_counter()
         for chunk in chunks:
             indexer.write_posts(chunk, embed=False)
-        report["sqlite_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
-    with postgres_server() as url:
-        with connect(url) as conn:
-            migrate(conn)
-        with psycopg.connect(url, autocommit=True) as conn:
-            search = PostgresSearch(conn, "none")
-            t = time.perf_counter()
-            for chunk in chunks:
-                rows = []
-                for p in chunk:
-                    words, grams = fts_document([p.title, p.text, " ".join(p.tags)])
-                    rows.append(PgPost(p.source, p.id, p.text, p.content_hash, words, grams))
-                search.write(rows)
-            report["postgresql_posts_per_s"] = round(len(posts) / (time.perf_counter() - t))
+        return round(len(posts) / (time.perf_counter() - t))
+
+    with tempfile.TemporaryDirectory() as home, Store(Path(home) / "search.sqlite") as store:
+        report["sqlite_posts_per_s"] = run(store)
+    with postgres_server() as url, PgStore(url) as pg:
+        report["postgresql_posts_per_s"] = run(pg)
     print(json.dumps(report))
     _merge("imports", report)
+
+
+def replicas(args: argparse.Namespace) -> None:
+    """Requests/s of one vs two `xxai serve` replicas on one PostgreSQL, cached translations.
+
+    Both replicas share the translation memory in PostgreSQL; the texts are translated once
+    through replica A (the model is a local OpenAI-compatible stand-in), then ``--clients``
+    concurrent HTTP clients send ``--requests`` translations of those texts to A alone, and
+    then spread over A and B, ``--rounds`` times alternately (medians reported). Every
+    answer is a memory hit (the model's request count must not move). Two cores serve the
+    replicas, PostgreSQL and the clients together, so this shows that replicas share the
+    memory, not how far they scale.
+    """
+    import asyncio
+    import subprocess
+
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from postgres import postgres_server
+
+    model, Model = _fake_model(0.0)
+    texts = [f"第{i}条：{'春夏秋冬山水花鸟'[i % 8]}{'风月云雨天地日星'[i // 8 % 8]}很好。"
+             for i in range(args.texts)]  # fmt: skip
+
+    async def load(urls: list[str]) -> dict[str, Any]:
+        clients = [httpx.AsyncClient(base_url=u, timeout=60) for u in urls]
+        latencies: list[float] = []
+        errors = 0
+        todo = list(range(args.requests))
+
+        async def one(worker: int) -> None:
+            nonlocal errors
+            client = clients[worker % len(clients)]
+            while todo:
+                i = todo.pop()
+                t = time.perf_counter()
+                r = await client.post(
+                    "/api/v1/translate", json={"text": texts[i % len(texts)], "target": "en"}
+                )
+                latencies.append(time.perf_counter() - t)
+                errors += r.status_code != 200
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one(w) for w in range(args.clients)))
+        took = time.perf_counter() - began
+        for c in clients:
+            await c.aclose()
+        return {
+            "requests": args.requests, "errors": errors, "rps": round(args.requests / took),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        }  # fmt: skip
+
+    report: dict[str, Any] = {"clients": args.clients, "texts": len(texts)}
+    with postgres_server() as url, tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ, "XXAI_HOME": home, "XXAI_ENGINE": "openai",
+            "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+            "XXAI_OPENAI_MODEL": "m", "XXAI_DATABASE_URL": url, "XXAI_EMBED_MODEL": "none",
+            "XXAI_RATE_LIMIT": "0",
+        }  # fmt: skip
+        subprocess.run([sys.executable, "-m", "xxai", "db", "migrate"], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        ports = [_free_port() for _ in range(2)]
+        procs = [
+            subprocess.Popen([sys.executable, "-m", "xxai", "serve", "--host", "127.0.0.1",
+                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+            for port in ports
+        ]  # fmt: skip
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        try:
+            for u in urls:
+                _wait_health(u)
+            with httpx.Client(base_url=urls[0], timeout=120) as client:
+                for text in texts:  # fills the shared memory through replica A
+                    client.post("/api/v1/translate", json={"text": text, "target": "en"})
+            asked = Model.requests
+            asyncio.run(load(urls))  # warm both replicas (connections, first requests)
+            # Alternate the two set-ups, so a busy moment on the shared cores hits both.
+            runs: dict[str, list[dict[str, Any]]] = {"1_replica": [], "2_replicas": []}
+            for _ in range(args.rounds):
+                runs["1_replica"].append(asyncio.run(load(urls[:1])))
+                runs["2_replicas"].append(asyncio.run(load(urls)))
+            for name, found in runs.items():
+                middle = sorted(found, key=lambda r: r["rps"])[len(found) // 2]
+                report[name] = {**middle, "rps_each_round": [r["rps"] for r in found]}
+            report["model_requests_during_load"] = Model.requests - asked
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=30)
+    model.shutdown()
+    ratios = [
+        two / one
+        for one, two in zip(
+            report["1_replica"]["rps_each_round"],
+            report["2_replicas"]["rps_each_round"],
+            strict=True,
+        )
+    ]
+    report["speedup_median_of_rounds"] = round(float(np.median(ratios)), 2)
+    print(json.dumps(report))
+    _merge(f"replicas-{args.clients}-clients", report)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_health(url: str) -> None:
+    import httpx
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not become healthy")
 
 
 def main() -> None:
     stages = {
         "base": base, "libraries": libraries, "build": build, "scale": scale,
         "postgres": postgres, "workers": workers, "imports": imports, "direct": direct,
+        "replicas": replicas,
     }  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage", choices=list(stages))
@@ -838,6 +970,10 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=480, help="seconds for `build`")
     parser.add_argument("--latency", type=float, default=0.1, help="model latency, `workers`")
     parser.add_argument("--rows", type=int, default=400, help="job rows (`workers`, `imports`)")
+    parser.add_argument("--clients", type=int, default=32, help="HTTP clients (`replicas`)")
+    parser.add_argument("--requests", type=int, default=4000, help="requests (`replicas`)")
+    parser.add_argument("--texts", type=int, default=200, help="distinct texts (`replicas`)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations (`replicas`)")
     args = parser.parse_args()
     stages[args.stage](args)
 

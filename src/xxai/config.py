@@ -152,7 +152,8 @@ SETTINGS: dict[str, Setting] = {
             str,
             "",
             "Shared PostgreSQL for several processes, e.g. postgresql://user:pw@host/xxai "
-            "(empty: SQLite files in home). Today it holds the translation memory.",
+            "(empty: SQLite files in home). It holds the posts and their search index, stored "
+            "result translations, the translation memory and jobs.",
         ),
         _S(
             "max_chars",

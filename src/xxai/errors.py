@@ -14,6 +14,7 @@ XxaiError                500  base of every error we raise on purpose
 ├── GlossaryError        500  the shipped glossary data is invalid
 ├── DictionaryError      500  the CC-CEDICT data is missing or cannot be read
 ├── StoreError           503  the search database cannot be read or written
+│   └── StoreDataError   503  one value the database cannot hold (a row is skipped)
 ├── WebSearchError       500  the web search (SearXNG) failed; search reports it as a notice
 ├── SpeechError          503  text cannot be spoken (espeak-ng missing or failed)
 └── WordListError        500  the word list cannot be read, written or exported
@@ -38,6 +39,7 @@ __all__ = [
     "NotConfiguredError",
     "OutputError",
     "SpeechError",
+    "StoreDataError",
     "StoreError",
     "WebSearchError",
     "WordListError",
@@ -114,6 +116,10 @@ class StoreError(XxaiError):
     """The search database cannot be read or written."""
 
     status = 503
+
+
+class StoreDataError(StoreError):
+    """A value the database cannot hold (PostgreSQL refuses NUL characters in text)."""
 
 
 class WebSearchError(XxaiError):

@@ -21,7 +21,7 @@ from xxai.engines.base import Engine
 from xxai.engines.batching import BatchingEngine
 from xxai.engines.cache import CachedEngine, CacheStats, Memory, TranslationCache
 from xxai.engines.registry import create_engine
-from xxai.errors import InputError
+from xxai.errors import InputError, StoreError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
 from xxai.models import ModelState, model_states, resolve_model
 from xxai.pipeline import Lexicon, Translator
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from xxai.search.importer import ImportReport
     from xxai.search.index import IndexReport
     from xxai.search.query import Searcher, SearchResponse
-    from xxai.search.store import Store
+    from xxai.search.store import PostStore
     from xxai.slang.glossary import Entry, Glossary
     from xxai.storage.jobs import JobQueue, JobStatus
 
@@ -68,7 +68,7 @@ class Service:
         self._cache: Memory | None = None
         self._jobs: JobQueue | None = None
         self._glossary: Glossary | None = None
-        self._store: Store | None = None
+        self._store: PostStore | None = None
         self._searcher: Searcher | None = None
         self._words: WordList | None = None
         self._lexicon: Lexicon | None = None
@@ -140,13 +140,21 @@ class Service:
             lexicon=self.lexicon(),
         )
 
-    def store(self) -> Store:
-        """Return the post store, opened once."""
-        from xxai.search.store import Store, default_db_path
-
+    def store(self) -> PostStore:
+        """Return the post store (SQLite, or PostgreSQL with database_url), opened once."""
         with self._lock:
             if self._store is None:
-                self._store = Store(default_db_path(self.settings.home))
+                if self.settings.database_url:
+                    from xxai.search.pgstore import PgStore
+
+                    self._store = PgStore(self.settings.database_url)
+                else:
+                    from xxai.search.store import Store, default_db_path
+
+                    self._store = Store(default_db_path(self.settings.home))
+                from xxai.search.index import refresh_keywords
+
+                refresh_keywords(self._store)
             return self._store
 
     def searcher(self) -> Searcher:
@@ -540,33 +548,49 @@ class Service:
 
     def db_status(self) -> dict[str, Any]:
         """Return the schema version of the configured database and what is pending."""
+        from xxai.storage.migrations import status
+
         if not self.settings.database_url:
-            from xxai.search.store import MIGRATIONS, default_db_path, schema_version_of
+            import sqlite3
+            from contextlib import closing
+
+            from xxai.search.store import default_db_path
 
             path = default_db_path(self.settings.home)
-            version = schema_version_of(path)
-            return {
-                "backend": "sqlite",
-                "path": str(path),
-                "version": version,
-                # Applied by `xxai db migrate`, or by anything that opens the file.
-                "pending": [
-                    {"version": v, "name": f"search store {v}"}
-                    for v in range(version + 1, len(MIGRATIONS) + 1)
-                ],
-            }
+            # Looking creates nothing: a missing file is an empty database.
+            where = f"file:{path}?mode=ro" if path.exists() else ":memory:"
+            try:
+                with closing(sqlite3.connect(where, uri=True)) as conn:
+                    return {**status(conn).to_json(), "path": str(path)}
+            except sqlite3.Error as exc:
+                raise StoreError(f"search database {path}: {exc}") from None
         from xxai.storage.memory import redact
-        from xxai.storage.migrations import connect, status
+        from xxai.storage.migrations import connect
 
         with connect(self.settings.database_url) as conn:
             return {**status(conn).to_json(), "url": redact(self.settings.database_url)}
 
     def db_migrate(self) -> list[tuple[int, str]]:
         """Bring the configured database's schema up to date; return the migrations applied."""
+        from xxai.storage.migrations import migrate
+
         if not self.settings.database_url:
-            self.store()  # opening the SQLite files migrates them
-            return []
-        from xxai.storage.migrations import connect, migrate
+            import sqlite3
+            from contextlib import closing
+
+            from xxai.search.store import default_db_path
+
+            path = default_db_path(self.settings.home)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with closing(sqlite3.connect(path, isolation_level=None, timeout=30)) as conn:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    applied = migrate(conn)
+            except sqlite3.Error as exc:
+                raise StoreError(f"search database {path}: {exc}") from None
+            self.store()  # rebuilds keyword rows a migration dropped, now, not on first search
+            return applied
+        from xxai.storage.migrations import connect
 
         with connect(self.settings.database_url) as conn:
             return migrate(conn)

@@ -9,19 +9,22 @@ import pytest
 
 from xxai.errors import StoreError
 from xxai.search.index import Indexer
-from xxai.search.store import MIGRATIONS, Post, Store
+from xxai.search.store import Post, Store
+from xxai.storage.migrations import migrations
+
+NEWEST = migrations("sqlite")[-1].version
 
 
 def test_new_database_uses_wal_and_the_current_schema(tmp_path: Path) -> None:
     with Store(tmp_path / "search.sqlite") as store:
-        assert store.schema_version == len(MIGRATIONS)
+        assert store.schema_version == NEWEST
         assert store.value("PRAGMA journal_mode") == "wal"
 
 
 def test_database_from_a_newer_xxai_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "search.sqlite"
     with sqlite3.connect(path) as db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+        db.execute(f"PRAGMA user_version = {NEWEST + 1}")
     with pytest.raises(StoreError, match="newer than this xxai understands"):
         Store(path)
 

@@ -195,13 +195,16 @@ def test_an_index_file_of_another_database_is_not_used(tmp_path: Path) -> None:
 def test_a_database_of_the_previous_schema_is_upgraded_and_searched(tmp_path: Path) -> None:
     import sqlite3
 
-    from xxai.search.store import MIGRATIONS
+    from xxai.storage.migrations import _statements, migrations
+
+    first, *_ = migrations("sqlite")
 
     path = tmp_path / "old" / "search.sqlite"
     path.parent.mkdir()
     vector = _clustered(1)[0]
     with sqlite3.connect(path) as db:  # a file written by the xxai before the ANN index
-        db.executescript(MIGRATIONS[0])
+        for statement in _statements(first.sql):
+            db.execute(statement)
         db.execute(
             "INSERT INTO posts (pk, source, id, text, record_hash, content_hash, imported_at, "
             "updated_at) VALUES (1, 's', 'old', 'an old post', 'r', 'c', 0, 0)"
@@ -214,7 +217,7 @@ def test_a_database_of_the_previous_schema_is_upgraded_and_searched(tmp_path: Pa
         db.execute("PRAGMA user_version = 1")
     VectorIndex.forget()
     with Store(path) as store:
-        assert store.schema_version == len(MIGRATIONS)
+        assert store.schema_version == migrations("sqlite")[-1].version
         hits = VectorIndex(store, "table").search(vector[None, :], 3)[0]
         assert [pk for pk, _ in hits] == [1] and hits[0][1] == pytest.approx(1.0, abs=1e-3)
     VectorIndex.forget()

@@ -44,11 +44,7 @@ def status(as_json: bool, **kwargs: Any) -> None:
 @handle_errors
 def migrate(**kwargs: Any) -> None:
     """Apply the pending migrations, each in one transaction."""
-    service = service_for(kwargs)
-    before = service.db_status()
-    applied = service.db_migrate()
-    if before["backend"] == "sqlite":
-        applied = [(int(p["version"]), str(p["name"])) for p in before["pending"]]
+    applied = service_for(kwargs).db_migrate()
     for version, name in applied:
         out.print(f"applied {version:04d} {name}")
     out.print("up to date" if not applied else f"{len(applied)} migration(s) applied")

@@ -117,7 +117,7 @@ def import_command(
         err.print(f"… and {report.skipped - _MAX_ERRORS_SHOWN} more skipped rows")
     err.print(
         f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{report.skipped} skipped → {store.count()} posts in {store.path}"
+        f"{report.skipped} skipped → {store.count()} posts in {store.location}"
     )
 
 

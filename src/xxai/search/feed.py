@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from xxai.search.comments import MAX_COMMENTS, comment_text, pick, stored_lang
-from xxai.search.store import Store
+from xxai.search.store import PostStore
 
 __all__ = ["Comment", "FeedPage", "FeedPost", "comment_texts", "feed_page", "safe_url"]
 
@@ -125,7 +125,7 @@ def comment_texts(raw: Any, limit: int = 50) -> list[str]:
     return out
 
 
-def feed_page(store: Store, offset: int, limit: int) -> FeedPage:
+def feed_page(store: PostStore, offset: int, limit: int) -> FeedPage:
     """Return imported posts, newest import first, with the comments their records hold."""
     total = store.count()
     # Past the end is an empty page; clamping also keeps the number inside SQLite's range.

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from xxai.errors import InputError, LanguageError, MappingError
+from xxai.errors import InputError, LanguageError, MappingError, StoreDataError
 from xxai.languages import normalize_lang
 from xxai.records import Record, count_records, detect_format, read_records
 from xxai.search.comments import annotate_comments
@@ -455,7 +455,9 @@ def import_records(
 
 
 # Errors a row's values can raise deep in the writer (the database, the JSON encoder).
-_DATA_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, sqlite3.DataError)
+_DATA_ERRORS = (
+    ValueError, TypeError, OverflowError, RecursionError, sqlite3.DataError, StoreDataError,
+)  # fmt: skip
 
 
 def _write(

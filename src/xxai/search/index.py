@@ -10,17 +10,20 @@ carries are in its full-text row as well.
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from xxai.search.embed import Embedder
-from xxai.search.store import Post, Store, UpsertOutcome
+from xxai.search.store import Post, PostStore, UpsertOutcome
 from xxai.search.tokens import fts_document
 
-__all__ = ["IndexReport", "Indexer", "Progress"]
+__all__ = ["IndexReport", "Indexer", "Progress", "refresh_keywords"]
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (rows done since the last call, total)
 
@@ -37,7 +40,7 @@ class IndexReport:
 class Indexer:
     """Write posts with their index entries; fill in or rebuild the index."""
 
-    def __init__(self, store: Store, embedder: Embedder | None) -> None:
+    def __init__(self, store: PostStore, embedder: Embedder | None) -> None:
         self.store = store
         self.embedder = embedder
 
@@ -76,9 +79,7 @@ class Indexer:
                 self.store.bump_generation(db)
         return outcomes
 
-    def _put_fts(
-        self, db: sqlite3.Connection, pk: int, post: Post, translations: Sequence[str]
-    ) -> None:
+    def _put_fts(self, db: Any, pk: int, post: Post, translations: Sequence[str]) -> None:
         from xxai.search.feed import comment_texts
 
         # Comments and replies are searchable by keywords (the embedding stays the post's).
@@ -96,6 +97,22 @@ class Indexer:
                 self.store.put_translation(db, pk, lang, title, text, engine)
             for pk, post in posts.items():
                 self._put_fts(db, pk, post, self.store.all_translations(db, pk))
+
+    def refill_keywords(self, chunk: int = 500) -> int:
+        """Build the keyword rows of the posts that lack one; return how many were built.
+
+        After a migration that changed the tokens (the SQLite keyword table is dropped and
+        made again), this brings search back without re-embedding anything.
+        """
+        pks = self.store.unindexed_pks("")
+        for start in range(0, len(pks), chunk):
+            posts = self.store.posts(pks[start : start + chunk])
+            with self.store.write() as db:
+                for pk, post in posts.items():
+                    self._put_fts(db, pk, post, self.store.all_translations(db, pk))
+        with self.store.write() as db:
+            self.store.keywords_fresh(db)
+        return len(pks)
 
     def update(self, progress: Progress | None = None, chunk: int = 256) -> IndexReport:
         """Index the posts that lack a full-text row or an embedding of the current model."""
@@ -132,3 +149,13 @@ class Indexer:
             if progress is not None:
                 progress(len(posts), len(pks))
         return report
+
+
+def refresh_keywords(store: PostStore) -> int:
+    """Rebuild the keyword rows a migration dropped (once, on opening); return how many."""
+    if not store.keywords_stale():
+        return 0
+    log.info("rebuilding the keyword rows in %s after an upgrade", store.location)
+    built = Indexer(store, None).refill_keywords()
+    log.info("rebuilt the keyword rows of %d posts", built)
+    return built

@@ -27,16 +27,14 @@ from xxai.pipeline import Translator
 from xxai.search.embed import Embedder, load_embedder
 from xxai.search.index import Indexer
 from xxai.search.results import Key, QueryForm, SearchResponse, SearchResult, fuse, rrf
-from xxai.search.store import Store, StoredPost, default_db_path
+from xxai.search.store import PostStore, Store, StoredPost, default_db_path
 from xxai.search.tokens import (
     Terms,
     coverage,
     highlight,
-    match_expression,
     query_terms,
     snippet,
 )
-from xxai.search.vectors import VectorIndex
 from xxai.search.web import WebHit, WebSearchError, searxng_search
 from xxai.text.script import fold_key, strip_tones
 
@@ -111,13 +109,13 @@ class Searcher:
         self,
         translator: Translator,
         settings: Settings,
-        store: Store | None = None,
+        store: PostStore | None = None,
         embedder: Embedder | Literal["setting"] | None = "setting",
         glossary: Any = "default",
     ) -> None:
         self.translator = translator
         self.settings = settings
-        self.store = store or Store(default_db_path(settings.home))
+        self.store: PostStore = store or Store(default_db_path(settings.home))
         self.embedder: Embedder | None = (
             load_embedder(settings.embed_model) if embedder == "setting" else embedder
         )
@@ -254,9 +252,8 @@ class Searcher:
         lists: list[tuple[str, QueryForm, list[int], dict[int, float]]] = []
         for form in forms:
             terms = query_terms(form.text)
-            expression = match_expression(terms)
-            if expression:
-                pks = [pk for pk, _ in self.store.fts_search(expression, depth)]
+            if terms:
+                pks = [pk for pk, _ in self.store.keyword_search(terms, depth)]
                 texts = self.store.fts_texts(pks)
                 # Squared: on Tatoeba, an English query sharing only "Tom" with a Chinese
                 # post otherwise outranked the right post (recall@1 0.88 -> 0.90).
@@ -269,7 +266,7 @@ class Searcher:
         semantic = [f for f in forms if f.kind in {"query", "translation"}]
         if self.embedder is not None and semantic:
             try:
-                vectors = VectorIndex(self.store, self.embedder.name)
+                vectors = self.store.vectors(self.embedder.name)
                 size = vectors.size()
                 if size:
                     # One list from the mean of the query's and its translations' vectors:
@@ -401,7 +398,7 @@ class Searcher:
         timings["web"] = time.perf_counter() - mark
         if self.store.count() == 0:
             notices.append(
-                f"no posts imported yet in {self.store.path}; add some with `xxai import FILE`"
+                f"no posts imported yet in {self.store.location}; add some with `xxai import FILE`"
             )
         return lists, web_lists
 

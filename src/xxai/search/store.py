@@ -3,8 +3,8 @@
 One file, ``$XXAI_HOME/search.sqlite``, in WAL mode so readers never wait for the writer.
 Writes go through one connection under a lock, each batch in one ``BEGIN IMMEDIATE``
 transaction, so a killed import leaves every earlier batch whole and the current one absent.
-The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` brings an older file
-up to date when it is opened.
+The schema comes from the versioned SQL files in ``xxai/storage/sql/sqlite/``, applied
+when the file is opened by the same mechanism as PostgreSQL's (``storage.migrations``).
 """
 
 from __future__ import annotations
@@ -18,84 +18,26 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xxai.errors import StoreError
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from xxai.search.tokens import Terms
+
 __all__ = [
-    "MIGRATIONS",
+    "Nearest",
     "Post",
+    "PostStore",
     "Store",
     "StoredPost",
     "StoredTranslation",
     "UpsertOutcome",
     "default_db_path",
 ]
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: posts, translations, full-text rows, embeddings and a key/value table.
-    """
-    CREATE TABLE posts (
-        pk INTEGER PRIMARY KEY,
-        source TEXT NOT NULL,
-        id TEXT NOT NULL,
-        url TEXT NOT NULL DEFAULT '',
-        author TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL DEFAULT '',
-        lang TEXT NOT NULL DEFAULT 'und',
-        title TEXT NOT NULL DEFAULT '',
-        text TEXT NOT NULL,
-        tags TEXT NOT NULL DEFAULT '[]',
-        metrics TEXT NOT NULL DEFAULT '{}',
-        raw TEXT NOT NULL DEFAULT '{}',
-        record_hash TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        imported_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        UNIQUE (source, id)
-    );
-    CREATE INDEX posts_lang ON posts (lang);
-    CREATE TABLE translations (
-        post INTEGER NOT NULL REFERENCES posts (pk) ON DELETE CASCADE,
-        lang TEXT NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        text TEXT NOT NULL,
-        engine TEXT NOT NULL DEFAULT '',
-        content_hash TEXT NOT NULL,
-        created_at REAL NOT NULL,
-        PRIMARY KEY (post, lang)
-    );
-    CREATE TABLE embeddings (
-        post INTEGER PRIMARY KEY REFERENCES posts (pk) ON DELETE CASCADE,
-        model TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        vector BLOB NOT NULL
-    );
-    CREATE VIRTUAL TABLE posts_fts USING fts5 (
-        words, grams, tokenize = 'porter unicode61 remove_diacritics 2'
-    );
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-    # 2: each embedding records the vectors generation that wrote it, so the ANN index can
-    # catch up with only the newer rows; the store gets an id, so an index file of another
-    # database is never taken for this one's.
-    """
-    ALTER TABLE embeddings ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX embeddings_generation ON embeddings (model, generation);
-    INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(8))));
-    """,
-)
-
-
-def schema_version_of(path: Path) -> int:
-    """Return a database file's schema version without creating or migrating it (0: none)."""
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            return int(db.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.Error as exc:
-        raise StoreError(f"search database {path}: {exc}") from None
 
 
 def default_db_path(home: Path) -> Path:
@@ -171,6 +113,61 @@ class UpsertOutcome:
     content_changed: bool
 
 
+class Nearest(Protocol):
+    """Nearest-neighbour search over one model's embeddings in a store."""
+
+    def size(self) -> int:
+        """Return how many posts have a vector of this model."""
+        ...
+
+    def search(self, queries: NDArray[np.float32], limit: int) -> list[list[tuple[int, float]]]:
+        """Return, for each query vector, the ``limit`` nearest posts as (row key, cosine)."""
+        ...
+
+
+class PostStore(Protocol):
+    """What the indexer, the searcher and the feed need of a post store (SQLite or PostgreSQL).
+
+    ``write()`` yields a transaction handle that the methods taking ``db`` write through.
+    """
+
+    @property
+    def location(self) -> str:
+        """Return where the posts are, for messages (a path, or a URL without password)."""
+        ...
+
+    def write(self) -> Any: ...
+    def existing(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, str, str]]: ...
+    def upsert(self, db: Any, post: Post) -> UpsertOutcome: ...
+    def posts(self, pks: Sequence[int]) -> dict[int, StoredPost]: ...
+    def count(self) -> int: ...
+    def all_pks(self) -> list[int]: ...
+    def unindexed_pks(self, model: str) -> list[int]: ...
+    def keywords_stale(self) -> bool: ...
+    def keywords_fresh(self, db: Any) -> None: ...
+    def recent_pks(self, limit: int, offset: int = 0) -> list[int]: ...
+    def languages(self) -> dict[str, int]: ...
+    def translations(self, pks: Sequence[int], lang: str) -> dict[int, StoredTranslation]: ...
+    def all_translations(self, db: Any, pk: int) -> list[str]: ...
+    def put_translation(
+        self, db: Any, pk: int, lang: str, title: str, text: str, engine: str
+    ) -> None: ...
+    def put_fts(self, db: Any, pk: int, words: str, grams: str) -> None: ...
+    def put_embedding(
+        self, db: Any, pk: int, model: str, content_hash: str, vector: bytes
+    ) -> None: ...
+    def embedded_hashes(self, pks: Sequence[int], model: str) -> dict[int, str]: ...
+    def bump_generation(self, db: Any) -> None: ...
+    def clear_index(self, db: Any) -> None: ...
+    def keyword_search(self, terms: Terms, limit: int) -> list[tuple[int, float]]: ...
+    def fts_texts(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]: ...
+    def vectors(self, model: str) -> Nearest: ...
+    def stats(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
 _POST_COLUMNS = "pk, source, id, url, author, created_at, lang, title, text, tags, metrics, raw"
 
 
@@ -216,22 +213,18 @@ class Store:
     # -- schema ------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"search database {self.path} has schema version {version}, newer than this "
-                f"xxai understands ({len(MIGRATIONS)}); upgrade xxai"
-            )
-        for number in range(version, len(MIGRATIONS)):
-            with self.write():
-                # Another process may have migrated while we waited for the write lock.
-                current = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-                if current > number:
-                    continue
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number + 1}")
+        from xxai.storage.migrations import migrate
+
+        with self._lock:
+            try:
+                migrate(self._db)
+            except StoreError as exc:
+                raise StoreError(f"search database {self.path}: {exc}") from None
+
+    @property
+    def location(self) -> str:
+        """Return the database file's path, for messages."""
+        return str(self.path)
 
     @property
     def schema_version(self) -> int:
@@ -404,6 +397,14 @@ class Store:
         )
         return [int(row[0]) for row in self.rows(sql, (model, model))]
 
+    def keywords_stale(self) -> bool:
+        """Return True when the keyword rows are to be rebuilt (a migration changed them)."""
+        return self.value("SELECT value FROM meta WHERE key = 'keywords_stale'") is not None
+
+    def keywords_fresh(self, db: sqlite3.Connection) -> None:
+        """Record that every post's keyword row is current again."""
+        db.execute("DELETE FROM meta WHERE key = 'keywords_stale'")
+
     def recent_pks(self, limit: int, offset: int = 0) -> list[int]:
         """Return post keys newest first by their date; undated posts last, newest import first."""
         # julianday() reads ISO 8601 with Z or +08:00, so mixed offsets still sort by instant.
@@ -558,6 +559,19 @@ class Store:
             (match, limit),
         )
         return [(int(r["rowid"]), float(r["score"])) for r in rows]
+
+    def keyword_search(self, terms: Terms, limit: int) -> list[tuple[int, float]]:
+        """Return (row key, bm25 score) of the posts with any of the query's terms, best first."""
+        from xxai.search.tokens import match_expression
+
+        expression = match_expression(terms)
+        return self.fts_search(expression, limit) if expression else []
+
+    def vectors(self, model: str) -> Nearest:
+        """Return the embedded ANN index (usearch) over ``model``'s embeddings."""
+        from xxai.search.vectors import VectorIndex
+
+        return VectorIndex(self, model)
 
     def fts_texts(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Return the stored ``words`` and ``grams`` columns of these posts."""

@@ -6,6 +6,12 @@ prepared before it is stored. Each Han run is converted to simplified script, th
 - segmented into words with jieba (the ``words`` column, beside the Latin words as written),
 - cut into overlapping character bigrams (the ``grams`` column).
 
+Other text is split into words the way FTS5's ``unicode61`` tokenizer splits it (letters and
+digits, lower-cased, accents removed) and each word is stemmed here, in Python, with the
+Porter stemmer (``snowballstemmer``): "hiking" and "hikes" are both ``hike``. Queries are
+stemmed the same way, so the SQLite and the PostgreSQL indexes hold identical tokens and
+neither database stems anything itself.
+
 A query's multi-character Chinese word is matched as a phrase of its bigrams in ``grams``,
 which finds it whatever the segmenter did with the surrounding text; a single character is
 matched only as a whole word in ``words``. So 躺平 finds 我决定躺平了, while 平 alone does not
@@ -17,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,16 +34,21 @@ from xxai.text.script import HAN_RUN, to_simplified
 
 __all__ = [
     "Terms",
+    "bigrams",
     "coverage",
     "fts_document",
     "highlight",
     "match_expression",
     "query_terms",
     "snippet",
+    "stem",
     "to_simplified",
+    "word_tokens",
 ]
 
 _HAN_RUN = HAN_RUN
+_TOKEN = re.compile(r"[^\W_]+")
+_STEMMER_LOCK = threading.Lock()
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 # Words that match nearly every post; dropped from queries unless nothing else is left.
@@ -68,11 +80,39 @@ def _segmenter() -> Any:
     return tokenizer
 
 
+@functools.cache
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("porter")  # the algorithm FTS5's porter tokenizer used
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the Porter stem of one lower-cased word ("hiking" -> "hike")."""
+    if not word.isascii():
+        return word  # as FTS5's porter did: only ASCII words are stemmed
+    with _STEMMER_LOCK:  # the pure-Python stemmer keeps state while it works
+        return str(_stemmer().stemWord(word))
+
+
+def word_tokens(text: str) -> list[str]:
+    """Split like FTS5's unicode61 tokenizer (letters and digits, lower-cased, no accents)."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return _TOKEN.findall(unicodedata.normalize("NFC", plain))
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(token) for token in word_tokens(text)]
+
+
 def _cut(run: str) -> list[str]:
     return [w for w in _segmenter().cut(run) if w.strip()]
 
 
-def _bigrams(run: str) -> list[str]:
+def bigrams(run: str) -> list[str]:
+    """Return the overlapping character bigrams of a Chinese run (none for one character)."""
     if len(run) < 2:
         return []
     return [run[i : i + 2] for i in range(len(run) - 1)]
@@ -83,20 +123,24 @@ def _fold(text: str) -> str:
 
 
 def fts_document(texts: Iterable[str]) -> tuple[str, str]:
-    """Return the ``words`` and ``grams`` columns for a post's texts."""
+    """Return the ``words`` and ``grams`` columns for a post's texts.
+
+    ``words`` holds Chinese words and stemmed other words, separated by spaces: the tokens
+    both back ends index as they are.
+    """
     words: list[str] = []
     grams: list[str] = []
     for raw in texts:
         text = _fold(raw)
         pos = 0
         for match in _HAN_RUN.finditer(text):
-            words.append(text[pos : match.start()])
+            words.extend(_stems(text[pos : match.start()]))
             run = to_simplified(match.group())
-            words.append(" ".join(_cut(run)))
-            grams.append(" ".join(_bigrams(run)))
+            words.extend(w for w in _cut(run) if w.strip())
+            grams.append(" ".join(bigrams(run)))
             pos = match.end()
-        words.append(text[pos:])
-    return " ".join(w.strip() for w in words if w.strip()), " ".join(g for g in grams if g)
+        words.extend(_stems(text[pos:]))
+    return " ".join(words), " ".join(g for g in grams if g)
 
 
 @dataclass(frozen=True)
@@ -140,9 +184,14 @@ def match_expression(terms: Terms) -> str | None:
         if len(word) == 1:
             parts.append("words:" + _quote(word))
         else:
-            parts.append("grams:" + _quote(" ".join(_bigrams(word))))
-    parts.extend("words:" + _quote(word) for word in terms.latin)
-    return " OR ".join(dict.fromkeys(parts)) or None
+            parts.append("grams:" + _quote(" ".join(bigrams(word))))
+    parts.extend("words:" + _quote(" ".join(latin_stems(word))) for word in terms.latin)
+    return " OR ".join(p for p in dict.fromkeys(parts) if p != 'words:""') or None
+
+
+def latin_stems(word: str) -> list[str]:
+    """Return the indexed tokens of a query's Latin word: its parts, stemmed ("don't": don, t)."""
+    return _stems(word)
 
 
 def coverage(terms: Terms, words: str, grams: str) -> float:
@@ -153,14 +202,8 @@ def coverage(terms: Terms, words: str, grams: str) -> float:
     tokens = set(words.lower().split())
     joined = words.replace(" ", "")
     found = sum(1 for w in terms.han if (w in tokens if len(w) == 1 else w in joined))
-    lowered = words.lower()
-    found += sum(1 for w in terms.latin if _latin_regex(w).search(lowered))
+    found += sum(1 for w in terms.latin if set(latin_stems(w)) <= tokens and latin_stems(w))
     return found / total
-
-
-@functools.lru_cache(maxsize=4096)
-def _latin_regex(word: str) -> re.Pattern[str]:
-    return re.compile(_latin_pattern(word))
 
 
 @functools.lru_cache(maxsize=1024)
