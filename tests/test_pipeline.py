@@ -280,3 +280,43 @@ def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None
         ("躺平", "lying flat")
     ]
     assert "lying flat" in result.translation.lower() and result.missed == []
+
+
+def test_slang_already_in_the_target_language_is_left_as_written() -> None:
+    glossary = default_glossary()
+    text = "LOL...你到底在说什么"
+    assert any(m.term == "LOL" for m in glossary.find(text, "zh", "en"))
+    engine = FakeEngine()
+    result = Translator(engine, glossary).translate(text, "en")
+    assert "LOL" in engine.requests[0].text and engine.requests[0].hints == ()
+    assert "LOL" in result.translation and result.missed == []
+
+
+def test_a_word_that_is_slang_only_in_context_is_not_rewritten() -> None:
+    glossary = default_glossary()
+    assert [m.term for m in glossary.find("群里又有人开车了", "zh", "en")] == ["开车"]
+    for literal in ("我会从加州开车去那里", "他开车的时候不看手机", "帮我开车门"):
+        assert glossary.find(literal, "zh", "en") == []
+
+
+def test_chinese_hashtags_are_translated_as_one_word_and_latin_ones_kept() -> None:
+    engine = FakeEngine(
+        answers={("外星人", "en"): "UFO aliens", ("输出", "en"): "output"},
+        respond=None,
+    )
+    result = Translator(engine).translate("看 #输出 和 #外星人 还有 #meta.", "en", "zh")
+    assert "#output" in result.translation and "#UFOAliens" in result.translation
+    assert "#meta." in result.translation
+
+
+def test_a_date_left_in_chinese_is_written_as_a_date() -> None:
+    # A model that copies the date as it was written.
+    engine = FakeEngine(respond=lambda req: "2024年5月8日 I went to the museum")
+    result = Translator(engine, lexicon=_Lexicon()).translate("2024年5月8日去博物馆", "en", "zh")
+    assert engine.requests[0].text == "2024年5月8日去博物馆"  # the date is not frozen
+    assert result.translation == "May 8, 2024 I went to the museum"
+    german = FakeEngine(respond=lambda req: "Am 5月8日 im Museum")
+    result = Translator(german, lexicon=_Lexicon(), pivot={}).translate(
+        "5月8日在博物馆", "de", "zh"
+    )
+    assert result.translation == "Am 8. Mai im Museum"

@@ -376,11 +376,27 @@ class Translator:
         offset = 0
         for piece in pieces:
             if piece.unit:
-                matches = self.glossary.find(piece.text, src, target) if self.glossary else []
+                matches = self._terms(piece.text, src, target)
                 units.append(self._unit(index, offset, src, piece.text, matches, slang))
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
         return result, pieces
+
+    def _terms(self, text: str, source: str, target: str) -> list[TermMatch]:
+        """Return the glossary terms to render: slang of the target language is left alone.
+
+        "LOL" in a Chinese comment needs no rendering for an English reader (it is English
+        already), and must not be turned into another word.
+        """
+        if self.glossary is None:
+            return []
+        get_entry = getattr(self.glossary, "get", None)
+        tgt = base_lang(target)
+        return [
+            m
+            for m in self.glossary.find(text, source, target)
+            if get_entry is None or getattr(get_entry(m.entry), "lang", None) != tgt
+        ]
 
     def _unit(
         self,
@@ -529,6 +545,8 @@ class Translator:
             return cand
         lexicon = self.lexicon
         tgt = base_lang(target)
+        # Dates first: 2024年5月8日 is "May 8, 2024", not three dictionary words.
+        cand = dataclasses.replace(cand, output=_DATE.sub(lambda m: _date(m, tgt), cand.output))
         runs = [m.group(0) for m in _HAN_RUN.finditer(cand.output)]
         if any(len(r) > _HINT_RUN for r in runs) or 3 * sum(map(len, runs)) > len(cand.output):
             return cand  # a clause or most of it left untranslated: no word-for-word patch
@@ -711,8 +729,13 @@ def _rewritten(
         forms.setdefault(m.entry, form)
         # Latin words written between Han characters get spaces, as a bilingual writer
         # would put them: "决定 lying flat 了", not "决定lying flat了".
-        before = " " if _HAN_RUN.match(raw[m.start - 1 : m.start]) and form[:1].isascii() else ""
-        after = " " if _HAN_RUN.match(raw[m.end : m.end + 1]) and form[-1:].isascii() else ""
+        new = form != m.term
+        before = (
+            " " if new and _HAN_RUN.match(raw[m.start - 1 : m.start]) and form[:1].isascii() else ""
+        )
+        after = (
+            " " if new and _HAN_RUN.match(raw[m.end : m.end + 1]) and form[-1:].isascii() else ""
+        )
         parts.append(raw[pos : m.start] + before)
         length += m.start - pos + len(before)
         parts.append(form + after)
@@ -721,6 +744,34 @@ def _rewritten(
         pos = m.end
     parts.append(raw[pos:])
     return "".join(parts), keep, forms
+
+
+# Numbers before 年, 月, 日 and 号 are not protected (xxai.text.protect), so dates a
+# model leaves in Chinese still have their digits here.
+_DATE = re.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)(?:(?P<d>\d{1,2})\s*[日号])?"
+    r"|(?P<year>\d{4})\s*年"
+)
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+}
+
+
+def _date(m: re.Match[str], target: str) -> str:
+    """Write a Chinese date (2024年5月8日, 5月8日, 2024年) the way ``target`` does."""
+    if m.group("year"):
+        return f" {m.group('year')} "
+    names = _MONTHS.get(target, _MONTHS["en"]).split()
+    month = int(m.group("m"))
+    if not 1 <= month <= 12:
+        return m.group(0)
+    name, day, year = names[month - 1], m.group("d"), m.group("y")
+    if target == "de":
+        text = " ".join(p for p in (f"{int(day)}." if day else "", name, year or "") if p)
+    else:
+        text = name + (f" {int(day)}" if day else "") + (f", {year}" if year else "")
+    return f" {text} "
 
 
 def _substituted(text: str, hints: Sequence[Hint]) -> str:

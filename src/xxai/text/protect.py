@@ -66,7 +66,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "number",
         r"(?:[¥￥$€£]\s?)?(?<![A-Za-z0-9.])\d+(?:[.,:/-]\d+)*(?:\s?(?:%|[kKwW]|RMB|USD|EUR))?"
-        r"(?![A-Za-z0-9])",
+        # Not before 年月日号: a date is the model's to write (2024年5月8日 -> May 8, 2024).
+        r"(?![A-Za-z0-9])(?!\s?[年月日号])",
     ),
 ]
 _COMBINED = re.compile(

@@ -1,4 +1,4 @@
-"""RedNote's own markup: topic tags (#外滩[话题]#) and sticker codes ([笑哭R]).
+"""RedNote's own markup: topic tags (#外滩[话题]#), sticker codes ([笑哭R]), hashtags (#输出).
 
 Both are protected from the model as whole items, but their words are words a reader wants
 translated (RedNote's own translations do so): :func:`tag_words` gives the text to
@@ -13,7 +13,7 @@ from xxai.languages import base_lang
 
 __all__ = ["TRANSLATED_KINDS", "rebuild", "tag_words", "words_of"]
 
-TRANSLATED_KINDS = frozenset({"topic", "sticker"})
+TRANSLATED_KINDS = frozenset({"topic", "sticker", "hashtag"})
 
 _TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?#$")
 _STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
@@ -24,6 +24,8 @@ _STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
 
 def words_of(original: str, kind: str) -> str:
     """Return the words inside a tag or sticker as written."""
+    if kind == "hashtag":
+        return original.lstrip("#").strip()
     rx = _TOPIC if kind == "topic" else _STICKER
     match = rx.match(original)
     return match.group("words").strip() if match else ""
@@ -33,8 +35,12 @@ def tag_words(original: str, kind: str, source: str) -> str | None:
     """Return the words of a tag or sticker to translate, or None when there are none.
 
     Words not in the source language's script (an English tag in a Chinese post) are not
-    translated; :func:`rebuild` with the words themselves still converts the marker.
+    translated; :func:`rebuild` with the words themselves still converts the marker. A plain
+    hashtag (#输出) is translated only when it holds Chinese.
     """
+    if kind == "hashtag":
+        words = words_of(original, kind)
+        return words if _HAN.search(words) else None
     rx = _TOPIC if kind == "topic" else _STICKER if kind == "sticker" else None
     match = rx.match(original) if rx else None
     if match is None:
@@ -46,10 +52,20 @@ def tag_words(original: str, kind: str, source: str) -> str | None:
 
 def rebuild(original: str, kind: str, translation: str, target: str) -> str:
     """Write a tag or sticker back with translated words, in the target's form."""
-    rx = _TOPIC if kind == "topic" else _STICKER
-    match = rx.match(original)
     words = " ".join(translation.strip(_STRIP).split())
     zh = base_lang(target) == "zh"
+    if kind == "hashtag":
+        if not _HAN.search(words_of(original, kind)):
+            return original  # nothing was translated: keep it exactly as written
+        if not words or "\n" in translation or len(words) > 60 or (not zh and _HAN.search(words)):
+            return original
+        # One word, as a hashtag must be: "#UFOAliens", "#output".
+        parts = words.split()
+        if len(parts) == 1:
+            return "#" + parts[0]
+        return "#" + "".join(p[:1].upper() + p[1:] for p in parts)
+    rx = _TOPIC if kind == "topic" else _STICKER
+    match = rx.match(original)
     if match is None or not words or "\n" in translation or len(words) > 60:
         return original
     if not zh and _HAN.search(words):
