@@ -307,6 +307,9 @@ def test_chinese_hashtags_are_translated_as_one_word_and_latin_ones_kept() -> No
     result = Translator(engine).translate("看 #输出 和 #外星人 还有 #meta.", "en", "zh")
     assert "#output" in result.translation and "#UFOAliens" in result.translation
     assert "#meta." in result.translation
+    english = FakeEngine(answers={("Slavic Goddess", "zh"): "斯拉夫女神"})
+    result = Translator(english).translate("Love #SlavicGoddess and #ok", "zh", "en")
+    assert "#斯拉夫女神" in result.translation and "#ok" in result.translation
 
 
 def test_a_date_left_in_chinese_is_written_as_a_date() -> None:

@@ -19,6 +19,7 @@ _TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?
 _STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
 
 
@@ -36,11 +37,16 @@ def tag_words(original: str, kind: str, source: str) -> str | None:
 
     Words not in the source language's script (an English tag in a Chinese post) are not
     translated; :func:`rebuild` with the words themselves still converts the marker. A plain
-    hashtag (#输出) is translated only when it holds Chinese.
+    hashtag (#输出, #SlavicGoddess) is translated when written in the source's script, its
+    CamelCase read as words.
     """
     if kind == "hashtag":
         words = words_of(original, kind)
-        return words if _HAN.search(words) else None
+        if base_lang(source) in {"zh", "ja"}:
+            return words if _HAN.search(words) else None
+        if _HAN.search(words) or len(_LATIN.findall(words)) < 3:
+            return None
+        return _CAMEL.sub(" ", words).replace("_", " ")
     rx = _TOPIC if kind == "topic" else _STICKER if kind == "sticker" else None
     match = rx.match(original) if rx else None
     if match is None:
@@ -55,7 +61,7 @@ def rebuild(original: str, kind: str, translation: str, target: str) -> str:
     words = " ".join(translation.strip(_STRIP).split())
     zh = base_lang(target) == "zh"
     if kind == "hashtag":
-        if not _HAN.search(words_of(original, kind)):
+        if translation.strip() == words_of(original, kind):
             return original  # nothing was translated: keep it exactly as written
         if not words or "\n" in translation or len(words) > 60 or (not zh and _HAN.search(words)):
             return original
