@@ -138,13 +138,13 @@ def main() -> None:
         by_dir[direction] = {
             "posts": len(group),
             "terms": len(ours_hits),
-            "plain": round(acc_plain, 3),
+            "plain": None if args.no_plain else round(acc_plain, 3),
             "ours": round(acc_ours, 3),
             "seconds": {"plain": round(dt_plain), "ours": round(dt_ours)},
         }
         rows.append([direction, len(group), len(ours_hits), f"{acc_plain:.1%}", f"{acc_ours:.1%}"])
     all_terms = sum(int(d["terms"]) for d in by_dir.values())  # type: ignore[call-overload]
-    total_plain = sum(float(d["plain"]) * int(d["terms"]) for d in by_dir.values()) / all_terms  # type: ignore[arg-type, call-overload]
+    total_plain = sum(float(d["plain"] or 0) * int(d["terms"]) for d in by_dir.values()) / all_terms  # type: ignore[arg-type, call-overload]
     total_ours = sum(float(d["ours"]) * int(d["terms"]) for d in by_dir.values()) / all_terms  # type: ignore[arg-type, call-overload]
     rows.append(["all", len(posts), all_terms, f"{total_plain:.1%}", f"{total_ours:.1%}"])
     print(table(["direction", "posts", "terms", "plain model", "xxai pipeline"], rows))
@@ -155,7 +155,10 @@ def main() -> None:
             "slang_mode": ours.slang,
             "matcher": m,
             "term_accuracy": by_dir,
-            "overall": {"plain": round(total_plain, 3), "ours": round(total_ours, 3)},
+            "overall": {
+                "plain": None if args.no_plain else round(total_plain, 3),
+                "ours": round(total_ours, 3),
+            },
             "failures": failures[:40],
         },
     )
