@@ -40,7 +40,8 @@ _TEMPLATE = re.compile(r"<\|[^|<>\s]{1,40}\|>|‹\|[^|]{1,40}\|›|\bim_(?:start
 # A model refusing instead of translating ("I'm sorry, but I can't assist with that").
 _REFUSAL = re.compile(
     r"\b(?:I[\u2019']?m|I am) sorry,? (?:but )?I "
-    r"(?:can[\u2019']?t|cannot|am unable to|won[\u2019']?t) (?:assist|help|comply|provide|translate|fulfil)"
+    r"(?:can[\u2019']?t|cannot|am unable to|won[\u2019']?t)"
+    r" (?:assist|help|comply|provide|translate|fulfil)"
     r"|\bI can[\u2019']?t (?:assist|help) with (?:that|this)\b|\bAs an AI (?:language )?model\b"
     r"|(?:抱歉|对不起)[，,]?\s*我(?:无法|不能)(?:协助|帮助|提供|完成|翻译)|作为(?:一个)?(?:AI|人工智能)(?:语言)?模型",
     re.IGNORECASE,
