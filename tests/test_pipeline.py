@@ -311,7 +311,7 @@ def test_chinese_hashtags_are_translated_as_one_word_and_latin_ones_kept() -> No
     english = FakeEngine()
     result = Translator(english).translate("Love #Electronic Pickles", "zh", "en")
     assert "#Electronic" in result.translation
-    assert all("Electronic" != r.text for r in english.requests)
+    assert all(r.text != "Electronic" for r in english.requests)
 
 
 def test_a_date_left_in_chinese_is_written_as_a_date() -> None:
