@@ -307,9 +307,11 @@ def test_chinese_hashtags_are_translated_as_one_word_and_latin_ones_kept() -> No
     result = Translator(engine).translate("看 #输出 和 #外星人 还有 #meta.", "en", "zh")
     assert "#output" in result.translation and "#UFOAliens" in result.translation
     assert "#meta." in result.translation
-    english = FakeEngine(answers={("Slavic Goddess", "zh"): "斯拉夫女神"})
-    result = Translator(english).translate("Love #SlavicGoddess and #ok", "zh", "en")
-    assert "#斯拉夫女神" in result.translation and "#ok" in result.translation
+    # English hashtags stay as written: "#Electronic Pickles" must not become "#电子 Pickles".
+    english = FakeEngine()
+    result = Translator(english).translate("Love #Electronic Pickles", "zh", "en")
+    assert "#Electronic" in result.translation
+    assert all(r.text != "Electronic" for r in english.requests)
 
 
 def test_a_date_left_in_chinese_is_written_as_a_date() -> None:

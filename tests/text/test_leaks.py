@@ -97,3 +97,11 @@ def test_the_memory_never_stores_a_leaking_output(make_service: Callable[..., An
     firsts = [r for r in inner.requests if not r.note]
     assert len(firsts) == 2  # asked again: the leak was not remembered
     assert service.cache_stats().entries == 1  # only the good retry
+
+
+def test_a_refusal_is_no_translation_unless_the_text_is_one() -> None:
+    text = "《唐探1900》作为春节档常驻嘉宾，每一部都没有落下"
+    out = "I'm sorry, but I can't assist with that request."
+    assert "refusal" in (problem(text, out, "zh", "en") or "")
+    apology = "I'm sorry, I can't help with that, my boss said no."
+    assert problem(apology, "抱歉，我不能帮忙，老板说不行。", "en", "zh") is None

@@ -63,3 +63,10 @@ def test_placeholder_check(translated: str, ok: bool) -> None:
 def test_text_made_only_of_protected_items_needs_no_model() -> None:
     assert not has_translatable_text(protect("😍 https://x.co @amy ¥5").text)
     assert has_translatable_text(protect("好吃 😍").text)
+
+
+def test_a_placeholder_the_model_made_up_is_dropped_but_a_literal_one_kept() -> None:
+    p = protect("share http://x.com now")
+    assert restore(p, "分享 [[0]] 占总数的[[3]]") == "分享 http://x.com 占总数的"
+    literal = protect("see [[3]] here")
+    assert restore(literal, literal.text) == "see [[3]] here"

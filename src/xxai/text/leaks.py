@@ -37,6 +37,15 @@ _PROMPT_TEXT: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 # Chat-template tokens (<|im_start|>, <|endoftext|>) and the role lines they open.
 _TEMPLATE = re.compile(r"<\|[^|<>\s]{1,40}\|>|‹\|[^|]{1,40}\|›|\bim_(?:start|end)\b|endoftext")
+# A model refusing instead of translating ("I'm sorry, but I can't assist with that").
+_REFUSAL = re.compile(
+    r"\b(?:I[\u2019']?m|I am) sorry,? (?:but )?I "
+    r"(?:can[\u2019']?t|cannot|am unable to|won[\u2019']?t)"
+    r" (?:assist|help|comply|provide|translate|fulfil)"
+    r"|\bI can[\u2019']?t (?:assist|help) with (?:that|this)\b|\bAs an AI (?:language )?model\b"
+    r"|(?:抱歉|对不起)[，,]?\s*我(?:无法|不能)(?:协助|帮助|提供|完成|翻译)|作为(?:一个)?(?:AI|人工智能)(?:语言)?模型",
+    re.IGNORECASE,
+)
 _GLOSSARY_LINE = re.compile(r"^\s*(?:glossary|词汇表|术语表|glossar)\s*[:：]", re.I | re.M)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -75,6 +84,9 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
             return f"a chat-template token in the output ({found.group(0)!r})"
     if _GLOSSARY_LINE.search(output) and not _GLOSSARY_LINE.search(seen):
         return "the prompt's glossary in the output"
+    refusal = _REFUSAL.search(output)
+    if refusal and not _REFUSAL.search(seen):
+        return f"a refusal instead of a translation ({refusal.group(0)!r})"
     return None
 
 

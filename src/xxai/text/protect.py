@@ -140,13 +140,13 @@ def check_placeholders(protected: Protected, translated: str) -> bool:
 
 
 def restore(protected: Protected, translated: str) -> str:
-    """Put the original strings back in place of their placeholders."""
+    """Put the original strings back in place of their placeholders; drop made-up ones."""
 
     def sub(match: re.Match[str]) -> str:
         index = int(match.group(1))
         if index < len(protected.originals):
             return protected.originals[index]
-        return match.group(0)
+        return ""  # a placeholder the model made up: never show our markup to a reader
 
     return PLACEHOLDER_RE.sub(sub, translated)
 

@@ -19,7 +19,6 @@ _TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?
 _STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
 
 
@@ -37,16 +36,13 @@ def tag_words(original: str, kind: str, source: str) -> str | None:
 
     Words not in the source language's script (an English tag in a Chinese post) are not
     translated; :func:`rebuild` with the words themselves still converts the marker. A plain
-    hashtag (#输出, #SlavicGoddess) is translated when written in the source's script, its
-    CamelCase read as words.
+    hashtag (#输出) is translated only in Chinese text: an English hashtag's end cannot be
+    told from the words after it (RedNote writes "#Electronic Pickles" for #电子榨菜), and
+    translating its first word alone broke such tags apart (measured on RedTrans dev).
     """
     if kind == "hashtag":
         words = words_of(original, kind)
-        if base_lang(source) in {"zh", "ja"}:
-            return words if _HAN.search(words) else None
-        if _HAN.search(words) or len(_LATIN.findall(words)) < 3:
-            return None
-        return _CAMEL.sub(" ", words).replace("_", " ")
+        return words if base_lang(source) in {"zh", "ja"} and _HAN.search(words) else None
     rx = _TOPIC if kind == "topic" else _STICKER if kind == "sticker" else None
     match = rx.match(original) if rx else None
     if match is None:
