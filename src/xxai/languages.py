@@ -103,19 +103,20 @@ def base_lang(code: str) -> str:
 # posts"): chrF of the pipeline against the same model prompted plainly, in one run.
 _MEASURED = {
     ("zh", "en"): (
-        "good: RedNote posts chrF 50.6 vs 45.7 for the model prompted plainly (60 posts), "
-        "Chinese left in the output 0 vs 8 posts; names and places are often wrong"
+        "fair: RedNote posts chrF {zh_en} vs {zh_en_plain} for the same model prompted plainly "
+        "(all 300 dev posts), Chinese left in {zh_en_han} posts vs 58; names, places and "
+        "everyday words are often taken in a wrong sense: use a stronger engine when it matters"
     ),
     ("en", "zh"): (
-        "fair: RedNote posts chrF 27.1 vs 25.6 plain (284 of 300 posts); comments no better "
-        "than plain; names and places are often wrong, use a stronger engine for them"
+        "fair: RedNote posts chrF {en_zh} vs {en_zh_plain} plain (all 300 dev posts); names and "
+        "places are often wrong: use a stronger engine for them"
     ),
     ("zh", "de"): (
-        "rough: translated through English (zh->en, then en->de); not measured on German "
-        "references here: use a stronger engine (openai) when it matters"
+        "rough: news chrF 35.96 vs 32.34 plain (100 NTREX sentences), translated through "
+        "English; the small model's German is weak: use a stronger engine (openai)"
     ),
     ("en", "de"): (
-        "fair: not measured on German references here; the small model's German is stiff"
+        "fair: news chrF 43.19 vs 41.89 plain (100 NTREX sentences); the German is stiff"
     ),
 }
 

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "KINDS",
     "PLACEHOLDER_RE",
     "Protected",
     "check_placeholders",
@@ -70,6 +71,8 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?![A-Za-z0-9])(?!\s?[年月日号])",
     ),
 ]
+#: Every kind of item :func:`protect` can freeze.
+KINDS = frozenset(name for name, _pattern in _PATTERNS)
 _COMBINED = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS),
     re.DOTALL | re.IGNORECASE,
