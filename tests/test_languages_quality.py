@@ -25,3 +25,12 @@ def test_quality_notes_carry_the_benchmark_figures() -> None:
 def test_a_pair_that_needs_a_stronger_engine_says_so() -> None:
     assert "stronger engine" in pair_quality("zh", "de")
     assert "through English" in pair_quality("zh", "de")
+
+
+def test_german_notes_carry_the_ntrex_figures() -> None:
+    results = json.loads((RESULTS.parent / "ntrex.json").read_text("utf-8"))["results"]
+    for source in ("zh", "en"):
+        row = results[f"{source}->de"]
+        note = pair_quality(source, "de")
+        assert f"chrF {row['ours']['chrF']:.1f} vs {row['plain']['chrF']:.1f}" in note
+        assert f"{row['ours']['n']} NTREX" in note
