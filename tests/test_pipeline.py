@@ -325,3 +325,15 @@ def test_a_date_left_in_chinese_is_written_as_a_date() -> None:
         "5月8日在博物馆", "de", "zh"
     )
     assert result.translation == "Am 8. Mai im Museum"
+
+
+def test_a_rendering_that_starts_a_sentence_starts_with_a_capital() -> None:
+    engine = FakeEngine()
+    Translator(engine, default_glossary()).translate("绝绝子！这家店yyds", "en", "zh")
+    assert engine.requests[0].text == "Amazing！这家店 the GOAT"
+
+
+def test_zhenxiang_after_a_verb_is_literal() -> None:
+    glossary = default_glossary()
+    assert [m.term for m in glossary.find("说不吃结果真香了", "zh", "en")] == ["真香"]
+    assert "真香" not in [m.term for m in glossary.find("老板画饼画得真香", "zh", "en")]

@@ -738,6 +738,8 @@ def _rewritten(
     for m in sorted(matches, key=lambda m: m.start):
         if slang == "target":
             form = m.renderings[0] if m.renderings else m.term
+            if _SENTENCE_START.search(raw[: m.start]) and form[:1].isascii():
+                form = form[:1].upper() + form[1:]  # "Amazing! …", not "amazing! …"
         else:
             form = (plain_form(m, source) if plain_form else None) or m.term
         forms.setdefault(m.entry, form)
@@ -766,6 +768,8 @@ _DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)(?:(?P<d>\d{1,2})\s*[日号])?"
     r"|(?P<year>\d{4})\s*年"
 )
+# The text before a term ends a sentence (or is empty): a Latin rendering starts one.
+_SENTENCE_START = re.compile(r"(?:^|[。！？!?.…]\s*|\n\s*)$")
 _MONTHS = {
     "en": "January February March April May June July August September October November December",
     "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",

@@ -14,6 +14,11 @@ from xxai.slang.glossary import default_glossary
 
 SLANG: list[tuple[str, str | None]] = [
     ("She ate!", "ate"),
+    ("老司机又开车了，快上车", "开车"),
+    ("我会从加州开车去那里", None),
+    ("一边开车一边打电话太危险", None),
+    ("说好不吃的，结果真香了", "真香"),
+    ("小狗吃饭吃得真香", None),
     ("Beyoncé ate that 💅", "ate"),
     ("Okay Rosé ate this look, no notes", "ate"),
     ("The girls ate fr", "ate"),
