@@ -32,7 +32,9 @@ def test_selection_bubble_shows_translation_with_slang_cards(
     bubble.click()
     body = page.locator(".xxai-pop-body")
     page.wait_for_function("document.querySelector('.xxai-pop-body').innerText !== 'Translating…'")
-    assert "tang ping" in body.inner_text()  # the fake engine answers in pinyin
+    # The engine sees 躺平 as its rendering (slang_mode "target"); the fake answers the
+    # rest in pinyin.
+    assert "lying flat" in body.inner_text() and "zhi jie" in body.inner_text()
     term = page.locator(".xxai-pop-original .xxai-term", has_text="躺平")
     term.hover()
     page.locator("#xxai-card").wait_for(state="visible")
@@ -53,7 +55,9 @@ def test_shortcut_and_context_menu_translate_the_selection(
     page = browser.open("reply.html")
     page.evaluate(SELECT_PARA)
     assert browser.worker.evaluate(RUN_COMMAND, ["translate-selection", None]) is True
-    page.wait_for_function("document.querySelector('.xxai-pop-body')?.innerText.includes('tang')")
+    page.wait_for_function(
+        "document.querySelector('.xxai-pop-body')?.innerText.includes('lying flat')"
+    )
     page.keyboard.press("Escape")
     # The context menu passes the selected text it saw.
     assert browser.worker.evaluate(RUN_COMMAND, ["translate-selection", "猫税"]) is True
