@@ -68,3 +68,11 @@ def test_a_setting_with_choices_refuses_other_values() -> None:
     assert load_settings(environ={"XXAI_SLANG_MODE": "target"}).slang_mode == "target"
     with pytest.raises(ConfigError, match=r"slang_mode.*not one of hint, plain"):
         load_settings(environ={"XXAI_SLANG_MODE": "loud"})
+
+
+def test_slang_mode_choices_are_the_pipelines_modes() -> None:
+    # config.py sits below the pipeline and cannot import it: the two lists must agree.
+    from xxai.pipeline import SLANG_MODES
+
+    assert SETTINGS["slang_mode"].choices == SLANG_MODES
+    assert SETTINGS["slang_mode"].default in SLANG_MODES

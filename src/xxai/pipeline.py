@@ -237,19 +237,19 @@ class Translator:
                 for t in one.terms
             ]
             if self.glossary is not None:
-                glossary = self.glossary
-                one.missed = list(
-                    dict.fromkeys(
-                        m.term
-                        for _h, m in terms
-                        if not glossary.rendered(m, two.translation, target)
-                    )
-                )
+                one.missed = self._missed([m for _h, m in terms], two.translation, target)
             one.confidence = estimate(
                 one.text, one.translation, one.source_lang, target, one.flags, one.missed
             )
             one.note = one.note or f"translated through {LANGUAGES[via].name}"
         return first
+
+    def _missed(self, matches: Sequence[TermMatch], output: str, target: str) -> list[str]:
+        """Return the terms whose glossary rendering ``output`` lacks (each once)."""
+        if self.glossary is None:
+            return []
+        glossary = self.glossary
+        return [m.term for m in _unique_terms(matches) if not glossary.rendered(m, output, target)]
 
     def _pivot_terms(
         self, first: TranslationResult, via: str, target: str
@@ -268,15 +268,19 @@ class Translator:
             shown = via_by.get(m.entry)
             if shown is None or not m.renderings:
                 continue
-            used = [
-                r
-                for r in shown.renderings
-                if self.glossary.rendered(
-                    dataclasses.replace(shown, renderings=(r,)), first.translation, via
-                )
-            ]
-            if used:
-                out.append((Hint(used[0], m.renderings[0], m.meaning), m))
+            glossary = self.glossary
+            used = next(
+                (
+                    r
+                    for r in shown.renderings
+                    if glossary.rendered(
+                        dataclasses.replace(shown, renderings=(r,)), first.translation, via
+                    )
+                ),
+                None,
+            )
+            if used is not None:
+                out.append((Hint(used, m.renderings[0], m.meaning), m))
         return out
 
     def _translate_direct(
@@ -455,15 +459,7 @@ class Translator:
             text, hints = unit.protected.text, self._hints(unit, more) + ask.hints
             if unit.alt is not None and id(unit) in as_written:
                 text = unit.alt.text
-                hints = (
-                    tuple(
-                        Hint(m.term, m.renderings[0], m.meaning)
-                        for m in _unique_terms(unit.matches)
-                        if m.term in text and m.renderings
-                    )
-                    + more
-                    + ask.hints
-                )
+                hints = _glossary_lines(unit.matches, text) + more + ask.hints
             reqs.append(
                 TranslationRequest(text, base_lang(unit.source), base_lang(target), hints, note)
             )
@@ -474,11 +470,8 @@ class Translator:
         if self.hints:
             # A term still in the text gets its rendering; a rewritten one only in
             # "plain+hint" mode (in "target" mode the rendering itself is in the text).
-            hinted = [(unit.forms.get(m.entry, m.term), m) for m in _unique_terms(unit.matches)]
-            hints = tuple(
-                Hint(form, m.renderings[0], m.meaning)
-                for form, m in hinted
-                if form in unit.protected.text and (form == m.term or self.slang == "plain+hint")
+            hints = _glossary_lines(
+                unit.matches, unit.protected.text, unit.forms, self.slang == "plain+hint"
             )
         folded = unit.protected.text.casefold()
         given = tuple(h for h in unit.extra if h.term.casefold() in folded)
@@ -596,13 +589,7 @@ class Translator:
             leak = leaks.problem(unit.protected.text, out, unit.source, target) or ""
             if leak:
                 problems.append(LEAK)
-            missed = []
-            if self.glossary is not None and not (ask and ask.instruction):
-                missed = [
-                    m.term
-                    for m in _unique_terms(unit.matches)
-                    if not self.glossary.rendered(m, out, target)
-                ]
+            missed = [] if ask and ask.instruction else self._missed(unit.matches, out, target)
             cands.append(_Candidate(out, problems, missed, leak))
         return cands
 
@@ -720,6 +707,31 @@ def _unique_terms(matches: Sequence[TermMatch]) -> list[TermMatch]:
     return unique
 
 
+def _glossary_lines(
+    matches: Sequence[TermMatch],
+    text: str,
+    forms: Mapping[str, str] | None = None,
+    rewritten_too: bool = False,
+) -> tuple[Hint, ...]:
+    """Return a glossary line (form = rendering) for each term whose form is in ``text``.
+
+    ``forms`` says what replaced a term in the text; a replaced term gets a line only when
+    ``rewritten_too``.
+    """
+    lines = []
+    for m in _unique_terms(matches):
+        form = forms.get(m.entry, m.term) if forms else m.term
+        if m.renderings and form in text and (form == m.term or rewritten_too):
+            lines.append(Hint(form, m.renderings[0], m.meaning))
+    return tuple(lines)
+
+
+def _starts_sentence(before: str) -> bool:
+    """Return True when the text ``before`` a term is empty or ends a sentence or line."""
+    stripped = before.rstrip()
+    return not before or "\n" in before[len(stripped) :] or stripped[-1:] in tuple("。！？!?.…")
+
+
 def _rewritten(
     glossary: TermFinder | None, raw: str, matches: list[TermMatch], source: str, slang: str
 ) -> tuple[str, list[tuple[int, int]], dict[str, str]]:
@@ -738,7 +750,7 @@ def _rewritten(
     for m in sorted(matches, key=lambda m: m.start):
         if slang == "target":
             form = m.renderings[0] if m.renderings else m.term
-            if _SENTENCE_START.search(raw[: m.start]) and form[:1].isascii():
+            if _starts_sentence(raw[: m.start]) and form[:1].isascii():
                 form = form[:1].upper() + form[1:]  # "Amazing! …", not "amazing! …"
         else:
             form = (plain_form(m, source) if plain_form else None) or m.term
@@ -768,8 +780,6 @@ _DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)(?:(?P<d>\d{1,2})\s*[日号])?"
     r"|(?P<year>\d{4})\s*年"
 )
-# The text before a term ends a sentence (or is empty): a Latin rendering starts one.
-_SENTENCE_START = re.compile(r"(?:^|[。！？!?.…]\s*|\n\s*)$")
 _MONTHS = {
     "en": "January February March April May June July August September October November December",
     "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
