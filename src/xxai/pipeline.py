@@ -16,7 +16,14 @@ from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
 from xxai.text import leaks
-from xxai.text.checks import HAN_LEFTOVER, LEAK, PATCHED, PLACEHOLDERS, output_problems
+from xxai.text.checks import (
+    HAN_LEFTOVER,
+    LEAK,
+    PATCHED,
+    PLACEHOLDERS,
+    han_count,
+    output_problems,
+)
 from xxai.text.confidence import estimate
 from xxai.text.langid import detect_language
 from xxai.text.protect import (
@@ -35,6 +42,7 @@ from xxai.types import (
     Detection,
     Hint,
     Lexicon,
+    Similarity,
     TermFinder,
     TermMatch,
     TermNote,
@@ -45,6 +53,7 @@ from xxai.types import (
 __all__ = [
     "NOT_FOLLOWED",
     "Lexicon",
+    "Similarity",
     "TermFinder",
     "TermMatch",
     "TermNote",
@@ -130,11 +139,14 @@ class Translator:
     Options (chosen by benchmarks/redtrans.py, see the README):
     ``slang``: what the engine sees of a slang term (see :data:`SLANG_MODES`);
     ``hints``: give the engine the glossary renderings of the terms found;
-    ``protect_kinds``: which kinds of item are frozen as placeholders (default all);
+    ``protect_kinds``: which kinds of item are frozen as placeholders (default all but
+    numbers);
     ``translate_tags``: translate the words of RedNote topic tags and sticker codes;
     ``retry_terms``: send a unit back when a glossary rendering is missing;
     ``pivot``: language pairs translated through a third language (zh->de through en);
-    ``lexicon``: renders words a model left in Chinese (dictionary, pinyin).
+    ``lexicon``: renders words a model left in Chinese (dictionary, pinyin);
+    ``similarity``: scores each (source, translation) pair for the confidence estimate
+    (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only.
     """
 
     def __init__(
@@ -151,6 +163,7 @@ class Translator:
         retry_terms: bool = True,
         pivot: Mapping[tuple[str, str], str] | None = None,
         lexicon: Lexicon | None = None,
+        similarity: Similarity | None = None,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -165,6 +178,7 @@ class Translator:
         self.retry_terms = retry_terms
         self.pivot = dict(_PIVOT if pivot is None else pivot)
         self.lexicon = lexicon
+        self.similarity = similarity
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -217,7 +231,7 @@ class Translator:
         progress: Callable[[int], None] | None,
     ) -> list[TranslationResult]:
         """Translate into ``via`` first, then from it into the target (measured better)."""
-        first = self._translate_direct(texts, via, source, progress, _Ask())
+        first = self._translate_direct(texts, via, source, progress, _Ask(), rate=False)
         wanted = [self._pivot_terms(r, via, target) for r in first]
         lines = [tuple(h for h, _m in w) for w in wanted]
         middle = [r.translation for r in first]
@@ -225,7 +239,7 @@ class Translator:
             # As in the first pass: the target's rendering is written into the text.
             middle = [_substituted(t, h) for t, h in zip(middle, lines, strict=True)]
             lines = []
-        second = self._translate_direct(middle, target, via, None, _Ask(), lines)
+        second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
         for one, two, terms in zip(first, second, wanted, strict=True):
             one.translation, one.target_lang = two.translation, target
             one.unchanged = one.unchanged and two.unchanged
@@ -238,10 +252,8 @@ class Translator:
             ]
             if self.glossary is not None:
                 one.missed = self._missed([m for _h, m in terms], two.translation, target)
-            one.confidence = estimate(
-                one.text, one.translation, one.source_lang, target, one.flags, one.missed
-            )
             one.note = one.note or f"translated through {LANGUAGES[via].name}"
+        self._rate(first, target)
         return first
 
     def _missed(self, matches: Sequence[TermMatch], output: str, target: str) -> list[str]:
@@ -291,6 +303,7 @@ class Translator:
         progress: Callable[[int], None] | None,
         ask: _Ask,
         text_hints: Sequence[tuple[Hint, ...]] = (),
+        rate: bool = True,
     ) -> list[TranslationResult]:
         results: list[TranslationResult] = []
         units: list[_Unit] = []
@@ -329,10 +342,25 @@ class Translator:
             ]
             result.flags = sorted({p for u in text_units for p in u.problems})
             result.missed = list(dict.fromkeys(t for u in text_units for t in u.missed))
-            result.confidence = estimate(
-                result.text, translation, result.source_lang, target, result.flags, result.missed
-            )
+        if rate:
+            self._rate([r for r, p in zip(results, layouts, strict=True) if p is not None], target)
         return results
+
+    def _rate(self, results: Sequence[TranslationResult], target: str) -> None:
+        """Give each translated result its confidence, with one similarity call for all."""
+        scores: Sequence[float | None] = [None] * len(results)
+        if self.similarity is not None and results:
+            scores = self.similarity([r.text for r in results], [r.translation for r in results])
+        for result, score in zip(results, scores, strict=True):
+            result.confidence = estimate(
+                result.text,
+                result.translation,
+                result.source_lang,
+                target,
+                result.flags,
+                result.missed,
+                similarity=score,
+            )
 
     def _prepare(
         self,
@@ -408,11 +436,14 @@ class Translator:
 
         Hashtags in Latin-script text are left to the model with their line: where an
         English tag ends cannot be told ("#Electronic Pickles" is one tag), and the model
-        translates them in context (measured on RedTrans dev, README).
+        translates them in context (measured on RedTrans dev, README). Numbers are never
+        frozen by default: a small model drops or misplaces their placeholders ("21 stores
+        ... 19 stores" came back with both numbers appended at the end) and cannot write
+        them the target's way ("$4,000", "2025年2月"); a check finds numbers it loses.
         """
+        kinds = self.protect_kinds if self.protect_kinds is not None else _FROZEN
         if base_lang(source) in {"zh", "ja", "ko"}:
-            return self.protect_kinds
-        kinds = self.protect_kinds if self.protect_kinds is not None else KINDS
+            return kinds
         return frozenset(kinds - {"hashtag"})
 
     def _unit(
@@ -517,6 +548,16 @@ class Translator:
                 if plain or cand.badness < best[id(unit)].badness:
                     best[id(unit)] = cand
                     unit.repaired = plain
+        left = [u for u in todo if HAN_LEFTOVER in best[id(u)].problems]
+        if left:
+            # Still Chinese after every pass: one clause at a time, each short enough
+            # that the model translates instead of copying.
+            for unit, cand in zip(left, self._by_clauses(left, target), strict=True):
+                old = best[id(unit)]
+                if cand.badness < old.badness or (
+                    cand.badness == old.badness and han_count(cand.output) < han_count(old.output)
+                ):
+                    best[id(unit)] = cand
         for unit in todo:
             cand = self._patch(unit, best[id(unit)], target)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
@@ -640,6 +681,36 @@ class Translator:
                 )
         return self._check([p[0] for p in plans], texts, target)
 
+    def _by_clauses(self, units: list[_Unit], target: str) -> list[_Candidate]:
+        """Translate each unit clause by clause: the last strategy for Chinese left in.
+
+        The text is cut at placeholders and clause punctuation; each clause with Chinese
+        goes to the engine on its own, and the pieces are joined with the punctuation
+        written the target's way. Less fluent than a whole sentence, never left Chinese.
+        """
+        tgt = base_lang(target)
+        plans: list[list[str]] = []
+        reqs: list[TranslationRequest] = []
+        for unit in units:
+            parts = _CLAUSE.split(unit.protected.text)
+            for i in range(0, len(parts), 2):
+                if _HAN_RUN.search(parts[i]):
+                    reqs.append(TranslationRequest(parts[i], base_lang(unit.source), tgt))
+            plans.append(parts)
+        outs = iter(self.engine.translate(reqs))
+        texts = []
+        for parts in plans:
+            pieces = []
+            for i, part in enumerate(parts):
+                if i % 2:
+                    pieces.append(_latin_punctuation(part))
+                elif _HAN_RUN.search(part):
+                    pieces.append(_clean_output(next(outs), part))
+                else:
+                    pieces.append(part)
+            texts.append(re.sub(r" {2,}", " ", "".join(pieces)).strip())
+        return self._check(units, texts, target)
+
     def _tag_requests(self, units: list[_Unit], target: str) -> list[TranslationRequest]:
         if not self.translate_tags:
             return []
@@ -684,15 +755,31 @@ class Translator:
 # rendering in the target language, written into the source text.
 SLANG_MODES = ("hint", "plain", "plain+hint", "target")
 
+# What is frozen as placeholders by default: everything but numbers (see Translator._kinds).
+_FROZEN = KINDS - {"number"}
 # zh->de through English: see the README (NTREX, benchmarks/redtrans.py --data ntrex).
 _PIVOT: dict[tuple[str, str], str] = {("zh", "de"): "en"}
 # Chinese runs left in a Latin-script output; longer ones are clauses, not words to hint.
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _HINT_RUN = 8
 _RETRY_NOTE = (
-    "Keep every [[n]] placeholder exactly once, translate fully into the target "
-    "language, and use the glossary renderings."
+    "Keep every [[n]] placeholder exactly once, keep every number, translate fully into "
+    "the target language, and use the glossary renderings."
 )
+# Where the last strategy cuts a text: placeholders, clause punctuation, quotes, spaces.
+_CLAUSE = re.compile(r"(\[\[\d+\]\]|[，。！？；：、,.!?;:（）()“”「」《》\"\s]+)")
+_LATIN_PUNCT = str.maketrans(
+    {"，": ", ", "。": ". ", "！": "! ", "？": "? ", "；": "; ", "：": ": ", "、": ", "}
+    | {"（": " (", "）": ") ", "“": ' "', "”": '" ', "「": ' "', "」": '" '}
+    | {"《": ' "', "》": '" '}
+)
+
+
+def _latin_punctuation(text: str) -> str:
+    """Write Chinese punctuation between clauses the way Latin-script text does."""
+    return text.translate(_LATIN_PUNCT)
+
+
 # Sentence ends, kept with their sentence (the fallback translates one sentence at a time).
 _SENTENCE = re.compile(r"(?<=[。！？!?…；;])|(?<=[.!?])\s+")
 

@@ -27,7 +27,13 @@ from xxai.models import ModelState, model_states, resolve_model
 from xxai.pipeline import Lexicon, Translator
 from xxai.text.langid import detect_language
 from xxai.translation import StreamEvent, stream_translation, translate_documents
-from xxai.types import Detection, TermFinder, TranslationRequest, TranslationResult
+from xxai.types import (
+    Detection,
+    Similarity,
+    TermFinder,
+    TranslationRequest,
+    TranslationResult,
+)
 
 if TYPE_CHECKING:
     from xxai.batch import BatchReport
@@ -138,7 +144,15 @@ class Service:
             max_chars=self.settings.max_chars,
             slang=self.settings.slang_mode,
             lexicon=self.lexicon(),
+            similarity=self.similarity(),
         )
+
+    def similarity(self) -> Similarity | None:
+        """Return the confidence estimate's meaning scorer (embed_model), or None for none."""
+        from xxai.search.embed import load_embedder, similarity_scorer
+
+        embedder = load_embedder(self.settings.embed_model)
+        return similarity_scorer(embedder) if embedder is not None else None
 
     def store(self) -> PostStore:
         """Return the post store (SQLite, or PostgreSQL with database_url), opened once."""

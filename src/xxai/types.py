@@ -6,7 +6,7 @@ front ends can all depend on it without depending on each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ __all__ = [
     "Hint",
     "Lexicon",
     "ProgressFn",
+    "Similarity",
     "TermFinder",
     "TermMatch",
     "TermNote",
@@ -102,6 +103,14 @@ class Lexicon(Protocol):
 
     def render(self, word: str, target: str) -> str:
         """Return a short rendering of ``word`` for ``target``."""
+        ...
+
+
+class Similarity(Protocol):
+    """Scores how close in meaning each text is to its translation (cosine, -1 to 1)."""
+
+    def __call__(self, texts: Sequence[str], translations: Sequence[str]) -> list[float]:
+        """Return one score per (text, translation) pair."""
         ...
 
 

@@ -6,10 +6,12 @@ from xxai.text.checks import (
     INSTRUCTION_TEXT,
     LATIN_LEFTOVER,
     NO_TARGET_SCRIPT,
+    NUMBER_MISSING,
     PLACEHOLDERS,
+    missing_numbers,
     output_problems,
 )
-from xxai.text.confidence import estimate
+from xxai.text.confidence import SIMILARITY_FLOORS, estimate
 from xxai.text.protect import protect
 from xxai.text.tags import rebuild, tag_words
 
@@ -63,13 +65,32 @@ def test_english_words_left_in_a_chinese_translation_are_a_problem() -> None:
     assert output_problems(named, "Taylor今晚上REP TV", "en", "zh") == []
 
 
-def test_confidence_is_low_for_place_names_long_posts_and_lost_parts() -> None:
+def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> None:
     assert estimate("今天天气很好", "The weather is nice today", "zh", "en", [], []).level == "high"
-    places = estimate(
-        "我们去了格但斯克和上海", "We went to Gdansk and Shanghai", "zh", "en", [], []
-    )
-    assert places.level == "low" and "格但斯克" in places.label()
     long_post = "I love this place. " * 10
     assert estimate(long_post, "我爱这个地方。" * 10, "en", "zh", [], []).level == "low"
     short = estimate("这家店的芝士蛋糕真的很好吃，一口下去直接幸福", "Good.", "zh", "en", [], [])
     assert short.level == "low" and "part may be missing" in short.label()
+    # A similarity score under the pair's floor lowers confidence; over it, it does not.
+    floor = SIMILARITY_FLOORS[("zh", "en")]
+    args = ("今天天气很好", "The weather is nice today", "zh", "en", [], [])
+    drifted = estimate(*args, similarity=floor - 0.01)
+    assert drifted.level == "low" and "drifted" in drifted.label()
+    assert estimate(*args, similarity=floor + 0.01).level == "high"
+    # A pair without a measured floor is judged by the rules alone.
+    assert estimate("Guten Tag", "Good day", "de", "en", [], [], similarity=0.1).level == "high"
+
+
+def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
+    assert missing_numbers("Chanel港澳台21家店，内地才19家店", "Chanel has stores", "en") == [
+        "21",
+        "19",
+    ]
+    # Written the target's way still counts: ranges, 万, thousands separators, times.
+    assert missing_numbers("新生儿约8-900人，人口20多万", "800 to 900 babies, 200,000", "en") == []
+    assert missing_numbers("Rent is 3,000 dollars at 22:05", "房租3000美元，22:05", "zh") == []
+    # One-digit numbers may be Chinese numerals in Chinese output; longer ones may not.
+    assert missing_numbers("I have 3 kids", "我有三个孩子", "zh") == []
+    assert missing_numbers("Write anything 1/17", "写点东西", "zh") == ["17"]
+    prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
+    assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")

