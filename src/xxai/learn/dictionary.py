@@ -20,6 +20,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 
 # Bump when the index layout or the parsing changes: old index files are then rebuilt.
 INDEX_VERSION = 2
+# A lower-case English word of three letters or more in a definition.
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
+_CAPITALISED_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])")
 
 # (package, data file inside it), newest copy first.
 SOURCES = (
@@ -225,6 +229,24 @@ class Dictionary:
 
     def __contains__(self, word: str) -> bool:
         return bool(self.lookup(word))
+
+    @functools.cached_property
+    def english_words(self) -> frozenset[str]:
+        """Return the English words the definitions write in lower case ("camera", "guide").
+
+        Names are written capitalised there ("Taiwan", "Jessica"), so a word written in
+        lower case more often than capitalised is an ordinary word, not a name
+        (xxai.text.casing uses it for Title Case titles).
+        """
+        with self._lock:
+            rows = self._conn.execute("SELECT senses FROM entry").fetchall()
+        lower: Counter[str] = Counter()
+        upper: Counter[str] = Counter()
+        for (senses,) in rows:
+            lower.update(_LOWER_WORD.findall(senses))
+            upper.update(w.lower() for w in _CAPITALISED_WORD.findall(senses))
+        # "China" and "Turkey" are capitalised more often than not: names.
+        return frozenset(w for w, n in lower.items() if n > upper[w])
 
     def close(self) -> None:
         with self._lock:

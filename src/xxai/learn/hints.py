@@ -54,6 +54,16 @@ class WordHints:
                 return self._by_parts(word)
         return _pinyin(word)
 
+    def ordinary(self, word: str) -> bool:
+        """Return True when ``word`` is an ordinary English word (not a name): CC-CEDICT
+        writes it in lower case in its definitions (plurals count: "probiotics")."""
+        dictionary = self._dict()
+        if dictionary is None:
+            return False
+        vocab: frozenset[str] = dictionary.english_words
+        low = word.lower()
+        return low in vocab or (low.endswith("s") and (low[:-1] in vocab or low[:-2] in vocab))
+
     def _sense(self, word: str) -> str:
         dictionary = self._dict()
         if dictionary is None:
