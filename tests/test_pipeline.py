@@ -154,7 +154,7 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
 def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     # A model that copies any Chinese longer than a short clause (as the small model did
     # with a festive title), and translates short clauses.
-    clauses = {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks together"}
+    clauses = {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks all"}
 
     def copy_long(req: TranslationRequest) -> str:
         return clauses.get(req.text.strip(), req.text)
@@ -164,7 +164,7 @@ def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     )
     # The text's own punctuation stands (no "banquet.,"), and a clause inside a sentence
     # starts in lower case.
-    assert result.translation == "Lucky start🧧New year banquet, drinks together🎉"
+    assert result.translation == "Lucky start🧧New year banquet, drinks all🎉"
     assert "han-leftover" not in result.flags
 
 

@@ -16,6 +16,7 @@ from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
 from xxai.text import leaks
+from xxai.text.casing import sentence_case
 from xxai.text.checks import (
     HAN_LEFTOVER,
     LEAK,
@@ -24,7 +25,6 @@ from xxai.text.checks import (
     han_count,
     output_problems,
 )
-from xxai.text.casing import sentence_case
 from xxai.text.confidence import estimate
 from xxai.text.langid import detect_language
 from xxai.text.protect import (

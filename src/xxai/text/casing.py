@@ -52,5 +52,6 @@ def sentence_case(text: str, ordinary: Callable[[str], bool]) -> str:
 
 # Words under three letters that Title Case capitalises ("Come Over If You Can").
 _SHORT_WORDS = frozenset(
-    "a an as at be by do go he if in is it me my no of on or so to up us we".split()
+    {"a", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me"}
+    | {"my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
 )

@@ -50,6 +50,7 @@ _RATIO = {
 # Cosine similarity of the multilingual-e5 embeddings of source and translation below which
 # the meaning has likely drifted (benchmarks/review.py; README "Confidence").
 SIMILARITY_FLOORS = {("zh", "en"): 0.868, ("en", "zh"): 0.865}
+_DRIFT = "the meaning may have drifted from the original (a wrong sense, a lost part)"
 _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
 _REASONS = {
@@ -92,6 +93,5 @@ def estimate(
         reasons.append("a long post: the small model often drops or garbles a part")
     floor = SIMILARITY_FLOORS.get((base_lang(source), base_lang(target)))
     if similarity is not None and floor is not None and similarity < floor:
-        reasons.append("the meaning may have drifted from the original (a wrong sense, a lost part)")
+        reasons.append(_DRIFT)
     return Confidence("low" if reasons else "high", reasons)
-
