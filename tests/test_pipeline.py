@@ -168,6 +168,14 @@ def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     assert "han-leftover" not in result.flags
 
 
+def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> None:
+    result = Translator(FakeEngine(fallback="echo"), lexicon=_Lexicon()).translate(
+        "旺仔免税", "en", "zh"
+    )
+    assert result.translation == "X" and "dictionary-patch" in result.flags
+    assert result.confidence is not None and result.confidence.level == "low"
+
+
 def test_refresh_translates_again_past_the_memory(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path / "cache.sqlite")
     first = FakeEngine(answers={("我决定躺平了", "en"): "old answer"})

@@ -560,6 +560,7 @@ class Translator:
             for u in todo
             if HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output)
         ]
+        clauses = {id(u) for u in left}
         if left:
             # Still Chinese after every pass: one clause at a time, each short enough
             # that the model translates instead of copying.
@@ -570,7 +571,7 @@ class Translator:
                 ):
                     best[id(unit)] = cand
         for unit in todo:
-            cand = self._patch(unit, best[id(unit)], target)
+            cand = self._patch(unit, best[id(unit)], target, words_only=id(unit) not in clauses)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
             out = _keep_protected(unit.protected, out)
@@ -598,15 +599,22 @@ class Translator:
             Hint(w, self.lexicon.render(w, base_lang(target))) for w in words if len(w) <= _HINT_RUN
         )
 
-    def _patch(self, unit: _Unit, cand: _Candidate, target: str) -> _Candidate:
-        """Last resort: put dictionary renderings in place of words still left in Chinese."""
+    def _patch(
+        self, unit: _Unit, cand: _Candidate, target: str, words_only: bool = True
+    ) -> _Candidate:
+        """Last resort: put dictionary renderings in place of words still left in Chinese.
+
+        ``words_only``: only when a few words are left, not a clause. After the clause by
+        clause pass (``False``), the dictionary renders whatever is still Chinese: a stiff
+        rendering a reader can follow beats Chinese, and the result is flagged.
+        """
         if HAN_LEFTOVER not in cand.problems or self.lexicon is None:
             return cand
         lexicon = self.lexicon
         tgt = base_lang(target)
         # Dates first: 2024年5月8日 is "May 8, 2024", not three dictionary words.
         cand = dataclasses.replace(cand, output=_DATE.sub(lambda m: _date(m, tgt), cand.output))
-        if not _patchable(cand.output):
+        if words_only and not _patchable(cand.output):
             return cand  # a clause or most of it left untranslated: no word-for-word patch
         out = _HAN_RUN.sub(lambda m: f" {lexicon.render(m.group(0), tgt)} ", cand.output)
         out = re.sub(r" {2,}", " ", re.sub(r" ([,.!?;:])", r"\1", out)).strip()
