@@ -77,6 +77,13 @@ def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> No
     drifted = estimate(*args, similarity=floor - 0.01)
     assert drifted.level == "low" and "drifted" in drifted.label()
     assert estimate(*args, similarity=floor + 0.01).level == "high"
+    # One English word left in Chinese (a brand, a loanword) does not lower confidence;
+    # two or more (a half-translated sentence) do.
+    source = "I am so desperate and tired in the backroom"
+    one = estimate(source, "我在后台非常 desperate，很累", "en", "zh", [LATIN_LEFTOVER], [])
+    assert one.level == "high"
+    two = estimate(source, "我在 backroom 非常 desperate，很累", "en", "zh", [LATIN_LEFTOVER], [])
+    assert two.level == "low" and "English words" in two.label()
     # A pair without a measured floor is judged by the rules alone.
     assert estimate("Guten Tag", "Good day", "de", "en", [], [], similarity=0.1).level == "high"
 

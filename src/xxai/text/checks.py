@@ -25,6 +25,7 @@ __all__ = [
     "PLACEHOLDERS",
     "han_count",
     "instruction_text",
+    "latin_leftovers",
     "missing_numbers",
     "output_problems",
 ]

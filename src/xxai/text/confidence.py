@@ -33,6 +33,7 @@ from xxai.text.checks import (
     NUMBER_MISSING,
     PATCHED,
     PLACEHOLDERS,
+    latin_leftovers,
 )
 from xxai.types import Confidence
 
@@ -78,6 +79,10 @@ def estimate(
 
     ``similarity``: the source-translation similarity score, when a scorer is configured.
     """
+    # One English word copied into Chinese is often a brand or a loanword the reader knows
+    # ("ok", "vlog"); two or more are a sentence half translated (benchmarks/review.py).
+    if LATIN_LEFTOVER in flags and len(set(latin_leftovers(translation, text))) < 2:
+        flags = [f for f in flags if f != LATIN_LEFTOVER]
     reasons = [_REASONS.get(f, f) for f in flags]
     if missed:
         reasons.append("slang rendered freely: " + ", ".join(missed))
