@@ -24,6 +24,14 @@ from xxai.cli import cli
 from postgres import postgres_server
 
 
+def _en(text: str) -> str:
+    """The fake model's translation: EN(<the text>), its Chinese spelled as code points.
+
+    A translation into English must hold no Chinese (the pipeline would send it back).
+    """
+    return "EN(" + "".join(f"u{ord(c):x}" if "\u3400" <= c <= "\u9fff" else c for c in text) + ")"
+
+
 class _Model(BaseHTTPRequestHandler):
     """An OpenAI-compatible chat endpoint: 30 ms a text, answers EN(<the text>)."""
 
@@ -32,7 +40,7 @@ class _Model(BaseHTTPRequestHandler):
         content = body["messages"][-1]["content"]
         found = re.search(r"<text>(.*?)(?:</text>|$)", content, re.S)
         time.sleep(0.03)
-        answer = f"EN({found.group(1).strip() if found else '?'})"
+        answer = _en(found.group(1).strip() if found else "?")
         data = json.dumps(
             {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
              "choices": [{"index": 0, "finish_reason": "stop",
@@ -125,7 +133,7 @@ def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
     out = [json.loads(line) for line in result.output.splitlines()]
     # Every row once, in order, each with its own translation.
     assert [r["id"] for r in out] == list(range(len(rows)))
-    assert all(r["text_translated"] == f"EN({r['text']})" for r in out)
+    assert all(r["text_translated"] == _en(r["text"]) for r in out)
     with psycopg.connect(database) as conn:
         workers = conn.execute(
             "SELECT count(DISTINCT done_by) FROM job_rows WHERE job = %s", (job,)
