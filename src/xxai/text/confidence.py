@@ -51,7 +51,7 @@ _RATIO = {
 # Cosine similarity of the multilingual-e5 embeddings of source and translation below which
 # the meaning has likely drifted (benchmarks/review.py; README "Confidence").
 SIMILARITY_FLOORS = {("zh", "en"): 0.868, ("en", "zh"): 0.865}
-_DRIFT = "the meaning may have drifted from the original (a wrong sense, a lost part)"
+_DRIFT = "the meaning may have drifted from the original: a wrong sense or a lost part"
 _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
 _REASONS = {
