@@ -168,6 +168,31 @@ def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
     assert "han-leftover" not in result.flags
 
 
+def test_english_a_model_copies_whole_is_translated_clause_by_clause() -> None:
+    clauses = {"Apparently": "显然", "it doesn't taste as good as it looks": "味道没有看起来好"}
+
+    def copy_long(req: TranslationRequest) -> str:
+        return clauses.get(req.text.strip(), req.text)
+
+    result = Translator(FakeEngine(respond=copy_long)).translate(
+        "Apparently, it doesn't taste as good as it looks!", "zh", "en"
+    )
+    assert result.translation == "显然，味道没有看起来好！"
+    assert "no-target-script" not in result.flags
+
+
+def test_a_translation_with_a_made_up_placeholder_beats_the_text_copied_back() -> None:
+    def copy_then_translate(req: TranslationRequest) -> str:
+        # First pass: the English copied back; the retry: Chinese with an invented [[0]]
+        # and one English word left (as many problems as the copy, but translated).
+        return "看起来不 tasty[[0]]" if req.note else req.text
+
+    result = Translator(FakeEngine(respond=copy_then_translate)).translate(
+        "It does not look tasty", "zh", "en"
+    )
+    assert result.translation == "看起来不 tasty"
+
+
 def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> None:
     result = Translator(FakeEngine(fallback="echo"), lexicon=_Lexicon()).translate(
         "旺仔免税", "en", "zh"

@@ -20,6 +20,7 @@ from xxai.text.casing import sentence_case
 from xxai.text.checks import (
     HAN_LEFTOVER,
     LEAK,
+    NO_TARGET_SCRIPT,
     PATCHED,
     PLACEHOLDERS,
     han_count,
@@ -108,7 +109,10 @@ class _Candidate:
 
     @property
     def badness(self) -> int:
-        return 10 * len(self.problems) + len(self.missed)
+        # Nothing translated is worse than any other single problem: a translation with a
+        # made-up placeholder (dropped on restore) beats the text copied back.
+        untranslated = 10 if NO_TARGET_SCRIPT in self.problems else 0
+        return 10 * len(self.problems) + untranslated + len(self.missed)
 
 
 _LABEL = re.compile(
@@ -558,12 +562,13 @@ class Translator:
         left = [
             u
             for u in todo
-            if HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output)
+            if (HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output))
+            or NO_TARGET_SCRIPT in best[id(u)].problems
         ]
         clauses = {id(u) for u in left}
         if left:
-            # Still Chinese after every pass: one clause at a time, each short enough
-            # that the model translates instead of copying.
+            # Still Chinese (or wholly untranslated) after every pass: one clause at a
+            # time, each short enough that the model translates instead of copying.
             for unit, cand in zip(left, self._by_clauses(left, target), strict=True):
                 old = best[id(unit)]
                 if cand.badness < old.badness or (
@@ -700,37 +705,40 @@ class Translator:
         return self._check([p[0] for p in plans], texts, target)
 
     def _by_clauses(self, units: list[_Unit], target: str) -> list[_Candidate]:
-        """Translate each unit clause by clause: the last strategy for Chinese left in.
+        """Translate each unit clause by clause: the last strategy for text left untranslated.
 
-        The text is cut at placeholders and clause punctuation; each clause with Chinese
-        goes to the engine on its own, and the pieces are joined with the punctuation
-        written the target's way. Less fluent than a whole sentence, never left Chinese.
+        The text is cut at placeholders and clause punctuation (and, in Chinese, at spaces
+        and quotes); each clause still to translate goes to the engine on its own, and the
+        pieces are joined with the punctuation written the target's way. Less fluent than a
+        whole sentence, but a short clause is translated where a long text was copied.
         """
         tgt = base_lang(target)
-        plans: list[list[str]] = []
+        plans: list[tuple[list[str], bool]] = []
         reqs: list[TranslationRequest] = []
         for unit in units:
-            parts = _CLAUSE.split(unit.protected.text)
+            han = base_lang(unit.source) in {"zh", "ja", "ko"}
+            parts = (_CLAUSE if han else _LATIN_CLAUSE).split(unit.protected.text)
             for i in range(0, len(parts), 2):
-                if _HAN_RUN.search(parts[i]):
+                if _to_translate(parts[i], han):
                     reqs.append(TranslationRequest(parts[i], base_lang(unit.source), tgt))
-            plans.append(parts)
+            plans.append((parts, han))
         outs = iter(self.engine.translate(reqs))
         texts = []
-        for parts in plans:
+        for parts, han in plans:
+            punctuation = _latin_punctuation if han else _chinese_punctuation
             pieces = []
             for i, part in enumerate(parts):
                 if i % 2:
-                    pieces.append(_latin_punctuation(part))
+                    pieces.append(punctuation(part))
                     continue
-                if not _HAN_RUN.search(part):
+                if not _to_translate(part, han):
                     pieces.append(part)
                     continue
                 clause = _clean_output(next(outs), part)
-                after = _latin_punctuation(parts[i + 1]).strip() if i + 1 < len(parts) else ""
+                after = punctuation(parts[i + 1]).strip() if i + 1 < len(parts) else ""
                 if after[:1] in _CLAUSE_END:  # the text's own punctuation follows
-                    clause = clause.rstrip(".,!?;:")
-                if i and not _SENTENCE_START.search("".join(pieces)):
+                    clause = clause.rstrip(".,!?;:。，！？；：")
+                if han and i and not _SENTENCE_START.search("".join(pieces)):
                     clause = _lower_first(clause)  # mid-sentence: "…, but", not "…, But"
                 pieces.append(clause)
             texts.append(re.sub(r" {2,}", " ", "".join(pieces)).strip())
@@ -800,7 +808,22 @@ _LATIN_PUNCT = str.maketrans(
 )
 
 
-_CLAUSE_END = frozenset(".,!?;:")
+_CLAUSE_END = frozenset(".,!?;:。，！？；：")
+# Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
+_LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
+_TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
+
+
+def _to_translate(part: str, han: bool) -> bool:
+    """Return True when a piece of a cut text is a clause to send (not punctuation)."""
+    return bool(_HAN_RUN.search(part)) if han else has_translatable_text(part)
+
+
+def _chinese_punctuation(text: str) -> str:
+    """Write Latin punctuation between clauses the way Chinese text does."""
+    return text.strip().translate(_TO_CHINESE) if text.strip() else text
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]|\[\[\d+\]\])\s*$")
 
 
