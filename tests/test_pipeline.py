@@ -151,34 +151,41 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
     assert result.confidence.level == "high"
 
 
-def test_chinese_a_model_keeps_copying_is_translated_clause_by_clause() -> None:
-    # A model that copies any Chinese longer than a short clause (as the small model did
-    # with a festive title), and translates short clauses.
-    clauses = {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks all"}
-
+@pytest.mark.parametrize(
+    ("text", "source", "target", "clauses", "expected", "problem"),
+    [
+        # A model that copies any Chinese longer than a short clause (as the small model
+        # did with a festive title), and translates short clauses. The text's own
+        # punctuation stands (no "banquet.,"); a clause inside a sentence starts in lower
+        # case.
+        (
+            "开门红🧧新春宴，欢聚共饮🎉",
+            "zh",
+            "en",
+            {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks all"},
+            "Lucky start🧧New year banquet, drinks all🎉",
+            "han-leftover",
+        ),
+        # English copied back whole: cut at its punctuation, joined with Chinese marks.
+        (
+            "Apparently, it doesn't taste as good as it looks!",
+            "en",
+            "zh",
+            {"Apparently": "显然", "it doesn't taste as good as it looks": "味道没有看起来好"},
+            "显然，味道没有看起来好！",
+            "no-target-script",
+        ),
+    ],
+)
+def test_text_a_model_keeps_copying_is_translated_clause_by_clause(
+    text: str, source: str, target: str, clauses: dict[str, str], expected: str, problem: str
+) -> None:
     def copy_long(req: TranslationRequest) -> str:
         return clauses.get(req.text.strip(), req.text)
 
-    result = Translator(FakeEngine(respond=copy_long)).translate(
-        "开门红🧧新春宴，欢聚共饮🎉", "en", "zh"
-    )
-    # The text's own punctuation stands (no "banquet.,"), and a clause inside a sentence
-    # starts in lower case.
-    assert result.translation == "Lucky start🧧New year banquet, drinks all🎉"
-    assert "han-leftover" not in result.flags
-
-
-def test_english_a_model_copies_whole_is_translated_clause_by_clause() -> None:
-    clauses = {"Apparently": "显然", "it doesn't taste as good as it looks": "味道没有看起来好"}
-
-    def copy_long(req: TranslationRequest) -> str:
-        return clauses.get(req.text.strip(), req.text)
-
-    result = Translator(FakeEngine(respond=copy_long)).translate(
-        "Apparently, it doesn't taste as good as it looks!", "zh", "en"
-    )
-    assert result.translation == "显然，味道没有看起来好！"
-    assert "no-target-script" not in result.flags
+    result = Translator(FakeEngine(respond=copy_long)).translate(text, target, source)
+    assert result.translation == expected
+    assert problem not in result.flags
 
 
 def test_a_translation_with_a_made_up_placeholder_beats_the_text_copied_back() -> None:

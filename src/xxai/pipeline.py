@@ -37,7 +37,7 @@ from xxai.text.protect import (
     restore,
 )
 from xxai.text.script import convert_script
-from xxai.text.segment import Piece, join_pieces, split_units
+from xxai.text.segment import Piece, join_pieces, split_units, starts_sentence
 from xxai.text.tags import TRANSLATED_KINDS, rebuild, tag_words, words_of
 from xxai.text.validate import check_text
 from xxai.types import (
@@ -738,7 +738,8 @@ class Translator:
                 after = punctuation(parts[i + 1]).strip() if i + 1 < len(parts) else ""
                 if after[:1] in _CLAUSE_END:  # the text's own punctuation follows
                     clause = clause.rstrip(".,!?;:。，！？；：")
-                if han and i and not _SENTENCE_START.search("".join(pieces)):
+                done = "".join(pieces)
+                if han and not starts_sentence(done, len(done), ".!?", placeholder=True):
                     clause = _lower_first(clause)  # mid-sentence: "…, but", not "…, But"
                 pieces.append(clause)
             texts.append(re.sub(r" {2,}", " ", "".join(pieces)).strip())
@@ -824,9 +825,6 @@ def _chinese_punctuation(text: str) -> str:
     return text.strip().translate(_TO_CHINESE) if text.strip() else text
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?\n]|\[\[\d+\]\])\s*$")
-
-
 def _lower_first(text: str) -> str:
     """Lower a clause's first letter when it starts an ordinary word (not "I", not a name)."""
     first = text.split(" ", 1)[0]
@@ -879,12 +877,6 @@ def _glossary_lines(
     return tuple(lines)
 
 
-def _starts_sentence(before: str) -> bool:
-    """Return True when the text ``before`` a term is empty or ends a sentence or line."""
-    stripped = before.rstrip()
-    return not before or "\n" in before[len(stripped) :] or stripped[-1:] in tuple("。！？!?.…")
-
-
 def _rewritten(
     glossary: TermFinder | None, raw: str, matches: list[TermMatch], source: str, slang: str
 ) -> tuple[str, list[tuple[int, int]], dict[str, str]]:
@@ -903,7 +895,7 @@ def _rewritten(
     for m in sorted(matches, key=lambda m: m.start):
         if slang == "target":
             form = m.renderings[0] if m.renderings else m.term
-            if _starts_sentence(raw[: m.start]) and form[:1].isascii():
+            if starts_sentence(raw, m.start, "。！？!?.…") and form[:1].isascii():
                 form = form[:1].upper() + form[1:]  # "Amazing! …", not "amazing! …"
         else:
             form = (plain_form(m, source) if plain_form else None) or m.term

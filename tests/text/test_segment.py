@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from xxai.text.segment import join_pieces, split_units
+from xxai.text.segment import join_pieces, split_units, starts_sentence
 
 
 def _roundtrip(text: str, limit: int = 400) -> str:
@@ -36,3 +36,13 @@ def test_random_texts_roundtrip() -> None:
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         assert _roundtrip(text, 10) == text
+
+
+def test_a_word_starts_a_sentence_after_its_end_a_line_break_or_a_placeholder() -> None:
+    text = "Nice. Then [[0]] more\n  and so"
+    assert starts_sentence(text, 0, ".!?")
+    assert starts_sentence(text, text.index("Then"), ".!?")
+    assert not starts_sentence(text, text.index("more"), ".!?")
+    assert starts_sentence(text, text.index("more"), ".!?", placeholder=True)
+    assert starts_sentence(text, text.index("and"), ".!?")
+    assert not starts_sentence(text, text.index("so"), ".!?", placeholder=True)

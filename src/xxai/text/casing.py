@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from xxai.text.segment import starts_sentence
+
 __all__ = ["is_title_case", "sentence_case"]
 
 _WORD = re.compile(r"(?<![\w\[])[A-Za-z][A-Za-z']*(?![\w\]])")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:|｜\n]|\[\[\d+\]\])\s*$")
+# What ends a sentence or a title's part before a word (a line break always does).
+_ENDS = ".!?:|｜"
 _MIN_SHARE = 0.6  # capitalised share of the words of three letters or more
 
 
@@ -43,7 +46,7 @@ def sentence_case(text: str, ordinary: Callable[[str], bool]) -> str:
     out = list(text)
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if not _capitalised(word) or _SENTENCE_END.search(text[: m.start()]):
+        if not _capitalised(word) or starts_sentence(text, m.start(), _ENDS, placeholder=True):
             continue
         if word.lower() in _SHORT_WORDS if len(word) < 3 else ordinary(word):
             out[m.start()] = word[0].lower()

@@ -10,10 +10,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Piece", "join_pieces", "split_units"]
+__all__ = ["Piece", "join_pieces", "split_units", "starts_sentence"]
 
 # Sentence ends: CJK enders (no space needed after) or Latin enders followed by a space.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?…；;])(?=[^。！？!?…；;」』”’)）\s])|(?<=[.!?])\s+")
+
+
+# A [[n]] placeholder (xxai.text.protect) ending the text before a word.
+_PLACEHOLDER_END = re.compile(r"\[\[\d{1,4}\]\]\Z")
+
+
+def starts_sentence(text: str, at: int, marks: str, placeholder: bool = False) -> bool:
+    """Return True when the word at ``text[at]`` starts a sentence.
+
+    It does when only spaces come before it, when the spaces before it hold a line break,
+    or when what comes before them ends with one of ``marks`` or, with ``placeholder``, a
+    ``[[n]]`` placeholder (an emoji or a link ends a sentence as often as not). Looks back
+    from ``at`` only: no copy of the text before it.
+    """
+    i = at
+    while i > 0 and text[i - 1].isspace():
+        if text[i - 1] == "\n":
+            return True
+        i -= 1
+    if i == 0 or text[i - 1] in marks:
+        return True
+    return placeholder and _PLACEHOLDER_END.search(text, max(0, i - 8), i) is not None
 
 
 @dataclass(frozen=True)
