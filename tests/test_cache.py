@@ -25,6 +25,9 @@ def test_cache_key_separates_languages_and_settings(service: Service) -> None:
     assert base != TranslationCache.key("local", "m2", req, {"temperature": 0.0})
     other = TranslationRequest("你好", "zh", "de")
     assert base != TranslationCache.key("local", "m", other, {"temperature": 0.0})
+    # A request asked plainly (the last strategy) is a different answer to remember.
+    plain = TranslationRequest("你好", "zh", "en", plain=True)
+    assert base != TranslationCache.key("local", "m", plain, {"temperature": 0.0})
 
 
 def test_clear_empties_the_memory(service: Service, fake_engine: FakeEngine) -> None:

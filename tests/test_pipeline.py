@@ -200,6 +200,21 @@ def test_a_translation_with_a_made_up_placeholder_beats_the_text_copied_back() -
     assert result.translation == "看起来不 tasty"
 
 
+def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:
+    # The small model "corrects" some sloppy English instead of translating it, with every
+    # note and in every cut; asked plainly, without the rules, it translates.
+    def copy_unless_plain(req: TranslationRequest) -> str:
+        return "我很高兴她继续为大家做虚拟主播。" if req.plain else req.text
+
+    engine = FakeEngine(respond=copy_unless_plain)
+    result = Translator(engine).translate("And im happy she continue to do vtubing", "zh", "en")
+    assert result.translation == "我很高兴她继续为大家做虚拟主播。"
+    assert result.flags == []
+    # Only after the full prompt failed, and once.
+    assert [r.plain for r in engine.requests].count(True) == 1
+    assert not engine.requests[0].plain
+
+
 def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> None:
     result = Translator(FakeEngine(fallback="echo"), lexicon=_Lexicon()).translate(
         "旺仔免税", "en", "zh"

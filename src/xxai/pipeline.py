@@ -19,11 +19,13 @@ from xxai.text import leaks
 from xxai.text.casing import sentence_case
 from xxai.text.checks import (
     HAN_LEFTOVER,
+    LATIN_LEFTOVER,
     LEAK,
     NO_TARGET_SCRIPT,
     PATCHED,
     PLACEHOLDERS,
     han_count,
+    latin_leftovers,
     output_problems,
 )
 from xxai.text.confidence import estimate
@@ -559,6 +561,13 @@ class Translator:
                 if plain or cand.badness < best[id(unit)].badness:
                     best[id(unit)] = cand
                     unit.repaired = plain
+        copied = [u for u in todo if _copied(u, best[id(u)], target)]
+        if copied and not ask.instruction:
+            # Still copied back after every pass: the model asked plainly, without the
+            # rules and examples, often translates what the full prompt copies.
+            for unit, cand in zip(copied, self._plainly(copied, target), strict=True):
+                if _rank(cand, unit, target) < _rank(best[id(unit)], unit, target):
+                    best[id(unit)] = cand
         left = [
             u
             for u in todo
@@ -582,6 +591,14 @@ class Translator:
             out = _keep_protected(unit.protected, out)
             unit.output = restore(unit.protected, convert_script(out, target))
             unit.done = True
+
+    def _plainly(self, units: list[_Unit], target: str) -> list[_Candidate]:
+        """Translate each unit with the model asked plainly (no rules, examples or glossary)."""
+        reqs = [
+            TranslationRequest(u.protected.text, base_lang(u.source), base_lang(target), plain=True)
+            for u in units
+        ]
+        return self._check(units, self.engine.translate(reqs), target)
 
     def _unleak(self, unit: _Unit, cand: _Candidate, target: str) -> str:
         """Never return leaked prompt text or an obeyed instruction.
@@ -831,6 +848,27 @@ def _lower_first(text: str) -> str:
     if len(first) > 1 and first[0].isupper() and first[1:].islower() and first != "I'm":
         return text[0].lower() + text[1:]
     return text
+
+
+def _leftover_count(output: str, unit: _Unit, target: str) -> int:
+    """Return how much of the source language an output still has (characters or words)."""
+    if base_lang(target) == "zh":
+        return len(latin_leftovers(output, unit.protected.text))
+    return han_count(output) if base_lang(unit.source) in {"zh", "ja"} else 0
+
+
+def _copied(unit: _Unit, cand: _Candidate, target: str) -> bool:
+    """Return True when an output is (partly) the source copied back: nothing in the
+    target's script, a clause of Chinese left, or three or more English words in Chinese."""
+    if NO_TARGET_SCRIPT in cand.problems:
+        return True
+    if HAN_LEFTOVER in cand.problems and not _patchable(cand.output):
+        return True
+    return LATIN_LEFTOVER in cand.problems and _leftover_count(cand.output, unit, target) >= 3
+
+
+def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int]:
+    return cand.badness, _leftover_count(cand.output, unit, target)
 
 
 def _patchable(output: str) -> bool:

@@ -46,6 +46,9 @@ class TranslationRequest:
     hints: tuple[Hint, ...] = ()
     # Extra instruction for a retry, e.g. after a dropped placeholder or a missed term.
     note: str = ""
+    # Ask plainly ("Translate the following text from X to Y"), without the fixed rules and
+    # examples: a last strategy for text the full prompt copies back untranslated.
+    plain: bool = False
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 

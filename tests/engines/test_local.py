@@ -120,3 +120,19 @@ def test_prompt_cache_is_saved_and_reused_by_the_next_process(
     third = LocalEngine(model_path_05b, n_ctx=2048, batch_size=2, state_dir=tmp_path)
     assert third.translate(req) == out1
     third.close()
+
+
+def test_plain_requests_are_asked_without_the_rules_and_the_prefix_survives(
+    local_engine: Any,
+) -> None:
+    # A last strategy for text the full prompt copies back: the same model asked plainly.
+    # Mixed in one call, each request gets its own prompt, in order, and the full prompt's
+    # cached prefix still gives the same answer afterwards.
+    full = TranslationRequest("我明天早上要去机场。", "zh", "en")
+    before = local_engine.translate([full])
+    english = "I am going to the airport tomorrow morning."
+    plain = TranslationRequest(english, "en", "zh", plain=True)
+    outs = local_engine.translate([plain, full])
+    assert "机场" in outs[0], outs
+    assert outs[1] == before[0] and "airport" in outs[1].lower()
+    assert local_engine.translate([full]) == before

@@ -39,6 +39,12 @@ def test_lost_placeholders_and_wrong_script_are_problems() -> None:
     assert PLACEHOLDERS in output_problems(prot, "look at it", "zh", "en")
     en = protect("I love this")
     assert NO_TARGET_SCRIPT in output_problems(en, "I love this", "en", "zh")
+    # Hashtags alone may come back as written: they are names to search for.
+    tags = protect("#lulu #luigi", (), frozenset({"url"}))
+    assert output_problems(tags, "#lulu #luigi", "en", "zh") == []
+    assert NO_TARGET_SCRIPT in output_problems(
+        protect("#lulu is home", (), frozenset({"url"})), "#lulu is home", "en", "zh"
+    )
 
 
 def test_renderings_match_whole_words_only() -> None:
@@ -55,6 +61,10 @@ def test_tags_and_stickers_are_rebuilt_in_the_target_form() -> None:
     # An English tag in a Chinese post keeps its words; a failed translation keeps the tag.
     assert tag_words("#sheinmy[话题]#", "topic", "zh") is None
     assert rebuild("#外滩[话题]#", "topic", "外滩", "en") == "#外滩[话题]#"
+    # English posts also write [topic] in lower case, and stickers with longer names.
+    assert tag_words("#luigi[topic]#", "topic", "en") == "luigi"
+    assert rebuild("#WakeUp [topic]#", "topic", "醒来", "zh") == "#醒来[话题]#"
+    assert protect("so lonely [crying emoji R]").kinds == ("sticker",)
 
 
 def test_english_words_left_in_a_chinese_translation_are_a_problem() -> None:

@@ -115,6 +115,8 @@ class TranslationCache:
             "prompt": PROMPT_VERSION,
             "text": req.text,
         }
+        if req.plain:  # only then: the keys of every other request stay as they were
+            payload["plain"] = True
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 

@@ -488,10 +488,21 @@ class LocalEngine:
     def translate(
         self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
     ) -> list[str]:
-        """Translate each request with the fixed prompt prefix."""
+        """Translate each request with the fixed prompt prefix (a ``plain`` one without)."""
         if not requests:
             return []
-        return self.generate([user_message(r) for r in requests], progress)
+        full = [i for i, r in enumerate(requests) if not r.plain]
+        bare = [i for i, r in enumerate(requests) if r.plain]
+        outputs = [""] * len(requests)
+        if full:
+            done = self.generate([user_message(requests[i]) for i in full], progress)
+            outputs = _placed(outputs, full, done)
+        if bare:
+            done = self.generate(
+                [""] * len(bare), progress, plain=[plain_messages(requests[i]) for i in bare]
+            )
+            outputs = _placed(outputs, bare, done)
+        return outputs
 
     def translate_plain(self, requests: Sequence[TranslationRequest]) -> list[str]:
         """Translate with the model prompted plainly (benchmark baseline)."""
@@ -505,3 +516,10 @@ class LocalEngine:
                 self._batch = None
             self._ctx.close()  # type: ignore[no-untyped-call]
             self._model.close()  # type: ignore[no-untyped-call]
+
+
+def _placed(outputs: list[str], where: Sequence[int], done: Sequence[str]) -> list[str]:
+    """Return ``outputs`` with ``done[k]`` put at index ``where[k]``."""
+    for index, text in zip(where, done, strict=True):
+        outputs[index] = text
+    return outputs

@@ -88,7 +88,9 @@ def user_message(req: TranslationRequest) -> str:
 
 
 def messages_for(req: TranslationRequest) -> list[Message]:
-    """Return the whole conversation for one request."""
+    """Return the whole conversation for one request (a ``plain`` one is asked plainly)."""
+    if req.plain:
+        return plain_messages(req)
     return [*fixed_messages(), {"role": "user", "content": user_message(req)}]
 
 

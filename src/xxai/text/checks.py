@@ -73,10 +73,15 @@ def instruction_text(output: str, source: str = "") -> bool:
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
 
 
+_HASHTAG = re.compile(r"(?<![\w&])#[^\s#]+")
+
+
 def latin_leftovers(output: str, source: str) -> list[str]:
     """Return ordinary source words copied untranslated into a Chinese output."""
-    words = set(_LOWER_WORD.findall(PLACEHOLDER_RE.sub(" ", source)))
-    return [w for w in _LOWER_WORD.findall(PLACEHOLDER_RE.sub(" ", output)) if w in words]
+    # Hashtags are not words to translate: "#lulu" may stay as written.
+    words = set(_LOWER_WORD.findall(_HASHTAG.sub(" ", PLACEHOLDER_RE.sub(" ", source))))
+    bare = _HASHTAG.sub(" ", PLACEHOLDER_RE.sub(" ", output))
+    return [w for w in _LOWER_WORD.findall(bare) if w in words]
 
 
 _DIGITS = re.compile(r"\d+")
@@ -107,7 +112,10 @@ def _target_script(output: str, target: str, protected_text: str) -> bool:
     if not letters:
         return not has_translatable_text(protected_text)
     if base_lang(target) == "zh":
-        return any(_HAN.match(ch) for ch in letters)
+        # Hashtags alone ("#lulu #luigi") may stay as written: they are names to find.
+        return any(_HAN.match(ch) for ch in letters) or not has_translatable_text(
+            _HASHTAG.sub(" ", protected_text)
+        )
     return True
 
 

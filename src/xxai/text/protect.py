@@ -58,8 +58,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("mention", r"(?<![\w@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
     # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
     ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
-    # RedNote sticker codes: [笑哭R], [Selfie R].
-    ("sticker", r"\[[^\[\]\n\d]{1,12}R\]"),
+    # RedNote sticker codes: [笑哭R], [Selfie R], [crying emoji R].
+    ("sticker", r"\[[^\[\]\n\d]{1,12}R\]|\[[A-Za-z][A-Za-z ]{1,20}R\]"),
     ("hashtag", r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"),
     ("kaomoji", _KAOMOJI),
     ("emoji", rf"(?:{_EMOJI_SEQ})+"),

@@ -15,7 +15,8 @@ __all__ = ["TRANSLATED_KINDS", "rebuild", "tag_words", "words_of"]
 
 TRANSLATED_KINDS = frozenset({"topic", "sticker", "hashtag"})
 
-_TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?#$")
+# Case-blind, as protect() finds them: English posts write both [Topic] and [topic].
+_TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?#$", re.IGNORECASE)
 _STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
