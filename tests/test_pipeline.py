@@ -263,6 +263,19 @@ class _Lexicon:
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
 
+    def names(self, text: str, target: str) -> list[tuple[str, str]]:
+        return [("崂山", "Mount Lao")] if "崂山" in text and target == "en" else []
+
+
+def test_rare_names_reach_the_model_as_glossary_lines() -> None:
+    engine = FakeEngine()
+    Translator(engine, lexicon=_Lexicon()).translate("周末去崂山爬山", "en", "zh")
+    assert Hint("崂山", "Mount Lao") in engine.requests[0].hints
+    # Only into English (German goes through English); never for a name not in the text.
+    Translator(engine, lexicon=_Lexicon(), pivot={}).translate("周末去崂山爬山", "de", "zh")
+    Translator(engine, lexicon=_Lexicon()).translate("周末去爬山", "en", "zh")
+    assert not engine.requests[-1].hints and not engine.requests[-2].hints
+
 
 def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() -> None:
     engine = FakeEngine()

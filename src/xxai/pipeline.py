@@ -96,6 +96,7 @@ class _Unit:
     missed: list[str] = field(default_factory=list)  # glossary terms without their rendering
     forms: dict[str, str] = field(default_factory=dict)  # entry -> what replaced it in the text
     extra: tuple[Hint, ...] = ()  # glossary lines from the caller (a pivot's second pass)
+    names: tuple[Hint, ...] = ()  # rare names of people and places, from the dictionary
     # The text with its slang as written, for a retry when a rewritten term went missing.
     alt: Protected | None = None
 
@@ -152,6 +153,8 @@ class Translator:
     ``retry_terms``: send a unit back when a glossary rendering is missing;
     ``pivot``: language pairs translated through a third language (zh->de through en);
     ``lexicon``: renders words a model left in Chinese (dictionary, pinyin);
+    ``name_hints``: give the engine the usual form of rare names between Chinese and
+    English (陈冲 = Joan Chen, Narita Airport = 成田机场), from the lexicon;
     ``similarity``: scores each (source, translation) pair for the confidence estimate
     (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only.
     """
@@ -171,6 +174,7 @@ class Translator:
         pivot: Mapping[tuple[str, str], str] | None = None,
         lexicon: Lexicon | None = None,
         similarity: Similarity | None = None,
+        name_hints: bool = True,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -186,6 +190,7 @@ class Translator:
         self.pivot = dict(_PIVOT if pivot is None else pivot)
         self.lexicon = lexicon
         self.similarity = similarity
+        self.name_hints = name_hints
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -417,7 +422,9 @@ class Translator:
         for piece in pieces:
             if piece.unit:
                 matches = self._terms(piece.text, src, target)
-                units.append(self._unit(index, offset, src, piece.text, matches, slang))
+                unit = self._unit(index, offset, src, piece.text, matches, slang)
+                unit.names = self._names(piece.text, src, target)
+                units.append(unit)
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
         return result, pieces
@@ -437,6 +444,15 @@ class Translator:
             for m in self.glossary.find(text, source, target)
             if get_entry is None or getattr(get_entry(m.entry), "lang", None) != tgt
         ]
+
+    def _names(self, text: str, source: str, target: str) -> tuple[Hint, ...]:
+        """Return glossary lines for the rare names in a text, between Chinese and English
+        (zh->de goes through English, and gets them there)."""
+        if not self.name_hints or self.lexicon is None:
+            return ()
+        if {base_lang(source), base_lang(target)} != {"zh", "en"}:
+            return ()
+        return tuple(Hint(w, name) for w, name in self.lexicon.names(text, base_lang(target)))
 
     def _kinds(self, source: str) -> frozenset[str] | None:
         """Return the kinds of item to freeze for a source language.
@@ -519,7 +535,9 @@ class Translator:
             )
         folded = unit.protected.text.casefold()
         given = tuple(h for h in unit.extra if h.term.casefold() in folded)
-        return hints + given + extra
+        # A name inside a slang term or a placeholder is not in the text the model sees.
+        names = tuple(h for h in unit.names if h.term in unit.protected.text)
+        return hints + given + names + extra
 
     def _run_units(
         self,

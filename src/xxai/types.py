@@ -112,6 +112,11 @@ class Lexicon(Protocol):
         """Return True when an English ``word`` is an ordinary word, not a name."""
         ...
 
+    def names(self, text: str, target: str) -> list[tuple[str, str]]:
+        """Return the rare names of people, places and brands in ``text``, each with its
+        usual form in ``target`` (a small model copies them or makes up others)."""
+        ...
+
 
 class Similarity(Protocol):
     """Scores how close in meaning each text is to its translation (cosine, -1 to 1)."""

@@ -30,3 +30,24 @@ def test_ordinary_text_is_left_as_written(ordinary: WordHints) -> None:
         "I met Jessica in Paris today"
     )
     assert not ordinary.ordinary("Jessica") and ordinary.ordinary("Probiotics")
+
+
+def test_rare_names_in_chinese_get_their_english_form(ordinary: WordHints) -> None:
+    # What a small model turns into other names: people, places, brands (CC-CEDICT).
+    names = dict(ordinary.names("周末和陈冲去崂山爬山，路上吃了士力架", "en"))
+    assert names == {"陈冲": "Joan Chen", "崂山": "Mount Lao", "士力架": "Snickers"}
+    # Names every model knows, ordinary words and descriptions are not hinted.
+    assert ordinary.names("中国和美国的华裔朋友喜欢欧式的房子", "en") == []
+    # A cross-reference entry gives the name in pinyin.
+    assert ordinary.names("我在湛江", "en") == [("湛江", "Zhanjiang")]
+
+
+def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
+    text = "May we meet Faye Wong at Narita Airport? Chinese fans love Juventus and London"
+    assert dict(ordinary.names(text, "zh")) == {
+        "Faye Wong": "王菲",
+        "Narita Airport": "成田机场",
+        "Juventus": "尤文图斯",
+    }
+    # Not words ("May"), nationalities ("Chinese"), or names any model knows ("London").
+    assert ordinary.names("May I say Chinese food in London is great", "zh") == []

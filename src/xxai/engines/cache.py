@@ -104,7 +104,7 @@ class TranslationCache:
 
     @staticmethod
     def key(engine: str, model: str, req: TranslationRequest, settings: Mapping[str, Any]) -> str:
-        payload = {
+        payload: dict[str, Any] = {
             "engine": engine,
             "model": model,
             "source": req.source,

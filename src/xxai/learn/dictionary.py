@@ -20,6 +20,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,6 +87,59 @@ def readable_sense(sense: str) -> str:
         lambda m: f"{m.group(1)} ({' '.join(mark(s) for s in split_syllables(m.group(2)))})",
         sense,
     )
+
+
+_SKIP_SENSE = re.compile(
+    r"^(?:surname|variant of|old variant|CL:|see |abbr\. for|used in|erhua|\(?classifier)",
+    re.IGNORECASE,
+)
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff·]{2,}")
+_MAX_NAME = 30
+
+
+def _names_only(sense: str, name: str) -> bool:
+    """Return True when a sense is the name alone, or the name and a description
+    ("Faye Wong, Chinese pop diva"), not a list ("Beijing, Shanghai and Guangzhou")."""
+    first = re.sub(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense).split(";")[0]
+    first = re.sub(r"\s+,", ",", " ".join(first.split()))
+    if first == name:
+        return True
+    rest = first[len(name) + 2 :] if first.startswith(name + ", ") else ""
+    return bool(rest) and not _LIST_REST.fullmatch(rest)
+
+
+_LIST_REST = re.compile(r"[A-Z][\w'-]*(?:, [A-Z][\w'-]*)*(?:,? (?:and|or) [A-Z][\w' -]*)?")
+
+
+def fold_name(name: str) -> str:
+    """Return a name without its accents, as English text usually writes it ("Urumqi")."""
+    bare = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
+def entry_name(senses: tuple[str, ...]) -> str | None:
+    """Return the name a proper noun's first sense gives.
+
+    "Mount Lao, mountain in Qingdao" is "Mount Lao", "(name) Chelsea" is "Chelsea"; "" when
+    the sense is not a name ("ethnic Chinese"), None for a cross-reference ("see 湛江市").
+    """
+    for sense in senses[:1]:
+        if _SKIP_SENSE.match(sense):
+            return None
+        first = re.sub(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense)
+        first = re.sub(r"\s+,", ",", first).split(";")[0]
+        # A comma ends the name ("Mount Lao, mountain in ...", "Los Angeles, California"),
+        # unless it is a list ("Hong Kong, Macao and Taiwan").
+        if " and " not in first:
+            first = first.split(",")[0]
+        name = " ".join(first.split())
+        if len(name) > _MAX_NAME:  # "Afar region of northeast Ethiopia": its capitals
+            capitals = re.match(r"(?:[A-Z][\w'-]*\s?)*", name)
+            name = " ".join(capitals.group(0).split()) if capitals else ""
+        bare = name.removeprefix("the ")
+        # A name starts with a capital: "ethnic Chinese" or "in the European style" are not.
+        return name if bare[:1].isupper() and len(name) <= _MAX_NAME else ""
+    return ""
 
 
 def cedict_source() -> Path:
@@ -247,6 +301,33 @@ class Dictionary:
             upper.update(w.lower() for w in _CAPITALISED_WORD.findall(senses))
         # "China" and "Turkey" are capitalised more often than not: names.
         return frozenset(w for w, n in lower.items() if n > upper[w])
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Return the Chinese form of each name the definitions give one for.
+
+        From the proper nouns (a capitalised reading: 屈臣氏 Qu1 chen2 shi4 "Watsons"), the
+        name their first sense gives (:func:`entry_name`); a name two words share
+        ("Jordan": 约旦 the country, 乔丹 the player) is left out.
+        """
+        with self._lock:
+            rows = self._conn.execute("SELECT simplified, reading, senses FROM entry").fetchall()
+        found: dict[str, set[str]] = {}
+        for simplified, reading, senses in rows:
+            if not reading[:1].isupper() or not _HAN_ONLY.fullmatch(simplified):
+                continue
+            name = entry_name(tuple(senses.split("/")))
+            if name and _names_only(senses.split("/")[0], name):
+                # 株洲市 is 株洲 in running text; "Ürümqi" is looked up as "Urumqi".
+                word = re.sub(r"(?<=..)[市区县省]$", "", simplified)
+                found.setdefault(fold_name(name), set()).add(word)
+        names = {}
+        for name, words in found.items():
+            shortest = min(words, key=len)
+            # 台北 and 台北市 are one place; 约旦 and 乔丹 are two.
+            if all(w.startswith(shortest) for w in words):
+                names[name] = shortest
+        return names
 
     def close(self) -> None:
         with self._lock:

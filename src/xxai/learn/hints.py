@@ -23,6 +23,15 @@ _SKIP_SENSE = re.compile(
     re.IGNORECASE,
 )
 _MAX_SENSE = 30  # a longer first sense is a definition, not a rendering
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_WORD = re.compile(r"[\u3400-\u9fff·]{2,}")
+# jieba's corpus count below which a proper noun is rare enough to hint: Los Angeles (488)
+# and Stuttgart (181) are, Tokyo (2,541) and China (129,470) are not.
+_RARE_NAME = 500
+_MAX_NAMES = 4  # per unit: names, not a vocabulary list
+# jieba's corpus count from which a model knows a name's Chinese form (伦敦 2,255).
+_KNOWN_NAME = 2000
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
 
 
 class WordHints:
@@ -64,6 +73,96 @@ class WordHints:
         low = word.lower()
         return low in vocab or (low.endswith("s") and (low[:-1] in vocab or low[:-2] in vocab))
 
+    def names(self, text: str, target: str) -> list[tuple[str, str]]:
+        """Return the names in ``text`` with their usual form in ``target``: rare names in
+        Chinese text into English (:meth:`english_names`), names in English text into
+        Chinese (:meth:`chinese_names`); none for other pairs."""
+        if target == "en" and _HAN.search(text):
+            return self.english_names(text)
+        if target == "zh" and not _HAN.search(text):
+            return self.chinese_names(text)
+        return []
+
+    def english_names(self, text: str) -> list[tuple[str, str]]:
+        """Return ``(word, English name)`` for the rare proper nouns in a Chinese text.
+
+        A word counts when every CC-CEDICT entry for it is a proper noun (its reading is
+        capitalised: 崂山 Lao2 shan1) and jieba's corpus has it fewer than
+        ``_RARE_NAME`` times, so 中国 and 美国, which any model knows, are not hinted.
+        """
+        dictionary = self._dict()
+        if dictionary is None or not _HAN.search(text):
+            return []
+        import jieba
+
+        from xxai.learn.dictionary import entry_name
+
+        found: dict[str, str] = {}
+        for word in jieba.lcut(text):
+            if word in found or not _HAN_WORD.fullmatch(word):
+                continue
+            if (jieba.get_FREQ(word) or 0) >= _RARE_NAME:
+                continue
+            entries = dictionary.lookup(word)
+            if not entries or not all(e.reading[:1].isupper() for e in entries):
+                continue
+            name = entry_name(entries[0].senses)
+            if name is None:  # a cross-reference ("see 湛江市"): the name in pinyin
+                name = _toneless(entries[0].pinyin()).capitalize()
+            if name:
+                found[word] = name
+            if len(found) >= _MAX_NAMES:
+                break
+        return list(found.items())
+
+    def chinese_names(self, text: str) -> list[tuple[str, str]]:
+        """Return ``(name, Chinese form)`` for the names in an English text that CC-CEDICT
+        gives one Chinese form for (Faye Wong = 王菲, Narita Airport = 成田机场).
+
+        A small model copies such names into Chinese in Latin letters or makes up a
+        transliteration. Ordinary words ("May", "Apple") and names any model knows
+        (London: jieba counts 伦敦 over ``_KNOWN_NAME`` times) are not given.
+        """
+        dictionary = self._dict()
+        if dictionary is None:
+            return []
+        import jieba
+
+        from xxai.learn.dictionary import fold_name
+
+        names: dict[str, str] = dictionary.names
+        found: dict[str, str] = {}
+        for match in _CAPITALISED_RUN.finditer(text):
+            words = match.group(0).split()
+            start = 0
+            while start < len(words):
+                for end in range(len(words), start, -1):  # the longest name first
+                    phrase = " ".join(words[start:end])
+                    chinese = names.get(fold_name(phrase))
+                    if chinese and self._worth_naming(phrase, chinese, jieba.get_FREQ):
+                        found.setdefault(phrase, chinese)
+                        start = end - 1
+                        break
+                start += 1
+            if len(found) >= _MAX_NAMES:
+                break
+        return list(found.items())[:_MAX_NAMES]
+
+    def _worth_naming(self, phrase: str, chinese: str, freq: Any) -> bool:
+        if (freq(chinese) or 0) >= _KNOWN_NAME:
+            return False
+        if " " in phrase:
+            return True
+        # One word is a name to give only when it is transliterated (尤文图斯 Juventus,
+        # 斯图加特 Stuttgart): not a word ("May"), a nationality or language ("Chinese"
+        # is 中国籍 in CC-CEDICT, "Finnish" 芬兰语) or a short form with other senses.
+        return (
+            len(chinese) >= 3
+            and not self.ordinary(phrase)
+            and not phrase.endswith(("ese", "ish", "ian", "ern"))
+            and not chinese.endswith(("籍", "语", "人", "片"))
+        )
+
     def _sense(self, word: str) -> str:
         dictionary = self._dict()
         if dictionary is None:
@@ -90,3 +189,10 @@ def _pinyin(word: str) -> str:
 
     syllables = [s for s in lazy_pinyin(word) if s.strip()]
     return "".join(syllables).capitalize() if syllables else word
+
+
+def _toneless(pinyin: str) -> str:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", pinyin)
+    return "".join(ch for ch in bare if not unicodedata.combining(ch)).replace("'", "")
