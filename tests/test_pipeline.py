@@ -387,6 +387,11 @@ def test_slang_already_in_the_target_language_is_left_as_written() -> None:
     result = Translator(engine, glossary).translate(text, "en")
     assert "LOL" in engine.requests[0].text and engine.requests[0].hints == ()
     assert "LOL" in result.translation and result.missed == []
+    # A name of a Chinese thing written in English is not Chinese yet: RedNote is 小红书.
+    engine = FakeEngine(fallback="echo")
+    result = Translator(engine, glossary).translate("One week on RedNote", "zh", "en")
+    assert "小红书" in engine.requests[0].text
+    assert [t.rendering for t in result.terms] == ["小红书"]
 
 
 def test_a_word_that_is_slang_only_in_context_is_not_rewritten() -> None:

@@ -442,7 +442,11 @@ class Translator:
         return [
             m
             for m in self.glossary.find(text, source, target)
-            if get_entry is None or getattr(get_entry(m.entry), "lang", None) != tgt
+            if get_entry is None
+            or getattr(get_entry(m.entry), "lang", None) != tgt
+            # "RedNote" is 小红书's entry, but written in English it still needs its
+            # Chinese name: only a term already in the target's script is left alone.
+            or bool(_HAN_RUN.search(m.term)) != (tgt in {"zh", "ja"})
         ]
 
     def _names(self, text: str, source: str, target: str) -> tuple[Hint, ...]:
