@@ -50,6 +50,9 @@ def test_lost_placeholders_and_wrong_script_are_problems() -> None:
 def test_renderings_match_whole_words_only() -> None:
     assert not contains_rendering("amazing, families are so excited", "fam")
     assert contains_rendering("let's go, fam!", "fam")
+    # A plural is the word; other endings are other words.
+    assert contains_rendering("extroverts are happy", "extrovert")
+    assert not contains_rendering("the famed chef", "fam")
     assert contains_rendering("我直接破防了", "破防")
 
 

@@ -225,15 +225,23 @@ def _context_regex(context: str, key: str) -> tuple[bool, re.Pattern[str]]:
     return anchored, re.compile(context.replace("{T}", re.escape(key)))
 
 
+# An English plural after a rendering, if a word ends there (not -ed: "fam" is not "famed").
+_ENDING = re.compile(r"e?s(?![A-Za-z0-9])")
+
+
 def contains_rendering(haystack: str, rendering: str) -> bool:
     """Return True when ``rendering`` occurs in ``haystack`` as whole words.
 
-    Latin renderings must not start or end inside a word: "fam" is not in "families".
+    Latin renderings must not start or end inside a word: "fam" is not in "families". An
+    English plural counts as the word ("extroverts" for "extrovert").
     """
     start = haystack.find(rendering)
     while start >= 0:
         end = start + len(rendering)
         before = haystack[start - 1] if start else ""
+        ending = _ENDING.match(haystack, end) if rendering[-1:].isascii() else None
+        if ending:
+            end = ending.end()
         after = haystack[end] if end < len(haystack) else ""
         inside = (before.isalnum() and before.isascii() and rendering[:1].isascii()) or (
             after.isalnum() and after.isascii() and rendering[-1:].isascii()
