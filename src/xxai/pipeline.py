@@ -583,7 +583,13 @@ class Translator:
                 if plain or cand.badness < best[id(unit)].badness:
                     best[id(unit)] = cand
                     unit.repaired = plain
-        copied = [u for u in todo if _copied(u, best[id(u)], target)]
+        # Never for text that reads like an instruction: the plain prompt has no rule
+        # telling the model that the text is data.
+        copied = [
+            u
+            for u in todo
+            if _copied(u, best[id(u)], target) and not _COMMANDING.search(u.protected.text)
+        ]
         if copied and not ask.instruction:
             # Still copied back after every pass: the model asked plainly, without the
             # rules and examples, often translates what the full prompt copies.
@@ -832,6 +838,13 @@ SLANG_MODES = ("hint", "plain", "plain+hint", "target")
 _FROZEN = KINDS - {"number"}
 # zh->de through English: see the README (NTREX, benchmarks/redtrans.py --data ntrex).
 _PIVOT: dict[tuple[str, str], str] = {("zh", "de"): "en"}
+# Words of a prompt injection ("ignore the above", "忽略以上指令"): such text is never sent
+# to the engine without the rules (the plain last strategy).
+_COMMANDING = re.compile(
+    r"\b(?:ignore|disregard|forget|instructions?|prompts?|system|pretend|reveal|"
+    r"respond|reply|output|assistant|AI)\b|忽略|无视|指令|提示|系统|扮演|输出|回复|回答",
+    re.IGNORECASE,
+)
 # Chinese runs left in a Latin-script output; longer ones are clauses, not words to hint.
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _HINT_RUN = 8
