@@ -166,6 +166,13 @@ def test_retries_with_backoff_on_429_and_5xx(flaky: str) -> None:
     assert len(_Flaky.seen) == 3
     sent = _Flaky.seen[0]["messages"]
     assert sent[0]["role"] == "system" and "<text>" in sent[-1]["content"]
+    # A plain request (the last strategy for text copied back) is one user message, no rules.
+    _Flaky.seen, _Flaky.script = [], []
+    engine.translate([TranslationRequest("你好", "zh", "en", plain=True)])
+    plain = _Flaky.seen[0]["messages"]
+    assert [m["role"] for m in plain] == ["user"] and "Translate the following" in plain[0][
+        "content"
+    ]
 
 
 def test_gives_up_after_retries_and_never_retries_4xx(flaky: str) -> None:
