@@ -220,6 +220,16 @@ def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:
     assert not any(r.plain for r in engine.requests)
 
 
+def test_chinese_punctuation_copied_into_english_is_written_the_latin_way() -> None:
+    answers = {("春天来了", "en"): "Spring is here"}
+    engine = FakeEngine(answers=answers, fallback="echo")
+    engine.respond = lambda req: answers.get(
+        (req.text, "en"), "[[0]]，everything wakes up（again）！"
+    )
+    result = Translator(engine).translate("#春天来了，万物复苏（又）！", "en", "zh")
+    assert result.translation == "#SpringIsHere, everything wakes up (again)!"
+
+
 def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> None:
     result = Translator(FakeEngine(fallback="echo"), lexicon=_Lexicon()).translate(
         "旺仔免税", "en", "zh"

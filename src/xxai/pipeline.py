@@ -617,6 +617,8 @@ class Translator:
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
             out = _keep_protected(unit.protected, out)
+            if base_lang(target) not in {"zh", "ja", "ko"}:
+                out = _western(out)
             unit.output = restore(unit.protected, convert_script(out, target))
             unit.done = True
 
@@ -910,6 +912,26 @@ def _patchable(output: str) -> bool:
     """Return True when the Chinese left in ``output`` is a few words, not a clause."""
     runs = [m.group(0) for m in _HAN_RUN.finditer(output)]
     return all(len(r) <= _HINT_RUN for r in runs) and 3 * sum(map(len, runs)) <= len(output)
+
+
+_FULL_STOPS = re.compile(r"[ \t]*([，。！？：；、]+)[ \t]*(?=(\S)?)")
+_FULL_BRACKETS = re.compile(r"[ \t]*（[ \t]*|[ \t]*）[ \t]*(?=(\S)?)")
+_TO_LATIN = str.maketrans("，。！？：；、", ",.!?:;,")
+
+
+def _western(text: str) -> str:
+    """Write Chinese punctuation the model copied into a Latin-script output the Latin
+    way ("#SpringIsHere，all things" -> "#SpringIsHere, all things")."""
+
+    def stops(m: re.Match[str]) -> str:
+        return m.group(1).translate(_TO_LATIN) + (" " if m.group(2) else "")
+
+    def brackets(m: re.Match[str]) -> str:
+        if "（" in m.group(0):
+            return " (" if m.start() else "("
+        return ") " if m.group(1) and m.group(1).isalnum() else ")"
+
+    return _FULL_BRACKETS.sub(brackets, _FULL_STOPS.sub(stops, text))
 
 
 def _latin_punctuation(text: str) -> str:
