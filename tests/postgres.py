@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["postgres_server"]
+__all__ = ["fresh_database", "postgres_or_skip", "postgres_server"]
 
 
 def _free_port() -> int:
@@ -54,3 +54,31 @@ def postgres_server(keep: Path | None = None) -> Iterator[str]:
         pg_ctl(["-w", "-m", "fast" if keep else "immediate", "stop"], pgdata=data, user=user)
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_or_skip() -> Iterator[str]:
+    """A throwaway server for a test module, or a skip when it cannot start here."""
+    import pytest
+
+    try:
+        manager = postgres_server()
+        url = manager.__enter__()
+    except Exception as exc:  # pgserver missing, or the server cannot start here
+        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
+    try:
+        yield url
+    finally:
+        manager.__exit__(None, None, None)
+
+
+def fresh_database(server: str) -> str:
+    """Create a new, empty database on ``server``; return its URL."""
+    import time
+
+    import psycopg
+
+    name = f"t{time.time_ns()}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.rsplit("/", 1)[0] + "/" + name

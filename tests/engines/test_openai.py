@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import subprocess
@@ -10,13 +9,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
 
+from chat_server import ChatHandler, chat_server
 from xxai.config import load_settings
 from xxai.engines.base import TranslationRequest
 from xxai.engines.openai import OpenAIEngine
@@ -109,54 +108,26 @@ def test_service_uses_the_openai_engine_from_settings(llama_server: str, tmp_pat
     service.close()
 
 
-class _Flaky(BaseHTTPRequestHandler):
+class _Flaky(ChatHandler):
     """Answers 429, then 503, then a real chat completion; counts requests."""
 
     script: ClassVar[list[int]] = []
     seen: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def answer(self, body: dict[str, Any]) -> str | None:
         type(self).seen.append(body)
         status = type(self).script.pop(0) if type(self).script else 200
         if status != 200:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"error": {"message": "busy"}}')
-            return
-        payload = {
-            "id": "x",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "m",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": "Hello [[0]]"},
-                }
-            ],
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+            self.send_error_json(status)
+            return None
+        return "Hello [[0]]"
 
 
 @pytest.fixture
 def flaky() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Flaky.seen = []
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with chat_server(_Flaky) as url:
+        yield url
 
 
 def test_retries_with_backoff_on_429_and_5xx(flaky: str) -> None:
@@ -195,7 +166,7 @@ def test_unreachable_server_is_a_clear_error() -> None:
         engine.translate([TranslationRequest("你好", "zh", "en")])
 
 
-class _Slow(BaseHTTPRequestHandler):
+class _Slow(ChatHandler):
     """Answers every chat completion after a fixed delay; records how many overlap."""
 
     # Long enough that on a loaded machine every request of a round is sent before the
@@ -205,8 +176,7 @@ class _Slow(BaseHTTPRequestHandler):
     in_flight = 0
     peak = 0
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def answer(self, body: dict[str, Any]) -> str:
         cls = type(self)
         with cls.lock:
             cls.in_flight += 1
@@ -215,32 +185,14 @@ class _Slow(BaseHTTPRequestHandler):
         with cls.lock:
             cls.in_flight -= 1
         found = re.search(r"第(\d+)句", body["messages"][-1]["content"])
-        answer = f"answer {found.group(1)}" if found else "?"
-        payload = {
-            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": answer}}],
-        }  # fmt: skip
-        data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        return f"answer {found.group(1)}" if found else "?"
 
 
 @pytest.fixture
 def slow() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Slow.peak = 0
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with chat_server(_Slow) as url:
+        yield url
 
 
 def test_keeps_the_configured_number_of_requests_in_flight(slow: str, tmp_path: Path) -> None:

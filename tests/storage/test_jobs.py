@@ -8,10 +8,8 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,54 +17,35 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
+from chat_server import ChatHandler, chat_server
 from xxai.cli import cli
 
-from postgres import postgres_server
+from postgres import postgres_or_skip
 
 
 def _en(text: str) -> str:
-    """The fake model's translation: EN(<the text>), its Chinese spelled as code points.
+    """The fake model's translation: EN(<the text>), all but ASCII spelled as code points.
 
-    A translation into English must hold no Chinese (the pipeline would send it back).
+    A translation into English must hold no Chinese (the pipeline would send it back) and
+    no Chinese punctuation (the pipeline writes it the Latin way).
     """
-    return "EN(" + "".join(f"u{ord(c):x}" if "\u3400" <= c <= "\u9fff" else c for c in text) + ")"
+    return "EN(" + "".join(f"u{ord(c):x}" if ord(c) > 127 else c for c in text) + ")"
 
 
-class _Model(BaseHTTPRequestHandler):
+class _Model(ChatHandler):
     """An OpenAI-compatible chat endpoint: 30 ms a text, answers EN(<the text>)."""
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def answer(self, body: dict[str, Any]) -> str:
         content = body["messages"][-1]["content"]
         found = re.search(r"<text>(.*?)(?:</text>|$)", content, re.S)
         time.sleep(0.03)
-        answer = _en(found.group(1).strip() if found else "?")
-        data = json.dumps(
-            {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-             "choices": [{"index": 0, "finish_reason": "stop",
-                          "message": {"role": "assistant", "content": answer}}]}
-        ).encode()  # fmt: skip
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        return _en(found.group(1).strip() if found else "?")
 
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    try:
-        manager = postgres_server()
-        url = manager.__enter__()
-    except Exception as exc:
-        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
-    try:
+    with postgres_or_skip() as url:
         yield url
-    finally:
-        manager.__exit__(None, None, None)
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -84,16 +63,20 @@ def _done(url: str, job: int) -> int:
     return int(row[0]) if row else 0
 
 
+@pytest.fixture
+def model_url() -> Iterator[str]:
+    with chat_server(_Model) as url:
+        yield url
+
+
 def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
-    database: str, tmp_path: Path
+    database: str, model_url: str, tmp_path: Path
 ) -> None:
-    model = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
-    threading.Thread(target=model.serve_forever, daemon=True).start()
     env = {
         **os.environ,
         "XXAI_HOME": str(tmp_path / "home"),
         "XXAI_ENGINE": "openai",
-        "XXAI_OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+        "XXAI_OPENAI_BASE_URL": model_url,
         "XXAI_OPENAI_MODEL": "m",
         "XXAI_OPENAI_CONCURRENCY": "1",
         "XXAI_DATABASE_URL": database,
@@ -125,7 +108,6 @@ def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=20)
-        model.shutdown()
 
     status = CliRunner().invoke(cli, ["jobs", "status", str(job), "--json"], env=env)
     assert json.loads(status.output)["state"] == "done", (tmp_path / "w2.log").read_text()

@@ -15,42 +15,31 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 from click.testing import CliRunner
 
+from chat_server import ChatHandler, chat_server
 from xxai.cli import cli
 from xxai.storage.migrations import connect, migrate, migrations, status
 
 from fakes import FakeEngine, MakeService
-from postgres import postgres_server
+from postgres import fresh_database, postgres_or_skip
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    try:
-        manager = postgres_server()
-        url = manager.__enter__()
-    except Exception as exc:  # pgserver missing, or the server cannot start here
-        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
-    try:
+    with postgres_or_skip() as url:
         yield url
-    finally:
-        manager.__exit__(None, None, None)
 
 
 @pytest.fixture
 def database(server: str) -> str:
     """A fresh, empty database on the shared server."""
-    name = f"t{time.time_ns()}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + "/" + name
+    return fresh_database(server)
 
 
 def _run(*args: str) -> Any:
@@ -118,32 +107,18 @@ def test_two_services_on_one_database_share_the_memory(
 # -- two real `xxai serve` processes ---------------------------------------------------------
 
 
-class _Counting(BaseHTTPRequestHandler):
+class _Counting(ChatHandler):
     """An OpenAI-compatible chat endpoint that counts the texts it was asked to translate."""
 
     asked: list[str] = []  # noqa: RUF012
 
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def answer(self, body: dict[str, Any]) -> str:
         content = body["messages"][-1]["content"]
         type(self).asked.append(content)
         found = re.search(r"<text>(.*?)(?:</text>|$)", content, re.S)
         # An English answer (no Chinese copied): an answer that fails the pipeline's checks
         # is dropped from the memory, and this test is about answers that are kept.
-        answer = f"EN({len(found.group(1).strip()) if found else 0} characters)"
-        data = json.dumps(
-            {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-             "choices": [{"index": 0, "finish_reason": "stop",
-                          "message": {"role": "assistant", "content": answer}}]}
-        ).encode()  # fmt: skip
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+        return f"EN({len(found.group(1).strip()) if found else 0} characters)"
 
 
 def _free_port() -> int:
@@ -186,13 +161,16 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise AssertionError("xxai serve did not become ready")
 
 
-def test_a_text_translated_through_one_replica_is_a_hit_on_another(
-    database: str, tmp_path: Path
-) -> None:
-    model = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
-    threading.Thread(target=model.serve_forever, daemon=True).start()
+@pytest.fixture
+def model_url() -> Iterator[str]:
     _Counting.asked = []
-    model_url = f"http://127.0.0.1:{model.server_address[1]}/v1"
+    with chat_server(_Counting) as url:
+        yield url
+
+
+def test_a_text_translated_through_one_replica_is_a_hit_on_another(
+    database: str, model_url: str, tmp_path: Path
+) -> None:
     replicas = [_serve(tmp_path / f"home{i}", database, model_url) for i in range(2)]
     try:
         for proc, url in replicas:
@@ -212,4 +190,3 @@ def test_a_text_translated_through_one_replica_is_a_hit_on_another(
         for proc, _ in replicas:
             proc.terminate()
             proc.wait(timeout=20)
-        model.shutdown()

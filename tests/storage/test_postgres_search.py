@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from searchkit import CORPUS, corpus_engine, write_jsonl
 from searchkit import QUERIES as KNOWN
 
 from fakes import MakeService
-from postgres import postgres_server
+from postgres import fresh_database, postgres_or_skip
 
 QUERIES = ["猫", "火锅", "躺平", "爬山", "下雨天看书", "coffee", "dog snow",
            "TikTok", "平安夜", "learning Chinese", "早上六点", "Berlin station"]  # fmt: skip
@@ -44,24 +43,14 @@ QUERIES = ["猫", "火锅", "躺平", "爬山", "下雨天看书", "coffee", "do
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[str]:
-    try:
-        manager = postgres_server()
-        url = manager.__enter__()
-    except Exception as exc:
-        pytest.skip(f"PostgreSQL (pgserver) could not start: {exc}")
-    try:
+    with postgres_or_skip() as url:
         yield url
-    finally:
-        manager.__exit__(None, None, None)
 
 
 @pytest.fixture
 def database(pg: str) -> str:
     """A fresh, empty database on the shared server."""
-    name = f"t{time.time_ns()}"
-    with psycopg.connect(pg, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return pg.rsplit("/", 1)[0] + "/" + name
+    return fresh_database(pg)
 
 
 @pytest.fixture(scope="module")
