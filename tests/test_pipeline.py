@@ -278,6 +278,9 @@ class _Lexicon:
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
 
+    def rare_words(self, text: str) -> list[tuple[str, str]]:
+        return [("炒蛋", "scrambled eggs")] if "炒蛋" in text else []
+
     def names(self, text: str, target: str) -> list[tuple[str, str]]:
         return [("崂山", "Mount Lao")] if "崂山" in text and target == "en" else []
 

@@ -155,6 +155,8 @@ class Translator:
     ``lexicon``: renders words a model left in Chinese (dictionary, pinyin);
     ``name_hints``: give the engine the usual form of rare names between Chinese and
     English (陈冲 = Joan Chen, Narita Airport = 成田机场), from the lexicon;
+    ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
+    scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
     ``similarity``: scores each (source, translation) pair for the confidence estimate
     (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only.
     """
@@ -175,6 +177,7 @@ class Translator:
         lexicon: Lexicon | None = None,
         similarity: Similarity | None = None,
         name_hints: bool = True,
+        word_hints: bool = False,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -191,6 +194,7 @@ class Translator:
         self.lexicon = lexicon
         self.similarity = similarity
         self.name_hints = name_hints
+        self.word_hints = word_hints
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -456,7 +460,10 @@ class Translator:
             return ()
         if {base_lang(source), base_lang(target)} != {"zh", "en"}:
             return ()
-        return tuple(Hint(w, name) for w, name in self.lexicon.names(text, base_lang(target)))
+        found = self.lexicon.names(text, base_lang(target))
+        if self.word_hints and base_lang(source) == "zh":
+            found = [*found, *self.lexicon.rare_words(text)]
+        return tuple(Hint(w, name) for w, name in found)
 
     def _kinds(self, source: str) -> frozenset[str] | None:
         """Return the kinds of item to freeze for a source language.

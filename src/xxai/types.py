@@ -112,6 +112,10 @@ class Lexicon(Protocol):
         """Return True when an English ``word`` is an ordinary word, not a name."""
         ...
 
+    def rare_words(self, text: str) -> list[tuple[str, str]]:
+        """Return rare common nouns in a Chinese ``text``, each with a short English sense."""
+        ...
+
     def names(self, text: str, target: str) -> list[tuple[str, str]]:
         """Return the rare names of people, places and brands in ``text``, each with its
         usual form in ``target`` (a small model copies them or makes up others)."""

@@ -29,6 +29,10 @@ _HAN_WORD = re.compile(r"[\u3400-\u9fff·]{2,}")
 # and Stuttgart (181) are, Tokyo (2,541) and China (129,470) are not.
 _RARE_NAME = 500
 _MAX_NAMES = 4  # per unit: names, not a vocabulary list
+# Rare common nouns (benchmarks: Translator(word_hints=True)): jieba's noun tags, and its
+# corpus count below which a word is rare (炒蛋 3, 灭火器 24; 火锅 and 咖啡 are not).
+_NOUN_TAGS = frozenset({"n", "vn", "nz"})
+_RARE_WORD = 30
 # jieba's corpus count from which a model knows a name's Chinese form (伦敦 2,255).
 _KNOWN_NAME = 2000
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
@@ -111,6 +115,35 @@ class WordHints:
                 name = _toneless(entries[0].pinyin()).capitalize()
             if name:
                 found[word] = name
+            if len(found) >= _MAX_NAMES:
+                break
+        return list(found.items())
+
+    def rare_words(self, text: str) -> list[tuple[str, str]]:
+        """Return ``(word, English sense)`` for rare common nouns in a Chinese text (炒蛋
+        = scrambled eggs, 灭火器 = fire extinguisher): what a small model takes literally.
+
+        Nouns by jieba's part of speech, fewer than ``_RARE_WORD`` times in its corpus, in
+        CC-CEDICT with a short first sense (three words at most, not a verb).
+        """
+        dictionary = self._dict()
+        if dictionary is None or not _HAN.search(text):
+            return []
+        import jieba.posseg
+
+        found: dict[str, str] = {}
+        for pair in jieba.posseg.lcut(text):
+            word, flag = pair.word, pair.flag
+            if word in found or flag not in _NOUN_TAGS or not _HAN_WORD.fullmatch(word):
+                continue
+            if (jieba.get_FREQ(word) or 0) >= _RARE_WORD:
+                continue
+            entries = dictionary.lookup(word)
+            if not entries or any(e.reading[:1].isupper() for e in entries):
+                continue
+            sense = self._sense(word)
+            if sense and len(sense.split()) <= 3 and not sense.startswith("to "):
+                found[word] = sense
             if len(found) >= _MAX_NAMES:
                 break
         return list(found.items())
