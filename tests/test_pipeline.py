@@ -293,6 +293,11 @@ def test_rare_names_reach_the_model_as_glossary_lines() -> None:
     Translator(engine, lexicon=_Lexicon(), pivot={}).translate("周末去崂山爬山", "de", "zh")
     Translator(engine, lexicon=_Lexicon()).translate("周末去爬山", "en", "zh")
     assert not engine.requests[-1].hints and not engine.requests[-2].hints
+    # Rare common nouns only when asked for (measured no better on RedNote posts).
+    Translator(engine, lexicon=_Lexicon()).translate("我做了炒蛋", "en", "zh")
+    assert not engine.requests[-1].hints
+    Translator(engine, lexicon=_Lexicon(), word_hints=True).translate("我做了炒蛋", "en", "zh")
+    assert engine.requests[-1].hints == (Hint("炒蛋", "scrambled eggs"),)
 
 
 def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() -> None:

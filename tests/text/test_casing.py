@@ -51,3 +51,10 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     }
     # Not words ("May"), nationalities ("Chinese"), or names any model knows ("London").
     assert ordinary.names("May I say Chinese food in London is great", "zh") == []
+
+
+def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:
+    words = dict(ordinary.rare_words("出门忘了带吹风机，还好有灭火器"))
+    assert words == {"吹风机": "hair dryer", "灭火器": "fire extinguisher"}
+    # Common words, verbs and names are not among them.
+    assert ordinary.rare_words("今天我们去吃火锅，然后去北京看朋友") == []
