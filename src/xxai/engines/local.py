@@ -498,16 +498,17 @@ class LocalEngine:
             done = self.generate([user_message(requests[i]) for i in full], progress)
             outputs = _placed(outputs, full, done)
         if bare:
-            done = self.generate(
-                [""] * len(bare), progress, plain=[plain_messages(requests[i]) for i in bare]
-            )
+            done = self.translate_plain([requests[i] for i in bare], progress)
             outputs = _placed(outputs, bare, done)
         return outputs
 
-    def translate_plain(self, requests: Sequence[TranslationRequest]) -> list[str]:
-        """Translate with the model prompted plainly (benchmark baseline)."""
+    def translate_plain(
+        self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
+    ) -> list[str]:
+        """Translate with the model prompted plainly (no rules or examples): the benchmark
+        baseline, and the ``plain`` requests of the pipeline's last strategy."""
         convs = [plain_messages(r) for r in requests]
-        return self.generate([""] * len(requests), plain=convs)
+        return self.generate([""] * len(requests), progress, plain=convs)
 
     def close(self) -> None:
         with self._lock:

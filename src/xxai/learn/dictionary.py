@@ -89,19 +89,25 @@ def readable_sense(sense: str) -> str:
     )
 
 
-_SKIP_SENSE = re.compile(
+#: Senses that are not renderings: a surname, a cross-reference, a classifier.
+SKIP_SENSE = re.compile(
     r"^(?:surname|variant of|old variant|CL:|see |abbr\. for|used in|erhua|\(?classifier)",
     re.IGNORECASE,
 )
 _HAN_ONLY = re.compile(r"[\u3400-\u9fff·]{2,}")
 _MAX_NAME = 30
+_ASIDES = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
+
+
+def _bare(sense: str) -> str:
+    """Return a sense's first part without asides, Chinese or pinyin in brackets."""
+    return re.sub(r"\s+,", ",", _ASIDES.sub(" ", sense)).split(";")[0]
 
 
 def _names_only(sense: str, name: str) -> bool:
     """Return True when a sense is the name alone, or the name and a description
     ("Faye Wong, Chinese pop diva"), not a list ("Beijing, Shanghai and Guangzhou")."""
-    first = re.sub(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense).split(";")[0]
-    first = re.sub(r"\s+,", ",", " ".join(first.split()))
+    first = re.sub(r"\s+,", ",", " ".join(_bare(sense).split()))
     if first == name:
         return True
     rest = first[len(name) + 2 :] if first.startswith(name + ", ") else ""
@@ -124,10 +130,9 @@ def entry_name(senses: tuple[str, ...]) -> str | None:
     the sense is not a name ("ethnic Chinese"), None for a cross-reference ("see 湛江市").
     """
     for sense in senses[:1]:
-        if _SKIP_SENSE.match(sense):
+        if SKIP_SENSE.match(sense):
             return None
-        first = re.sub(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense)
-        first = re.sub(r"\s+,", ",", first).split(";")[0]
+        first = _bare(sense)
         # A comma ends the name ("Mount Lao, mountain in ...", "Los Angeles, California"),
         # unless it is a list ("Hong Kong, Macao and Taiwan").
         if " and " not in first:

@@ -13,15 +13,12 @@ import re
 from typing import Any
 
 from xxai.errors import DictionaryError
+from xxai.learn.dictionary import SKIP_SENSE, entry_name, fold_name
 
 __all__ = ["WordHints"]
 
 log = logging.getLogger(__name__)
 
-_SKIP_SENSE = re.compile(
-    r"^(?:surname|variant of|old variant|CL:|see |abbr\. for|used in|erhua|\(?classifier)",
-    re.IGNORECASE,
-)
 _MAX_SENSE = 30  # a longer first sense is a definition, not a rendering
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff·]{2,}")
@@ -99,8 +96,6 @@ class WordHints:
             return []
         import jieba
 
-        from xxai.learn.dictionary import entry_name
-
         found: dict[str, str] = {}
         for word in jieba.lcut(text):
             if word in found or not _HAN_WORD.fullmatch(word):
@@ -112,7 +107,7 @@ class WordHints:
                 continue
             name = entry_name(entries[0].senses)
             if name is None:  # a cross-reference ("see 湛江市"): the name in pinyin
-                name = _toneless(entries[0].pinyin()).capitalize()
+                name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
             if name:
                 found[word] = name
             if len(found) >= _MAX_NAMES:
@@ -159,10 +154,6 @@ class WordHints:
         dictionary = self._dict()
         if dictionary is None:
             return []
-        import jieba
-
-        from xxai.learn.dictionary import fold_name
-
         names: dict[str, str] = dictionary.names
         found: dict[str, str] = {}
         for match in _CAPITALISED_RUN.finditer(text):
@@ -172,7 +163,7 @@ class WordHints:
                 for end in range(len(words), start, -1):  # the longest name first
                     phrase = " ".join(words[start:end])
                     chinese = names.get(fold_name(phrase))
-                    if chinese and self._worth_naming(phrase, chinese, jieba.get_FREQ):
+                    if chinese and self._worth_naming(phrase, chinese):
                         found.setdefault(phrase, chinese)
                         start = end - 1
                         break
@@ -181,8 +172,10 @@ class WordHints:
                 break
         return list(found.items())[:_MAX_NAMES]
 
-    def _worth_naming(self, phrase: str, chinese: str, freq: Any) -> bool:
-        if (freq(chinese) or 0) >= _KNOWN_NAME:
+    def _worth_naming(self, phrase: str, chinese: str) -> bool:
+        import jieba
+
+        if (jieba.get_FREQ(chinese) or 0) >= _KNOWN_NAME:
             return False
         if " " in phrase:
             return True
@@ -203,7 +196,7 @@ class WordHints:
         for entry in dictionary.lookup(word):
             for sense in entry.senses:
                 first = sense.split(";")[0].strip()
-                if not first or _SKIP_SENSE.match(first):
+                if not first or SKIP_SENSE.match(first):
                     continue
                 bare = " ".join(re.sub(r"\([^)]*\)", " ", first).split())
                 if bare and len(bare) <= _MAX_SENSE:
@@ -222,10 +215,3 @@ def _pinyin(word: str) -> str:
 
     syllables = [s for s in lazy_pinyin(word) if s.strip()]
     return "".join(syllables).capitalize() if syllables else word
-
-
-def _toneless(pinyin: str) -> str:
-    import unicodedata
-
-    bare = unicodedata.normalize("NFKD", pinyin)
-    return "".join(ch for ch in bare if not unicodedata.combining(ch)).replace("'", "")
