@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 
 from xxai.languages import base_lang
-from xxai.text.protect import PLACEHOLDER_RE, Protected, check_placeholders, has_translatable_text
+from xxai.text.protect import (
+    HASHTAG_RE,
+    PLACEHOLDER_RE,
+    Protected,
+    check_placeholders,
+    has_translatable_text,
+)
 
 __all__ = [
     "HAN_LEFTOVER",
@@ -73,14 +79,11 @@ def instruction_text(output: str, source: str = "") -> bool:
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
 
 
-_HASHTAG = re.compile(r"(?<![\w&])#[^\s#]+")
-
-
 def latin_leftovers(output: str, source: str) -> list[str]:
     """Return ordinary source words copied untranslated into a Chinese output."""
     # Hashtags are not words to translate: "#lulu" may stay as written.
-    words = set(_LOWER_WORD.findall(_HASHTAG.sub(" ", PLACEHOLDER_RE.sub(" ", source))))
-    bare = _HASHTAG.sub(" ", PLACEHOLDER_RE.sub(" ", output))
+    words = set(_LOWER_WORD.findall(HASHTAG_RE.sub(" ", PLACEHOLDER_RE.sub(" ", source))))
+    bare = HASHTAG_RE.sub(" ", PLACEHOLDER_RE.sub(" ", output))
     return [w for w in _LOWER_WORD.findall(bare) if w in words]
 
 
@@ -114,7 +117,7 @@ def _target_script(output: str, target: str, protected_text: str) -> bool:
     if base_lang(target) == "zh":
         # Hashtags alone ("#lulu #luigi") may stay as written: they are names to find.
         return any(_HAN.match(ch) for ch in letters) or not has_translatable_text(
-            _HASHTAG.sub(" ", protected_text)
+            HASHTAG_RE.sub(" ", protected_text)
         )
     return True
 

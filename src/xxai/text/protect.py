@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "HASHTAG_RE",
     "KINDS",
     "PLACEHOLDER_RE",
     "Protected",
@@ -45,6 +46,10 @@ _KAOMOJI = (
     r"[)）][ﾉノ✧☆*゜]*"
     r"|\b(?:QAQ|QwQ|TAT|T_T|orz|OTZ|Orz)\b|[>＞]_[<＜]|\^_\^|-_-|=_=|[oO]\([^)]{1,6}\)[oO]"
 )
+# A hashtag: "#" and what follows it up to a space or punctuation.
+_HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"
+#: A hashtag as :func:`protect` finds one (the checks leave them out of the words).
+HASHTAG_RE = re.compile(_HASHTAG)
 _PATTERNS: list[tuple[str, str]] = [
     # Chat-template tokens (<|im_start|>, <|endoftext|>): kept out of the prompt, where the
     # model would read them as the conversation's own structure, and put back unchanged.
@@ -60,7 +65,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
     # RedNote sticker codes: [笑哭R], [Selfie R], [crying emoji R].
     ("sticker", r"\[[^\[\]\n\d]{1,12}R\]|\[[A-Za-z][A-Za-z ]{1,20}R\]"),
-    ("hashtag", r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"),
+    ("hashtag", _HASHTAG),
     ("kaomoji", _KAOMOJI),
     ("emoji", rf"(?:{_EMOJI_SEQ})+"),
     # Chinese units (89元, 3万) are left to the model: a frozen 元 would stay Chinese in
