@@ -163,7 +163,7 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
             "zh",
             "en",
             {"开门红": "Lucky start", "新春宴": "New year banquet.", "欢聚共饮": "Drinks all"},
-            "Lucky start🧧New year banquet, drinks all🎉",
+            "Lucky start 🧧 New year banquet, drinks all 🎉",
             "han-leftover",
         ),
         # English copied back whole: cut at its punctuation, joined with Chinese marks.
@@ -282,7 +282,8 @@ class _Lexicon:
         return [("炒蛋", "scrambled eggs")] if "炒蛋" in text else []
 
     def names(self, text: str, target: str) -> list[tuple[str, str]]:
-        return [("崂山", "Mount Lao")] if "崂山" in text and target == "en" else []
+        known = {"崂山": "Mount Lao", "小红书": "REDnote"}  # the latter is a glossary term too
+        return [(w, n) for w, n in known.items() if w in text and target == "en"]
 
 
 def test_rare_names_reach_the_model_as_glossary_lines() -> None:
@@ -437,6 +438,29 @@ def test_chinese_hashtags_are_translated_as_one_word_and_latin_ones_kept() -> No
     english = FakeEngine()
     Translator(english).translate("Love #Electronic Pickles", "zh", "en")
     assert [r.text for r in english.requests] == ["Love #Electronic Pickles"]
+
+
+def test_topic_tags_get_the_glossary_and_keep_no_chinese() -> None:
+    def tags(req: TranslationRequest) -> str:
+        rendered = {h.term: h.rendering for h in req.hints}
+        if req.text == "小红书趋势":
+            return f"{rendered.get('小红书', 'Little Red Book')} trends"
+        if req.text == "旺仔记录":  # keeps a word until the dictionary gives it
+            return f"{rendered.get('旺仔', '旺仔')} record"
+        if req.text == "免税攻略":  # never translated: the dictionary fills it in
+            return "免税 guide"
+        return "So pretty"
+
+    engine = FakeEngine(respond=tags)
+    result = Translator(engine, default_glossary(), lexicon=_Lexicon()).translate(
+        "好看 #小红书趋势[话题]# #旺仔记录[话题]# #免税攻略[话题]#", "en", "zh"
+    )
+    assert result.translation == (
+        "So pretty #RedNote trends[Topic]# #Wangzai record[Topic]# #duty-free guide[Topic]#"
+    )
+    # One glossary line per term: the dictionary's name for 小红书 is not a second one.
+    first = next(r for r in engine.requests if r.text == "小红书趋势")
+    assert [h.term for h in first.hints] == ["小红书"]
 
 
 def test_a_date_left_in_chinese_is_written_as_a_date() -> None:

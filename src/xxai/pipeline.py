@@ -427,7 +427,10 @@ class Translator:
             if piece.unit:
                 matches = self._terms(piece.text, src, target)
                 unit = self._unit(index, offset, src, piece.text, matches, slang)
-                unit.names = self._names(piece.text, src, target)
+                # The glossary's line for a term (小红书 = RedNote) is the one it gets.
+                terms = {m.term for m in matches}
+                names = self._names(piece.text, src, target)
+                unit.names = tuple(h for h in names if h.term not in terms)
                 units.append(unit)
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
@@ -565,7 +568,7 @@ class Translator:
                 unit.output, unit.done = unit.raw, True
         tag_reqs = self._tag_requests(units, target)
         outputs = self.engine.translate([*self._requests(todo, target, ask), *tag_reqs], progress)
-        tag_outputs = outputs[len(todo) :]
+        tag_outputs = self._tags_again(tag_reqs, outputs[len(todo) :], target)
         self._restore_tags(units, target, dict(zip(tag_reqs, tag_outputs, strict=True)))
         checked = self._check(todo, outputs, target, ask)
         best = {id(u): c for u, c in zip(todo, checked, strict=False)}
@@ -626,6 +629,8 @@ class Translator:
             out = _keep_protected(unit.protected, out)
             if base_lang(target) not in {"zh", "ja", "ko"}:
                 out = _western(out)
+                if base_lang(unit.source) in {"zh", "ja", "ko"}:
+                    out = _spaced(out)
             unit.output = restore(unit.protected, convert_script(out, target))
             unit.done = True
 
@@ -807,9 +812,42 @@ class Translator:
             for original, kind in zip(unit.protected.originals, unit.protected.kinds, strict=True):
                 words = tag_words(original, kind, unit.source)
                 if words:
-                    req = TranslationRequest(words, base_lang(unit.source), base_lang(target))
-                    reqs[req] = None
+                    reqs[self._tag_request(words, unit.source, target)] = None
         return list(reqs)
+
+    def _tags_again(
+        self, reqs: list[TranslationRequest], outputs: list[str], target: str
+    ) -> list[str]:
+        """Give tags the model left partly in Chinese ("My装修 record") another pass, with
+        the dictionary's renderings of those words as glossary lines, and fill in what is
+        still Chinese from the dictionary: a tag is a few words, never a clause."""
+        outputs = list(outputs)
+        again = [i for i, out in enumerate(outputs) if self._leftover_hints(out, target)]
+        if not again:
+            return outputs
+        retry = [
+            dataclasses.replace(
+                reqs[i], hints=reqs[i].hints + self._leftover_hints(outputs[i], target)
+            )
+            for i in again
+        ]
+        lexicon, tgt = self.lexicon, base_lang(target)
+        for i, out in zip(again, self.engine.translate(retry), strict=True):
+            if han_count(out) < han_count(outputs[i]):
+                outputs[i] = out
+            if lexicon is not None:
+                patched = _HAN_RUN.sub(lambda m: f" {lexicon.render(m.group(0), tgt)} ", outputs[i])
+                outputs[i] = " ".join(patched.split())
+        return outputs
+
+    def _tag_request(self, words: str, source: str, target: str) -> TranslationRequest:
+        """The request for a tag's words, with the glossary's and the dictionary's lines
+        for its terms and names, as a unit gets them (#小红书居住趋势 is RedNote's)."""
+        matches = self._terms(words, source, target)
+        hints = _glossary_lines(matches, words) if self.hints else ()
+        terms = {m.term for m in matches}
+        hints += tuple(h for h in self._names(words, source, target) if h.term not in terms)
+        return TranslationRequest(words, base_lang(source), base_lang(target), hints)
 
     def _restore_tags(
         self, units: list[_Unit], target: str, done: dict[TranslationRequest, str]
@@ -825,8 +863,8 @@ class Translator:
             for original, kind in zip(prot.originals, prot.kinds, strict=True):
                 if kind in TRANSLATED_KINDS:
                     words = tag_words(original, kind, unit.source)
-                    req = TranslationRequest(words or "", base_lang(unit.source), base_lang(target))
-                    out = done.get(req, "") if words else words_of(original, kind)
+                    req = self._tag_request(words, unit.source, target) if words else None
+                    out = done.get(req, "") if req else words_of(original, kind)
                     original = rebuild(original, kind, _clean_output(out, words or ""), target)
                 new.append(original)
             unit.protected = dataclasses.replace(prot, originals=tuple(new))
@@ -924,6 +962,17 @@ def _patchable(output: str) -> bool:
 _FULL_STOPS = re.compile(r"[ \t]*([，。！？：；、]+)[ \t]*(?=(\S)?)")
 _FULL_BRACKETS = re.compile(r"[ \t]*（[ \t]*|[ \t]*）[ \t]*(?=(\S)?)")
 _TO_LATIN = str.maketrans("，。！？：；、", ",.!?:;,")
+
+
+# A protected item glued to a word: Chinese needs no spaces around it, English does.
+_GLUED_AFTER = re.compile(r"(?<=[A-Za-z0-9])(?=\[\[\d{1,4}\]\])")
+_GLUED_BEFORE = re.compile(r"(?<=\[\[\d\]\]|\[\d\d\]\])(?=[A-Za-z0-9])")
+
+
+def _spaced(text: str) -> str:
+    """Put spaces between words and the items of a Chinese text (an emoji, a mention)
+    in a Latin-script output: "health[[0]]breakfast" -> "health [[0]] breakfast"."""
+    return _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(" ", text))
 
 
 def _western(text: str) -> str:

@@ -58,3 +58,15 @@ def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:
     assert words == {"吹风机": "hair dryer", "灭火器": "fire extinguisher"}
     # Common words, verbs and names are not among them.
     assert ordinary.rare_words("今天我们去吃火锅，然后去北京看朋友") == []
+
+
+def test_words_the_dictionary_lacks_are_rendered_by_parts_and_names_in_pinyin(
+    ordinary: WordHints,
+) -> None:
+    # A short word CC-CEDICT lacks, made of common words, reads as those words: a reader
+    # of "Courreges 2002 autumn winter series" is not left with "Qiudong".
+    assert ordinary.render("秋冬", "en") == "autumn winter"
+    assert ordinary.render("也可以", "en") == "also can"
+    # What may be a name (rare parts, a word jieba does not know) is written in pinyin.
+    assert ordinary.render("珑骧", "en") == "Longxiang"
+    assert ordinary.render("里涩", "en") == "Lise"

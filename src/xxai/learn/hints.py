@@ -32,6 +32,11 @@ _NOUN_TAGS = frozenset({"n", "vn", "nz"})
 _RARE_WORD = 30
 # jieba's corpus count from which a model knows a name's Chinese form (伦敦 2,255).
 _KNOWN_NAME = 2000
+# A word CC-CEDICT lacks is rendered by its parts only when each is this common in jieba's
+# corpus (秋 and 冬 are; 珑 and 骧, parts of a brand's transliteration, are not); a word
+# jieba knows is split into its characters only when it has two.
+_COMMON_PART = 500
+_NAME_TAGS = ("nr", "ns", "nt", "nz")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
 
 
@@ -62,6 +67,9 @@ class WordHints:
                 return sense
             if len(word) > 3:
                 return self._by_parts(word)
+            common = self._common_parts(word)
+            if common:
+                return common
         return _pinyin(word)
 
     def ordinary(self, word: str) -> bool:
@@ -202,6 +210,27 @@ class WordHints:
                 if bare and len(bare) <= _MAX_SENSE:
                     return bare
         return ""
+
+    def _common_parts(self, word: str) -> str:
+        """Return a short word CC-CEDICT lacks in the senses of its common parts (秋冬
+        "autumn winter", 也可以 "also can"), or "" for what may be a name (里涩, 珑骧: a word
+        jieba does not know, a part it rarely sees, or its tag for names): pinyin then."""
+        import jieba
+        import jieba.posseg
+
+        parts = jieba.lcut(word)
+        if len(parts) == 1:
+            tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+            if len(word) != 2 or not jieba.get_FREQ(word) or tag.startswith(_NAME_TAGS):
+                return ""
+            parts = list(word)
+        senses = []
+        for part in parts:
+            sense = self._sense(part) if (jieba.get_FREQ(part) or 0) >= _COMMON_PART else ""
+            if not sense:
+                return ""
+            senses.append(sense)
+        return " ".join(senses)
 
     def _by_parts(self, word: str) -> str:
         import jieba
