@@ -220,6 +220,22 @@ def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:
     assert not any(r.plain for r in engine.requests)
 
 
+def test_a_plain_answer_with_less_english_left_wins_over_one_with_the_slang_rendering() -> None:
+    # With the rendering written into its text ("bear 老兄"), the model copies the rest;
+    # asked plainly it translates all but two words and misses the slang term.
+    def mixed(req: TranslationRequest) -> str:
+        if req.plain:
+            return "女士们，anyone有可爱的熊 dudes的照片可以分享吗？"
+        return "女士们，anyone got photos of cute bear 老兄 to share?"
+
+    engine = FakeEngine(respond=mixed)
+    result = Translator(engine, default_glossary()).translate(
+        "Ladies, anyone got photos of cute bear dudes to share?", "zh", "en"
+    )
+    assert result.translation == "女士们，anyone有可爱的熊 dudes的照片可以分享吗？"
+    assert result.missed == ["dudes"]
+
+
 def test_chinese_punctuation_copied_into_english_is_written_the_latin_way() -> None:
     answers = {("春天来了", "en"): "Spring is here"}
     engine = FakeEngine(answers=answers, fallback="echo")

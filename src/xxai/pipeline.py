@@ -949,8 +949,12 @@ def _copied(unit: _Unit, cand: _Candidate, target: str) -> bool:
     return LATIN_LEFTOVER in cand.problems and _leftover_count(cand.output, unit, target) >= 3
 
 
-def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int]:
-    return cand.badness, _leftover_count(cand.output, unit, target)
+def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
+    """Order outputs of a copied unit: by their problems, then by how much is left in the
+    source language, and only then by slang renderings missed: a Chinese sentence without
+    a term's rendering reads better than one with half its English left in."""
+    missed = len(cand.missed)
+    return cand.badness - missed, _leftover_count(cand.output, unit, target), missed
 
 
 def _patchable(output: str) -> bool:
