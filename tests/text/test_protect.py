@@ -53,6 +53,8 @@ def test_kept_spans_stay_translatable() -> None:
         ("Hi [[0]]", False),
         ("Hi [[0]] [[0]] [[1]]", False),
         ("Hi [[0]] [[1]] [[2]]", False),
+        # Double brackets the model made up after our placeholders' look ("【list 2.0】").
+        ("Hi [[0]] [[1]] [[list 2.0]]", False),
     ],
 )
 def test_placeholder_check(translated: str, ok: bool) -> None:
@@ -70,3 +72,11 @@ def test_a_placeholder_the_model_made_up_is_dropped_but_a_literal_one_kept() -> 
     assert restore(p, "分享 [[0]] 占总数的[[3]]") == "分享 http://x.com 占总数的"
     literal = protect("see [[3]] here")
     assert restore(literal, literal.text) == "see [[3]] here"
+
+
+def test_double_brackets_the_model_made_up_are_never_shown_but_the_texts_own_are() -> None:
+    p = protect("嘉宾们【list 2.0】篇 😍")
+    assert restore(p, "Guests [[list 2.0]] [[1]]") == "Guests [list 2.0] 😍"
+    own = protect("see [[wiki]] 😍")
+    assert check_placeholders(own, "看 [[wiki]] [[0]]")
+    assert restore(own, "看 [[wiki]] [[0]]") == "看 [[wiki]] 😍"

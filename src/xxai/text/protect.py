@@ -142,9 +142,23 @@ def protect(
     return Protected("".join(parts), tuple(originals), tuple(found_kinds))
 
 
+# Double brackets around anything else: markup a model made up after our placeholders
+# ("【list 2.0】" came back as "[[2.0]]").
+_LOOKALIKE = re.compile(r"\[\[([^\[\]\n]{1,40})\]\]")
+
+
+def _lookalikes(text: str) -> list[str]:
+    return [
+        m.group(0) for m in _LOOKALIKE.finditer(text) if not PLACEHOLDER_RE.fullmatch(m.group(0))
+    ]
+
+
 def check_placeholders(protected: Protected, translated: str) -> bool:
-    """Return True when ``translated`` holds each placeholder exactly once and nothing else."""
+    """Return True when ``translated`` holds each placeholder exactly once and nothing else
+    (no made-up placeholder, nor double brackets the text did not have)."""
     found = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
+    if Counter(_lookalikes(translated)) - Counter(_lookalikes(protected.text)):
+        return False
     return found == Counter(range(len(protected.originals)))
 
 
@@ -157,6 +171,11 @@ def restore(protected: Protected, translated: str) -> str:
             return protected.originals[index]
         return ""  # a placeholder the model made up: never show our markup to a reader
 
+    made_up = set(_lookalikes(translated)) - set(_lookalikes(protected.text))
+    if made_up:  # our markup's look, never shown: "[[2.0]]" -> "[2.0]"
+        translated = _LOOKALIKE.sub(
+            lambda m: m.group(0)[1:-1] if m.group(0) in made_up else m.group(0), translated
+        )
     return PLACEHOLDER_RE.sub(sub, translated)
 
 
