@@ -11,7 +11,7 @@ from xxai.errors import LanguageError, LimitError
 from xxai.pipeline import Translator
 from xxai.slang.glossary import default_glossary
 
-from fakes import FakeEngine
+from fakes import FakeEngine, pinyin_answer
 
 
 def test_structure_and_protected_items_survive(fake_engine: FakeEngine) -> None:
@@ -477,6 +477,18 @@ def test_topic_tags_get_the_glossary_and_keep_no_chinese() -> None:
     # One glossary line per term: the dictionary's name for 小红书 is not a second one.
     first = next(r for r in engine.requests if r.text == "小红书趋势")
     assert [h.term for h in first.hints] == ["小红书"]
+
+
+def test_an_emoji_that_is_slang_is_frozen_and_explained() -> None:
+    # A model swaps the emoji it sees (sarcastic 🙂 came back as 😄).
+    def swapping(req: TranslationRequest) -> str:
+        return pinyin_answer(req).replace("🙂", "😄")
+
+    engine = FakeEngine(respond=swapping)
+    result = Translator(engine, default_glossary()).translate("服务员态度真好呢🙂", "en", "zh")
+    assert "🙂" not in engine.requests[0].text
+    assert result.translation.endswith("🙂") and "😄" not in result.translation
+    assert [t.term for t in result.terms] == ["🙂"]  # its meaning is in the notes
 
 
 def test_a_date_left_in_chinese_is_written_as_a_date() -> None:

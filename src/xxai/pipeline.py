@@ -493,15 +493,23 @@ class Translator:
         slang: str,
     ) -> _Unit:
         """Build a unit: slang rewritten as the mode says, protected items as placeholders."""
-        text, keep = raw, [(m.start, m.end) for m in matches]
+        # An emoji that is slang (🙂, 🍋) stays frozen like any other: its meaning goes into
+        # the notes, and the model must not swap it for another (🙂 came back 😄).
+        get_entry = getattr(self.glossary, "get", None)
+        shown = [
+            m
+            for m in matches
+            if get_entry is None or getattr(get_entry(m.entry), "kind", "") != "emoji"
+        ]
+        text, keep = raw, [(m.start, m.end) for m in shown]
         forms: dict[str, str] = {}
-        if slang != "hint" and matches:
-            text, keep, forms = _rewritten(self.glossary, raw, matches, src, slang)
+        if slang != "hint" and shown:
+            text, keep, forms = _rewritten(self.glossary, raw, shown, src, slang)
         kinds = self._kinds(src)
         protected = protect(self._cased(text, src), keep, kinds)
         alt = None
-        if slang == "target" and matches:
-            alt = protect(self._cased(raw, src), [(m.start, m.end) for m in matches], kinds)
+        if slang == "target" and shown:
+            alt = protect(self._cased(raw, src), [(m.start, m.end) for m in shown], kinds)
             if alt.originals != protected.originals:  # placeholders must mean the same
                 alt = None
         return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
