@@ -289,7 +289,7 @@ def test_chinese_to_german_goes_through_english() -> None:
 
 class _Lexicon:
     def render(self, word: str, target: str) -> str:
-        return {"旺仔": "Wangzai", "免税": "duty-free"}.get(word, "X")
+        return {"旺仔": "Wangzai", "免税": "duty-free", "涂": "to apply"}.get(word, "X")
 
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
@@ -343,6 +343,13 @@ def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
     assert result.translation == "I bought Wangzai milk at the duty-free shop"
     assert result.flags == ["dictionary-patch"]
     assert result.confidence is not None and result.confidence.level == "low"
+
+
+def test_a_dictionary_patch_reads_as_words_of_the_sentence() -> None:
+    engine = FakeEngine(respond=lambda req: "I only 涂 it ( 免税 ) daily")
+    result = Translator(engine, lexicon=_Lexicon()).translate("我只涂（免税的）", "en", "zh")
+    # Not "I only to apply it ( duty-free ) daily".
+    assert result.translation == "I only apply it (duty-free) daily"
 
 
 @pytest.mark.parametrize("mode", ["hint", "plain", "plain+hint", "target"])

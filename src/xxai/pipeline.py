@@ -688,8 +688,8 @@ class Translator:
         cand = dataclasses.replace(cand, output=_DATE.sub(lambda m: _date(m, tgt), cand.output))
         if words_only and not _patchable(cand.output):
             return cand  # a clause or most of it left untranslated: no word-for-word patch
-        out = _HAN_RUN.sub(lambda m: f" {lexicon.render(m.group(0), tgt)} ", cand.output)
-        out = re.sub(r" {2,}", " ", re.sub(r" ([,.!?;:])", r"\1", out)).strip()
+        out = _HAN_RUN.sub(lambda m: f" {_inline(lexicon.render(m.group(0), tgt))} ", cand.output)
+        out = _tidy(out)
         patched = self._check([unit], [out], target)[0]
         if HAN_LEFTOVER in patched.problems:
             return cand
@@ -844,8 +844,10 @@ class Translator:
             if han_count(out) < han_count(outputs[i]):
                 outputs[i] = out
             if lexicon is not None:
-                patched = _HAN_RUN.sub(lambda m: f" {lexicon.render(m.group(0), tgt)} ", outputs[i])
-                outputs[i] = " ".join(patched.split())
+                patched = _HAN_RUN.sub(
+                    lambda m: f" {_inline(lexicon.render(m.group(0), tgt))} ", outputs[i]
+                )
+                outputs[i] = _tidy(patched)
         return outputs
 
     def _tag_request(self, words: str, source: str, target: str) -> TranslationRequest:
@@ -963,6 +965,18 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
     a term's rendering reads better than one with half its English left in."""
     missed = len(cand.missed)
     return cand.badness - missed, _leftover_count(cand.output, unit, target), missed
+
+
+def _inline(rendering: str) -> str:
+    """A dictionary sense as words in a sentence: "to abrade" reads "abrade" there."""
+    return rendering[3:] if rendering.startswith("to ") and len(rendering) > 3 else rendering
+
+
+def _tidy(text: str) -> str:
+    """Spaces a patch left before punctuation and inside brackets ("( counsel )")."""
+    text = re.sub(r" +([,.!?;:)\]]|'s\b)", r"\1", text)
+    text = re.sub(r"([(\[]) +", r"\1", text)
+    return re.sub(r" {2,}", " ", text).strip()
 
 
 def _patchable(output: str) -> bool:
