@@ -318,6 +318,9 @@ class Dictionary:
         with self._lock:
             rows = self._conn.execute("SELECT simplified, reading, senses FROM entry").fetchall()
         found: dict[str, set[str]] = {}
+        # A word whose senses send the reader to another ("same as 故宫"): 紫禁城 and 故宫
+        # are both "the Forbidden City", and 故宫 is the usual one.
+        refers: dict[str, set[str]] = {}
         for simplified, reading, senses in rows:
             if not reading[:1].isupper() or not _HAN_ONLY.fullmatch(simplified):
                 continue
@@ -326,8 +329,10 @@ class Dictionary:
                 # 株洲市 is 株洲 in running text; "Ürümqi" is looked up as "Urumqi".
                 word = re.sub(r"(?<=..)[市区县省]$", "", simplified)
                 found.setdefault(fold_name(name), set()).add(word)
+                refers.setdefault(word, set()).update(_SAME_AS.findall(senses))
         names = {}
-        for name, words in found.items():
+        for name, all_words in found.items():
+            words = {w for w in all_words if not refers.get(w, set()) & all_words} or all_words
             shortest = min(words, key=len)
             # 台北 and 台北市 are one place; 约旦 and 乔丹 are two.
             if all(w.startswith(shortest) for w in words):
@@ -337,6 +342,10 @@ class Dictionary:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+# "same as 故宮|故宫[Gu4 gong1]": the simplified form of the word referred to.
+_SAME_AS = re.compile(r"same as [^|\[/]*\|([^\[/]+)\[")
 
 
 @functools.cache

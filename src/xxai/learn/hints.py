@@ -170,7 +170,8 @@ class WordHints:
             while start < len(words):
                 for end in range(len(words), start, -1):  # the longest name first
                     phrase = " ".join(words[start:end])
-                    chinese = names.get(fold_name(phrase))
+                    # "the Forbidden City" is in a sentence as "Forbidden City".
+                    chinese = names.get(fold_name(phrase)) or names.get(fold_name(f"the {phrase}"))
                     if chinese and self._worth_naming(phrase, chinese):
                         found.setdefault(phrase, chinese)
                         start = end - 1
