@@ -52,7 +52,8 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     # Not words ("May"), nationalities ("Chinese"), or names any model knows ("London").
     assert ordinary.names("May I say Chinese food in London is great", "zh") == []
     # "the Forbidden City" in CC-CEDICT, shared by 紫禁城 ("same as 故宫") and 故宫.
-    assert ordinary.names("Forbidden City Series Braided Rope", "zh") == [("Forbidden City", "故宫")]
+    rope = "Forbidden City Series Braided Rope"
+    assert ordinary.names(rope, "zh") == [("Forbidden City", "故宫")]
 
 
 def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:
