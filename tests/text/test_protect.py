@@ -82,8 +82,9 @@ def test_double_brackets_the_model_made_up_are_never_shown_but_the_texts_own_are
     assert restore(own, "看 [[wiki]] [[0]]") == "看 [[wiki]] 😍"
 
 
-def test_mentions_and_tags_written_against_a_chinese_word_are_protected() -> None:
-    p = protect("被@护肤小课堂 种草了，去了#外滩 好美")
-    assert p.originals == ("@护肤小课堂", "#外滩")
+def test_a_mention_written_against_a_chinese_word_is_protected() -> None:
+    p = protect("被@护肤小课堂 种草了，你的#公寓好可爱")
+    # A hashtag there is left to the model: where it ends cannot be told.
+    assert p.originals == ("@护肤小课堂",)
     # After a Latin letter or digit they are something else: C#, an address.
     assert protect("写C#代码 a.b@x.com").kinds == ("email",)

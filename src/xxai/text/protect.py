@@ -47,9 +47,9 @@ _KAOMOJI = (
     r"|\b(?:QAQ|QwQ|TAT|T_T|orz|OTZ|Orz)\b|[>＞]_[<＜]|\^_\^|-_-|=_=|[oO]\([^)]{1,6}\)[oO]"
 )
 # A hashtag: "#" and what follows it up to a space or punctuation.
-# Chinese writes tags and mentions against the word before them ("去了#外滩", "被@小美"):
-# only a Latin letter or digit before one makes it something else (C#, an address).
-_HASHTAG = r"(?<![A-Za-z0-9_&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"
+# After a word (你的#公寓好可爱) a hashtag's end cannot be told in Chinese: the model reads
+# it with its sentence ("Your #apartment is so cute"), as RedTrans's references write it.
+_HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"
 #: A hashtag as :func:`protect` finds one (the checks leave them out of the words).
 HASHTAG_RE = re.compile(_HASHTAG)
 _PATTERNS: list[tuple[str, str]] = [
@@ -62,6 +62,8 @@ _PATTERNS: list[tuple[str, str]] = [
     # Starts only where a run of address characters starts: otherwise a long run without
     # "@" is rescanned from each of its characters (quadratic time on untrusted text).
     ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
+    # Chinese writes a mention against the word before it ("被@小美"): only a Latin letter
+    # or digit before "@" makes it something else (an address).
     ("mention", r"(?<![A-Za-z0-9_.@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
     # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
     ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
