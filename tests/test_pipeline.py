@@ -200,6 +200,14 @@ def test_a_translation_with_a_made_up_placeholder_beats_the_text_copied_back() -
     assert result.translation == "看起来不 tasty"
 
 
+def test_placeholders_copied_from_the_prompts_examples_cost_no_retry() -> None:
+    # The first example ends "躺平了[[0]] [[1]]": the model adds them to texts without any.
+    engine = FakeEngine(respond=lambda req: "I just want to lie flat[[0]] [[1]]")
+    result = Translator(engine).translate("我只想躺平", "en", "zh")
+    assert result.translation == "I just want to lie flat"
+    assert len(engine.calls) == 1 and result.flags == []
+
+
 def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:
     # The small model "corrects" some sloppy English instead of translating it, with every
     # note and in every cut; asked plainly, without the rules, it translates.
@@ -409,6 +417,17 @@ def test_target_mode_writes_the_target_rendering_into_a_pivots_second_pass() -> 
     assert first.text == "我决定 lying flat 了"
     assert second.text == f"I decided on {german}"
     assert result.terms[0].rendering == german and result.missed == []
+
+
+def test_a_pivots_rendering_that_starts_a_sentence_keeps_the_capital() -> None:
+    glossary = default_glossary()
+    german = glossary.find("上班摸鱼", "zh", "de")[0].renderings[0]
+    english = glossary.find("上班摸鱼", "zh", "en")[0].renderings[0]
+    engine = FakeEngine(
+        answers={(f"上班 {english}", "en"): f"{english.capitalize()} at work"}, fallback="echo"
+    )
+    Translator(engine, glossary, slang="target").translate("上班摸鱼", "de", "zh")
+    assert engine.requests[-1].text == f"{german[:1].upper()}{german[1:]} at work"
 
 
 def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None:

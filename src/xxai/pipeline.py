@@ -715,7 +715,7 @@ class Translator:
         """
         cands = []
         for unit, raw in zip(units, outputs, strict=False):
-            out = _clean_output(raw, unit.protected.text)
+            out = _made_up_dropped(_clean_output(raw, unit.protected.text), unit.protected)
             problems = output_problems(unit.protected, out, unit.source, target)
             leak = leaks.problem(unit.protected.text, out, unit.source, target) or ""
             if leak:
@@ -967,6 +967,22 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
     return cand.badness - missed, _leftover_count(cand.output, unit, target), missed
 
 
+def _made_up_dropped(output: str, protected: Protected) -> str:
+    """Drop placeholders the text does not have: the model copies them from the prompt's
+    examples ("…lie flat[[0]] [[1]]" for a text without any). Restoring drops them anyway;
+    as a check's problem they cost two more passes that change nothing."""
+    count = len(protected.originals)
+
+    def keep(m: re.Match[str]) -> str:
+        # One the text itself has ("see [[3]] here") is the text's own.
+        made_up = int(m.group(1)) >= count and m.group(0) not in protected.text
+        return "" if made_up else m.group(0)
+
+    if not PLACEHOLDER_RE.search(output):
+        return output
+    return re.sub(r"[ \t]{2,}", " ", PLACEHOLDER_RE.sub(keep, output)).strip()
+
+
 def _inline(rendering: str) -> str:
     """A dictionary sense as words in a sentence: "to abrade" reads "abrade" there."""
     return rendering[3:] if rendering.startswith("to ") and len(rendering) > 3 else rendering
@@ -1125,10 +1141,21 @@ def _date(m: re.Match[str], target: str) -> str:
 
 
 def _substituted(text: str, hints: Sequence[Hint]) -> str:
-    """Write each hint's rendering in place of its term (whole words, any case)."""
+    """Write each hint's rendering in place of its term (whole words, any case); a term
+    written with a capital ("Slacking off at work") gets its rendering with one
+    ("Faulenzen at work")."""
+
+    def cased(rendering: str) -> Callable[[re.Match[str]], str]:
+        def sub(m: re.Match[str]) -> str:
+            if m.group(0)[:1].isupper() and rendering[:1].islower():
+                return rendering[:1].upper() + rendering[1:]
+            return rendering
+
+        return sub
+
     for hint in hints:
         pattern = re.compile(rf"(?<![\w]){re.escape(hint.term)}(?![\w])", re.IGNORECASE)
-        text = pattern.sub(hint.rendering.replace("\\", "\\\\"), text)
+        text = pattern.sub(cased(hint.rendering), text)
     return text
 
 
