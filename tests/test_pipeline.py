@@ -206,6 +206,11 @@ def test_placeholders_copied_from_the_prompts_examples_cost_no_retry() -> None:
     result = Translator(engine).translate("我只想躺平", "en", "zh")
     assert result.translation == "I just want to lie flat"
     assert len(engine.calls) == 1 and result.flags == []
+    # A model looping on them ("[[0]][[1]][[0]]…[[") is a failed output, not a translation.
+    looping = "I just want to lie flat" + "[[0]][[1]]" * 20 + "[["
+    engine = FakeEngine(respond=lambda req: looping if req.note else "我只想 lying flat")
+    result = Translator(engine).translate("我只想躺平", "en", "zh")
+    assert "[" not in result.translation
 
 
 def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:

@@ -980,6 +980,11 @@ def _made_up_dropped(output: str, protected: Protected) -> str:
 
     if not PLACEHOLDER_RE.search(output):
         return output
+    made_up = [m for m in PLACEHOLDER_RE.finditer(output) if not keep(m)]
+    if len(made_up) > 2 or "[[" in PLACEHOLDER_RE.sub("", output):
+        # Not the example's pair: the model looped ("[[0]][[1]][[0]]…[[") and the checks
+        # must see it.
+        return output
     return re.sub(r"[ \t]{2,}", " ", PLACEHOLDER_RE.sub(keep, output)).strip()
 
 

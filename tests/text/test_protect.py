@@ -55,6 +55,8 @@ def test_kept_spans_stay_translatable() -> None:
         ("Hi [[0]] [[1]] [[2]]", False),
         # Double brackets the model made up after our placeholders' look ("【list 2.0】").
         ("Hi [[0]] [[1]] [[list 2.0]]", False),
+        ("Hi [[0]] [[1]] [[ a whole sentence the model left in English, in brackets ]]", False),
+        ("Hi [[0]] [[1]][[", False),  # cut off while looping
     ],
 )
 def test_placeholder_check(translated: str, ok: bool) -> None:
@@ -77,6 +79,7 @@ def test_a_placeholder_the_model_made_up_is_dropped_but_a_literal_one_kept() -> 
 def test_double_brackets_the_model_made_up_are_never_shown_but_the_texts_own_are() -> None:
     p = protect("嘉宾们【list 2.0】篇 😍")
     assert restore(p, "Guests [[list 2.0]] [[1]]") == "Guests [list 2.0] 😍"
+    assert restore(p, "Guests [[1]][[0]][[") == "Guests 😍2.0"
     own = protect("see [[wiki]] 😍")
     assert check_placeholders(own, "看 [[wiki]] [[0]]")
     assert restore(own, "看 [[wiki]] [[0]]") == "看 [[wiki]] 😍"

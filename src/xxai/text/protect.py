@@ -148,7 +148,7 @@ def protect(
 
 # Double brackets around anything else: markup a model made up after our placeholders
 # ("【list 2.0】" came back as "[[2.0]]").
-_LOOKALIKE = re.compile(r"\[\[([^\[\]\n]{1,40})\]\]")
+_LOOKALIKE = re.compile(r"\[\[([^\[\]\n]{1,400})\]\]")
 
 
 def _lookalikes(text: str) -> list[str]:
@@ -157,12 +157,17 @@ def _lookalikes(text: str) -> list[str]:
     ]
 
 
+def _other_brackets(text: str) -> int:
+    """Count the "[[" of ``text`` that do not open a placeholder."""
+    return text.count("[[") - len(PLACEHOLDER_RE.findall(text))
+
+
 def check_placeholders(protected: Protected, translated: str) -> bool:
     """Return True when ``translated`` holds each placeholder exactly once and nothing else
     (no made-up placeholder, nor double brackets the text did not have)."""
     found = Counter(int(m.group(1)) for m in PLACEHOLDER_RE.finditer(translated))
-    if Counter(_lookalikes(translated)) - Counter(_lookalikes(protected.text)):
-        return False
+    if _other_brackets(translated) > _other_brackets(protected.text):
+        return False  # "[[2.0]]", "[[ whole sentences ]]", a "[[" cut off
     return found == Counter(range(len(protected.originals)))
 
 
@@ -180,6 +185,8 @@ def restore(protected: Protected, translated: str) -> str:
         translated = _LOOKALIKE.sub(
             lambda m: m.group(0)[1:-1] if m.group(0) in made_up else m.group(0), translated
         )
+    if _other_brackets(translated) > _other_brackets(protected.text):
+        translated = re.sub(r"\[\[\d*\]?\s*$", "", translated)  # a placeholder cut off
     return PLACEHOLDER_RE.sub(sub, translated)
 
 
