@@ -64,6 +64,9 @@ def test_tags_and_stickers_are_rebuilt_in_the_target_form() -> None:
     # An English tag in a Chinese post keeps its words; a failed translation keeps the tag.
     assert tag_words("#sheinmy[话题]#", "topic", "zh") is None
     assert rebuild("#外滩[话题]#", "topic", "外滩", "en") == "#外滩[话题]#"
+    # Markup is not words: a tag the model answered with placeholder debris stays as written.
+    assert rebuild("#Shein[Topic]#", "topic", "她[[0", "zh") == "#Shein[Topic]#"
+    assert rebuild("#输出", "hashtag", "out[[1]]", "en") == "#输出"
     # English posts also write [topic] in lower case, and stickers with longer names.
     assert tag_words("#luigi[topic]#", "topic", "en") == "luigi"
     assert rebuild("#WakeUp [topic]#", "topic", "醒来", "zh") == "#醒来[话题]#"

@@ -20,6 +20,7 @@ _TOPIC = re.compile(r"^#(?P<words>[^#\n\[\]]+?)(?P<marker>\[(?:话题|Topic)\])?
 _STICKER = re.compile(r"^\[(?P<words>[^\[\]\n]+?)\s?R\]$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_BRACKETS = re.compile(r"[\[\]【】#]")
 _STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
 
 
@@ -62,6 +63,8 @@ def rebuild(original: str, kind: str, translation: str, target: str) -> str:
             return original  # nothing was translated: keep it exactly as written
         if not words or "\n" in translation or len(words) > 60 or (not zh and _HAN.search(words)):
             return original
+        if _BRACKETS.search(words):
+            return original
         # One word, as a hashtag must be: "#UFOAliens", "#output".
         parts = words.split()
         if len(parts) == 1:
@@ -71,6 +74,8 @@ def rebuild(original: str, kind: str, translation: str, target: str) -> str:
     match = rx.match(original)
     if match is None or not words or "\n" in translation or len(words) > 60:
         return original
+    if _BRACKETS.search(words):
+        return original  # markup, not words: "#Shein[Topic]#" came back "#她[[0[话题]#"
     if not zh and _HAN.search(words):
         return original  # still Chinese in an English or German tag: keep the original
     if kind == "sticker":
