@@ -212,6 +212,16 @@ def test_placeholders_copied_from_the_prompts_examples_cost_no_retry() -> None:
     result = Translator(engine).translate("我只想躺平", "en", "zh")
     assert "[" not in result.translation
 
+    # One in place of words ("watch [[0]] eat" for a name) is a lost part: tried again.
+    def name_lost(req: TranslationRequest) -> str:
+        return (
+            "You can only watch Viking grandpa eat" if req.note else "You can only watch [[0]] eat"
+        )
+
+    engine = FakeEngine(respond=name_lost)
+    result = Translator(engine).translate("你只能看着 你维京爷 吃", "en", "zh")
+    assert result.translation == "You can only watch Viking grandpa eat"
+
 
 def test_text_the_full_prompt_copies_back_is_asked_plainly() -> None:
     # The small model "corrects" some sloppy English instead of translating it, with every

@@ -967,6 +967,9 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
     return cand.badness - missed, _leftover_count(cand.output, unit, target), missed
 
 
+_TRAILING_PLACEHOLDERS = re.compile(r"(?:\s*\[\[\d{1,4}\]\])+\s*$")
+
+
 def _made_up_dropped(output: str, protected: Protected) -> str:
     """Drop placeholders the text does not have: the model copies them from the prompt's
     examples ("…lie flat[[0]] [[1]]" for a text without any). Restoring drops them anyway;
@@ -981,11 +984,17 @@ def _made_up_dropped(output: str, protected: Protected) -> str:
     if not PLACEHOLDER_RE.search(output):
         return output
     made_up = [m for m in PLACEHOLDER_RE.finditer(output) if not keep(m)]
-    if len(made_up) > 2 or "[[" in PLACEHOLDER_RE.sub("", output):
-        # Not the example's pair: the model looped ("[[0]][[1]][[0]]…[[") and the checks
-        # must see it.
+    tail = _TRAILING_PLACEHOLDERS.search(output)
+    if (
+        len(made_up) > 2
+        or "[[" in PLACEHOLDER_RE.sub("", output)
+        or any(tail is None or m.start() < tail.start() for m in made_up)
+    ):
+        # Not the example's pair at the end: the model looped ("[[0]][[1]][[0]]…[[") or
+        # put one in place of words ("watch [[0]] eat" for a name), and the checks must
+        # see it.
         return output
-    return re.sub(r"[ \t]{2,}", " ", PLACEHOLDER_RE.sub(keep, output)).strip()
+    return PLACEHOLDER_RE.sub(keep, output).rstrip() if made_up else output
 
 
 def _inline(rendering: str) -> str:
