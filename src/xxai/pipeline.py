@@ -427,10 +427,7 @@ class Translator:
             if piece.unit:
                 matches = self._terms(piece.text, src, target)
                 unit = self._unit(index, offset, src, piece.text, matches, slang)
-                # The glossary's line for a term (小红书 = RedNote) is the one it gets.
-                terms = {m.term for m in matches}
-                names = self._names(piece.text, src, target)
-                unit.names = tuple(h for h in names if h.term not in terms)
+                unit.names = self._names(piece.text, src, target, matches)
                 units.append(unit)
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
@@ -456,9 +453,12 @@ class Translator:
             or bool(_HAN_RUN.search(m.term)) != (tgt in {"zh", "ja"})
         ]
 
-    def _names(self, text: str, source: str, target: str) -> tuple[Hint, ...]:
+    def _names(
+        self, text: str, source: str, target: str, matches: Sequence[TermMatch]
+    ) -> tuple[Hint, ...]:
         """Return glossary lines for the rare names in a text, between Chinese and English
-        (zh->de goes through English, and gets them there)."""
+        (zh->de goes through English, and gets them there); not for a glossary term
+        (``matches``): its own line (小红书 = RedNote) is the one it gets."""
         if not self.name_hints or self.lexicon is None:
             return ()
         if {base_lang(source), base_lang(target)} != {"zh", "en"}:
@@ -466,7 +466,8 @@ class Translator:
         found = self.lexicon.names(text, base_lang(target))
         if self.word_hints and base_lang(source) == "zh":
             found = [*found, *self.lexicon.rare_words(text)]
-        return tuple(Hint(w, name) for w, name in found)
+        terms = {m.term for m in matches}
+        return tuple(Hint(w, name) for w, name in found if w not in terms)
 
     def _kinds(self, source: str) -> frozenset[str] | None:
         """Return the kinds of item to freeze for a source language.
@@ -574,10 +575,12 @@ class Translator:
                 todo.append(unit)
             else:
                 unit.output, unit.done = unit.raw, True
-        tag_reqs = self._tag_requests(units, target)
+        asked = self._tag_requests(units, target)
+        tag_reqs = list(dict.fromkeys(asked.values()))
         outputs = self.engine.translate([*self._requests(todo, target, ask), *tag_reqs], progress)
         tag_outputs = self._tags_again(tag_reqs, outputs[len(todo) :], target)
-        self._restore_tags(units, target, dict(zip(tag_reqs, tag_outputs, strict=True)))
+        done = dict(zip(tag_reqs, tag_outputs, strict=True))
+        self._restore_tags(units, target, {key: done[req] for key, req in asked.items()})
         checked = self._check(todo, outputs, target, ask)
         best = {id(u): c for u, c in zip(todo, checked, strict=False)}
         self._forget(todo, best, target, ask)
@@ -688,9 +691,7 @@ class Translator:
         cand = dataclasses.replace(cand, output=_DATE.sub(lambda m: _date(m, tgt), cand.output))
         if words_only and not _patchable(cand.output):
             return cand  # a clause or most of it left untranslated: no word-for-word patch
-        out = _HAN_RUN.sub(lambda m: f" {_inline(lexicon.render(m.group(0), tgt))} ", cand.output)
-        out = _tidy(out)
-        patched = self._check([unit], [out], target)[0]
+        patched = self._check([unit], [_filled(cand.output, lexicon, tgt)], target)[0]
         if HAN_LEFTOVER in patched.problems:
             return cand
         patched.problems = [*patched.problems, PATCHED]
@@ -812,16 +813,19 @@ class Translator:
             texts.append(re.sub(r" {2,}", " ", "".join(pieces)).strip())
         return self._check(units, texts, target)
 
-    def _tag_requests(self, units: list[_Unit], target: str) -> list[TranslationRequest]:
+    def _tag_requests(
+        self, units: list[_Unit], target: str
+    ) -> dict[tuple[str, str], TranslationRequest]:
+        """Return the request for each tag's words, keyed by (words, source language)."""
         if not self.translate_tags:
-            return []
-        reqs: dict[TranslationRequest, None] = {}
+            return {}
+        reqs: dict[tuple[str, str], TranslationRequest] = {}
         for unit in units:
             for original, kind in zip(unit.protected.originals, unit.protected.kinds, strict=True):
                 words = tag_words(original, kind, unit.source)
-                if words:
-                    reqs[self._tag_request(words, unit.source, target)] = None
-        return list(reqs)
+                if words and (words, unit.source) not in reqs:
+                    reqs[words, unit.source] = self._tag_request(words, unit.source, target)
+        return reqs
 
     def _tags_again(
         self, reqs: list[TranslationRequest], outputs: list[str], target: str
@@ -830,24 +834,16 @@ class Translator:
         the dictionary's renderings of those words as glossary lines, and fill in what is
         still Chinese from the dictionary: a tag is a few words, never a clause."""
         outputs = list(outputs)
-        again = [i for i, out in enumerate(outputs) if self._leftover_hints(out, target)]
+        left = {i: self._leftover_hints(out, target) for i, out in enumerate(outputs)}
+        again = [i for i, hints in left.items() if hints]
         if not again:
             return outputs
-        retry = [
-            dataclasses.replace(
-                reqs[i], hints=reqs[i].hints + self._leftover_hints(outputs[i], target)
-            )
-            for i in again
-        ]
-        lexicon, tgt = self.lexicon, base_lang(target)
+        retry = [dataclasses.replace(reqs[i], hints=reqs[i].hints + left[i]) for i in again]
         for i, out in zip(again, self.engine.translate(retry), strict=True):
             if han_count(out) < han_count(outputs[i]):
                 outputs[i] = out
-            if lexicon is not None:
-                patched = _HAN_RUN.sub(
-                    lambda m: f" {_inline(lexicon.render(m.group(0), tgt))} ", outputs[i]
-                )
-                outputs[i] = _tidy(patched)
+            if self.lexicon is not None:
+                outputs[i] = _filled(outputs[i], self.lexicon, base_lang(target))
         return outputs
 
     def _tag_request(self, words: str, source: str, target: str) -> TranslationRequest:
@@ -855,14 +851,14 @@ class Translator:
         for its terms and names, as a unit gets them (#小红书居住趋势 is RedNote's)."""
         matches = self._terms(words, source, target)
         hints = _glossary_lines(matches, words) if self.hints else ()
-        terms = {m.term for m in matches}
-        hints += tuple(h for h in self._names(words, source, target) if h.term not in terms)
+        hints += self._names(words, source, target, matches)
         return TranslationRequest(words, base_lang(source), base_lang(target), hints)
 
     def _restore_tags(
-        self, units: list[_Unit], target: str, done: dict[TranslationRequest, str]
+        self, units: list[_Unit], target: str, done: Mapping[tuple[str, str], str]
     ) -> None:
-        """Put translated tags into each unit's protected items."""
+        """Put translated tags (``done``, keyed as :meth:`_tag_requests` keys them) into
+        each unit's protected items."""
         if not self.translate_tags:
             return
         for unit in units:
@@ -873,8 +869,7 @@ class Translator:
             for original, kind in zip(prot.originals, prot.kinds, strict=True):
                 if kind in TRANSLATED_KINDS:
                     words = tag_words(original, kind, unit.source)
-                    req = self._tag_request(words, unit.source, target) if words else None
-                    out = done.get(req, "") if req else words_of(original, kind)
+                    out = done.get((words, unit.source), "") if words else words_of(original, kind)
                     original = rebuild(original, kind, _clean_output(out, words or ""), target)
                 new.append(original)
             unit.protected = dataclasses.replace(prot, originals=tuple(new))
@@ -997,14 +992,18 @@ def _made_up_dropped(output: str, protected: Protected) -> str:
     return PLACEHOLDER_RE.sub(keep, output).rstrip() if made_up else output
 
 
-def _inline(rendering: str) -> str:
-    """A dictionary sense as words in a sentence: "to abrade" reads "abrade" there."""
-    return rendering[3:] if rendering.startswith("to ") and len(rendering) > 3 else rendering
+def _filled(output: str, lexicon: Lexicon, target: str) -> str:
+    """Put the dictionary's rendering in place of each Chinese run of ``output``, as words
+    of the sentence: a verb's sense without its "to" ("prevent abrade", not "prevent to
+    abrade"), and no space left before punctuation or inside brackets ("( counsel )")."""
 
+    def word(m: re.Match[str]) -> str:
+        rendering = lexicon.render(m.group(0), target)
+        if rendering.startswith("to ") and len(rendering) > 3:
+            rendering = rendering[3:]
+        return f" {rendering} "
 
-def _tidy(text: str) -> str:
-    """Spaces a patch left before punctuation and inside brackets ("( counsel )")."""
-    text = re.sub(r" +([,.!?;:)\]]|'s\b)", r"\1", text)
+    text = re.sub(r" +([,.!?;:)\]]|'s\b)", r"\1", _HAN_RUN.sub(word, output))
     text = re.sub(r"([(\[]) +", r"\1", text)
     return re.sub(r" {2,}", " ", text).strip()
 
