@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from xxai.engines.prompts import fixed_messages, messages_for, user_message
 from xxai.errors import LanguageError, LimitError
 from xxai.pipeline import Translator
 from xxai.slang.glossary import default_glossary
+from xxai.types import TokenScore
 
 from fakes import FakeEngine, pinyin_answer
 
@@ -555,3 +557,50 @@ def test_zhenxiang_after_a_verb_is_literal() -> None:
     glossary = default_glossary()
     assert [m.term for m in glossary.find("说不吃结果真香了", "zh", "en")] == ["真香"]
     assert "真香" not in [m.term for m in glossary.find("老板画饼画得真香", "zh", "en")]
+
+
+class _Scorer:
+    """A likelihood scorer that finds the word "pie" very unlikely; records its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[TranslationRequest]] = []
+
+    def __call__(
+        self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
+    ) -> list[list[TokenScore]]:
+        self.calls.append(list(requests))
+        scored = []
+        for out in outputs:
+            at = out.find("pie")
+            tokens = [TokenScore(0, len(out), -0.2)] * 3
+            if at >= 0:
+                tokens += [TokenScore(at, at + 3, -9.0)] * 3
+            scored.append(tokens)
+        return scored
+
+
+def test_the_engines_own_scores_rate_translations_where_measured() -> None:
+    scorer = _Scorer()
+    answers = {("老板画饼", "en"): "The boss drew a pie", ("今天天气很好", "en"): "Nice day"}
+    similar: list[int] = []
+
+    def similarity(texts: Sequence[str], translations: Sequence[str]) -> list[float]:
+        similar.append(len(texts))
+        return [0.99] * len(texts)
+
+    translator = Translator(
+        FakeEngine(answers=answers), None, likelihood=scorer, similarity=similarity
+    )
+    bad, good = translator.translate_many(["老板画饼", "今天天气很好"], "en", "zh")
+    assert bad.confidence is not None and bad.confidence.level == "low"
+    assert '"pie"' in bad.confidence.label()
+    assert good.confidence is not None and good.confidence.level == "high"
+    # One call for the batch, with the original text as a plain request; the meaning
+    # scorer is not asked for pairs the likelihood covers.
+    assert [[(r.text, r.source, r.target) for r in c] for c in scorer.calls] == [
+        [("老板画饼", "zh", "en"), ("今天天气很好", "zh", "en")]
+    ]
+    assert similar == []
+    # A pair without a likelihood floor (zh->ja here) is not scored by the model.
+    translator.translate("老板画饼", "ja", "zh")
+    assert len(scorer.calls) == 1

@@ -229,6 +229,16 @@ SETTINGS: dict[str, Setting] = {
             "confidence by rules only).",
         ),
         _S(
+            "confidence",
+            str,
+            "model",
+            "How the confidence estimate judges a translation beyond its rules: model (the "
+            "local model scores its own output: the least likely words; needs the local "
+            "engine, else embed), embed (meaning similarity with embed_model), or rules. "
+            "Measured in the README (Confidence).",
+            choices=("model", "embed", "rules"),
+        ),
+        _S(
             "searxng_timeout",
             float,
             5.0,
@@ -394,6 +404,7 @@ class Settings:
     search_min_coverage: float
     search_similarity_margin: float
     embed_model: str
+    confidence: str
     searxng_timeout: float
     api_keys: str
     require_api_key: bool

@@ -28,7 +28,7 @@ from xxai.text.checks import (
     latin_leftovers,
     output_problems,
 )
-from xxai.text.confidence import estimate
+from xxai.text.confidence import estimate, likelihood_floor, outside
 from xxai.text.langid import detect_language
 from xxai.text.protect import (
     KINDS,
@@ -43,13 +43,16 @@ from xxai.text.segment import Piece, join_pieces, split_units, starts_sentence
 from xxai.text.tags import TRANSLATED_KINDS, rebuild, tag_words, words_of
 from xxai.text.validate import check_text
 from xxai.types import (
+    Confidence,
     Detection,
     Hint,
     Lexicon,
+    Likelihood,
     Similarity,
     TermFinder,
     TermMatch,
     TermNote,
+    TokenScore,
     TranslationRequest,
     TranslationResult,
 )
@@ -57,6 +60,7 @@ from xxai.types import (
 __all__ = [
     "NOT_FOLLOWED",
     "Lexicon",
+    "Likelihood",
     "Similarity",
     "TermFinder",
     "TermMatch",
@@ -158,7 +162,10 @@ class Translator:
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
     scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
     ``similarity``: scores each (source, translation) pair for the confidence estimate
-    (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only.
+    (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only;
+    ``likelihood``: scores each translation token by token as the model's reply (the local
+    engine's forced decode); where a language pair has a measured floor it replaces
+    ``similarity`` in the estimate (it separates right from wrong translations better).
     """
 
     def __init__(
@@ -176,6 +183,7 @@ class Translator:
         pivot: Mapping[tuple[str, str], str] | None = None,
         lexicon: Lexicon | None = None,
         similarity: Similarity | None = None,
+        likelihood: Likelihood | None = None,
         name_hints: bool = True,
         word_hints: bool = False,
     ) -> None:
@@ -193,6 +201,7 @@ class Translator:
         self.pivot = dict(_PIVOT if pivot is None else pivot)
         self.lexicon = lexicon
         self.similarity = similarity
+        self.likelihood = likelihood
         self.name_hints = name_hints
         self.word_hints = word_hints
 
@@ -363,20 +372,67 @@ class Translator:
         return results
 
     def _rate(self, results: Sequence[TranslationResult], target: str) -> None:
-        """Give each translated result its confidence, with one similarity call for all."""
-        scores: Sequence[float | None] = [None] * len(results)
-        if self.similarity is not None and results:
-            scores = self.similarity([r.text for r in results], [r.translation for r in results])
-        for result, score in zip(results, scores, strict=True):
-            result.confidence = estimate(
+        """Give each translated result its confidence: the rules, then one call of the
+        likelihood scorer (pairs with a floor for it) or the meaning scorer for the rest."""
+
+        def rated(
+            result: TranslationResult,
+            similarity: float | None = None,
+            unlikely: list[TokenScore] | None = None,
+        ) -> Confidence:
+            return estimate(
                 result.text,
                 result.translation,
                 result.source_lang,
                 target,
                 result.flags,
                 result.missed,
-                similarity=score,
+                similarity=similarity,
+                unlikely=unlikely,
             )
+
+        by_rules = [rated(r) for r in results]
+        # What the rules already call low needs no scoring (a forced decode costs time).
+        open_ = [
+            i
+            for i, (r, c) in enumerate(zip(results, by_rules, strict=True))
+            if c.level == "high" and r.translation.strip()
+        ]
+        tokens: dict[int, list[TokenScore]] = {}
+        if self.likelihood is not None:
+            ask = [i for i in open_ if likelihood_floor(results[i].source_lang, target)]
+            if ask:
+                scored = self.likelihood(
+                    [
+                        TranslationRequest(
+                            results[i].text,
+                            base_lang(results[i].source_lang),
+                            base_lang(target),
+                        )
+                        for i in ask
+                    ],
+                    [results[i].translation for i in ask],
+                )
+                # Glossary renderings are ours, not the model's choice: left out.
+                tokens = {
+                    i: outside(t, results[i].translation, [n.rendering for n in results[i].terms])
+                    for i, t in zip(ask, scored, strict=True)
+                    if t
+                }
+        similar: dict[int, float] = {}
+        rest = [i for i in open_ if i not in tokens]
+        if self.similarity is not None and rest:
+            sims = self.similarity(
+                [results[i].text for i in rest], [results[i].translation for i in rest]
+            )
+            similar = dict(zip(rest, sims, strict=True))
+        for i, result in enumerate(results):
+            if i in tokens:
+                result.confidence = rated(result, unlikely=tokens[i])
+            elif i in similar:
+                result.confidence = rated(result, similarity=similar[i])
+            else:
+                result.confidence = by_rules[i]
 
     def _prepare(
         self,

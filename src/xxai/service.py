@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
@@ -29,6 +29,7 @@ from xxai.text.langid import detect_language
 from xxai.translation import StreamEvent, stream_translation, translate_documents
 from xxai.types import (
     Detection,
+    Likelihood,
     Similarity,
     TermFinder,
     TranslationRequest,
@@ -135,6 +136,7 @@ class Service:
         # refresh: the memory is not read, and the new answers replace the stored ones.
         glossary: TermFinder = self.glossary()
         inner = self.engine(engine)
+        likelihood = self.likelihood(engine)
         if refresh and isinstance(inner, CachedEngine):
             inner = CachedEngine(inner.inner, inner.cache, inner.settings, refresh=True)
         return Translator(
@@ -144,13 +146,28 @@ class Service:
             max_chars=self.settings.max_chars,
             slang=self.settings.slang_mode,
             lexicon=self.lexicon(),
-            similarity=self.similarity(),
+            similarity=None if likelihood else self.similarity(),
+            likelihood=likelihood,
         )
 
+    def likelihood(self, engine: str | None = None) -> Likelihood | None:
+        """Return the engine's own scorer for the confidence estimate (``confidence =
+        model``; the local engine has one), or None."""
+        if self.settings.confidence != "model":
+            return None
+        base: object = self._base_engine(engine or self.settings.engine)
+        while not hasattr(base, "score") and hasattr(base, "inner"):
+            base = base.inner
+        score = getattr(base, "score", None)
+        return cast(Likelihood, score) if callable(score) else None
+
     def similarity(self) -> Similarity | None:
-        """Return the confidence estimate's meaning scorer (embed_model), or None for none."""
+        """Return the confidence estimate's meaning scorer (embed_model; none with
+        ``confidence = rules``), or None."""
         from xxai.search.embed import load_embedder, similarity_scorer
 
+        if self.settings.confidence == "rules":
+            return None
         embedder = load_embedder(self.settings.embed_model)
         return similarity_scorer(embedder) if embedder is not None else None
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 __all__ = [
     "Confidence",
     "Detection",
     "Hint",
     "Lexicon",
+    "Likelihood",
     "ProgressFn",
     "Similarity",
     "TermFinder",
     "TermMatch",
     "TermNote",
+    "TokenScore",
     "TranslationRequest",
     "TranslationResult",
 ]
@@ -127,6 +129,25 @@ class Similarity(Protocol):
 
     def __call__(self, texts: Sequence[str], translations: Sequence[str]) -> list[float]:
         """Return one score per (text, translation) pair."""
+        ...
+
+
+class TokenScore(NamedTuple):
+    """One token of a translation: its span in the text and the model's log-probability."""
+
+    start: int
+    end: int
+    logprob: float
+
+
+class Likelihood(Protocol):
+    """Scores each translation token by token as the model's reply to its request (the
+    local engine's forced decode); the confidence estimate reads the least likely ones."""
+
+    def __call__(
+        self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
+    ) -> list[list[TokenScore]]:
+        """Return, per (request, output), its tokens' spans and log-probs (empty: none)."""
         ...
 
 

@@ -136,3 +136,18 @@ def test_plain_requests_are_asked_without_the_rules_and_the_prefix_survives(
     assert "机场" in outs[0], outs
     assert outs[1] == before[0] and "airport" in outs[1].lower()
     assert local_engine.translate([full]) == before
+
+
+def test_the_model_scores_its_own_output_and_finds_the_wrong_word(local_engine: Any) -> None:
+    req = TranslationRequest("我明天早上八点要去机场接我妈妈。", "zh", "en")
+    right = "Tomorrow at eight in the morning I am going to the airport to pick up my mother."
+    wrong = "Tomorrow at eight in the morning I am going to the zoo to pick up my mother."
+    scored_right, scored_wrong, empty = local_engine.score([req, req, req], [right, wrong, ""])
+    # Every token has a span in the output, in order, covering it.
+    assert "".join(wrong[t.start : t.end] for t in scored_wrong) == wrong
+    least = min(scored_wrong, key=lambda t: t.logprob)
+    assert wrong[least.start : least.end].strip() == "zoo"
+    assert least.logprob < min(t.logprob for t in scored_right)
+    assert empty == []
+    # Scored again (one by one, or with other texts), the same pair gets the same scores.
+    assert local_engine.score([req], [wrong]) == [scored_wrong]

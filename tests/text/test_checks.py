@@ -11,9 +11,10 @@ from xxai.text.checks import (
     missing_numbers,
     output_problems,
 )
-from xxai.text.confidence import SIMILARITY_FLOORS, estimate
+from xxai.text.confidence import LIKELIHOOD_FLOORS, SIMILARITY_FLOORS, estimate, outside
 from xxai.text.protect import protect
 from xxai.text.tags import rebuild, tag_words
+from xxai.types import TokenScore
 
 
 def test_chinese_left_in_an_english_translation_is_a_problem() -> None:
@@ -102,6 +103,44 @@ def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> No
     assert two.level == "low" and "English words" in two.label()
     # A pair without a measured floor is judged by the rules alone.
     assert estimate("Guten Tag", "Good day", "de", "en", [], [], similarity=0.1).level == "high"
+
+
+def _tokens(text: str, unlikely: dict[str, float]) -> list[TokenScore]:
+    """Score each word of ``text`` (with its leading space, as a tokenizer cuts it)."""
+    out, pos = [], 0
+    for word in text.split(" "):
+        start = max(pos - 1, 0)
+        out.append(TokenScore(start, pos + len(word), unlikely.get(word, -0.1)))
+        pos += len(word) + 1
+    return out
+
+
+def test_words_the_model_finds_unlikely_lower_confidence_and_are_named() -> None:
+    floor = LIKELIHOOD_FLOORS[("zh", "en")]
+    text, right = "老板画饼", "The boss made empty promises"
+    fine = estimate(text, right, "zh", "en", [], [], unlikely=_tokens(right, {"empty": -2.0}))
+    assert fine.level == "high"
+    wrong = "The boss drew a pie"
+    bad = {"drew": floor - 3, "pie": floor - 2, "a": floor + 1}
+    low = estimate(text, wrong, "zh", "en", [], [], unlikely=_tokens(wrong, bad))
+    # The mean of the three least likely tokens is under the floor; the reason names the
+    # words (without the space before them), least likely first.
+    assert low.level == "low"
+    assert '"drew", "pie", "a"' in low.label(), low.label()
+    # The model's score replaces the similarity rule where the pair has a floor for it.
+    scored = estimate(text, right, "zh", "en", [], [], similarity=0.1, unlikely=_tokens(right, {}))
+    assert scored.level == "high"
+    # A pair without a likelihood floor ignores the scores (its rules and similarity stand).
+    german = estimate("老板", "Der Chef", "zh", "de", [], [], unlikely=_tokens("Der Chef", bad))
+    assert german.level == "high"
+
+
+def test_glossary_renderings_are_left_out_of_the_likelihood() -> None:
+    translation = "Spill the tea, what happened?"
+    tokens = _tokens(translation, {"Spill": -9.0, "the": -8.0, "tea,": -9.0})
+    kept = outside(tokens, translation, ["spill the tea"])
+    assert [translation[t.start : t.end].strip() for t in kept] == ["what", "happened?"]
+    assert outside(tokens, translation, []) == tokens
 
 
 def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:

@@ -29,6 +29,7 @@ from xxai.config import Settings
 from xxai.engines.base import ProgressFn, TranslationRequest
 from xxai.engines.prompts import Message, fixed_messages, plain_messages, user_message
 from xxai.errors import EngineError, LimitError, ModelError
+from xxai.types import TokenScore
 
 __all__ = ["LocalEngine"]
 
@@ -42,6 +43,10 @@ _MAX_HEADS = 6
 # Cache cells kept free for head sequences (a head is a short line of a few tokens).
 _HEAD_CELLS = _MAX_HEADS * 64
 _load_lock = threading.Lock()
+# Log-probs of rows of logits read per decode when scoring (each row is a vocabulary of
+# floats: 256 rows are about 150 MB), and of scored (message, output) pairs kept.
+_SCORE_ROWS = 256
+_SCORED_KEPT = 4096
 _quiet_installed = False
 
 
@@ -135,6 +140,7 @@ class LocalEngine:
         self._prefix_ready = False
         self._heads: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._state_file = self._state_path(state_dir) if state_dir else None
+        self._scored: OrderedDict[tuple[str, str], list[TokenScore]] = OrderedDict()
 
     def _context_params(self, n_ctx: int, threads: int) -> Any:
         """Return llama.cpp context parameters for batches of ``batch_size`` sequences."""
@@ -509,6 +515,129 @@ class LocalEngine:
         baseline, and the ``plain`` requests of the pipeline's last strategy."""
         convs = [plain_messages(r) for r in requests]
         return self.generate([""] * len(requests), progress, plain=convs)
+
+    def score(
+        self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
+    ) -> list[list[TokenScore]]:
+        """Return, for each ``outputs[i]`` read as the reply to ``requests[i]`` under the
+        fixed prompt, every token's span in the output and its log-probability.
+
+        A forced decode, nothing generated: the texts are read together (each in its own
+        sequence after the shared prefix and its language pair's head, as in
+        :meth:`generate`). The confidence estimate looks at the least likely tokens (words
+        the model itself would hardly have written there). Empty outputs, and pairs too
+        long for the context, get no scores.
+        """
+        if len(requests) != len(outputs):
+            raise ValueError("score: one output per request")
+        keys = [(user_message(r), o) for r, o in zip(requests, outputs, strict=True)]
+        todo = [i for i, k in enumerate(keys) if k not in self._scored]
+        if todo:
+            fresh = self._score([keys[i][0] for i in todo], [keys[i][1] for i in todo])
+            for i, found in zip(todo, fresh, strict=True):
+                self._scored[keys[i]] = found
+                while len(self._scored) > _SCORED_KEPT:
+                    self._scored.popitem(last=False)
+        return [list(self._scored[k]) for k in keys]
+
+    def _score(self, contents: list[str], outputs: list[str]) -> list[list[TokenScore]]:
+        prefix_len = len(self._prefix_tokens)
+        heads: list[str] = []
+        prompts: list[list[int]] = []
+        answers: list[list[int]] = []
+        for content, out in zip(contents, outputs, strict=True):
+            head, sep, rest = content.partition(_HEAD_END)
+            head, rest = (head + sep, rest) if sep else ("", content)
+            heads.append(head)
+            prompts.append(self._request_tokens(rest))
+            answers.append(self._tokenize(out, special=False))
+        limit = self.n_ctx - prefix_len - _HEAD_CELLS - self.batch_size
+        logprobs: list[list[float]] = [[] for _ in contents]
+        with self._lock:
+            self._ensure_prefix()
+            starts = self._place_heads(heads, prompts, prefix_len)
+            wanted = [
+                i
+                for i, (p, a) in enumerate(zip(prompts, answers, strict=True))
+                if a and len(p) + len(a) <= limit
+            ]
+            self._forced(wanted, prompts, answers, starts, logprobs)
+        return [
+            self._spans(answers[i], logprobs[i]) if logprobs[i] else []
+            for i in range(len(contents))
+        ]
+
+    def _forced(
+        self,
+        wanted: list[int],
+        prompts: list[list[int]],
+        answers: list[list[int]],
+        starts: list[tuple[int, int]],
+        logprobs: list[list[float]],
+    ) -> None:
+        """Decode each wanted prompt + answer and collect the answer's token log-probs.
+
+        Sequences are packed into each decode up to the batch's tokens, its sequences and
+        _SCORE_ROWS rows of logits (each row is a whole vocabulary); one that does not fit
+        goes on in the next decode, from where it stopped.
+        """
+        llama, memory = self._llama, self._ctx.memory
+        queue = deque(wanted)
+        free = deque(range(1, self.batch_size + 1))
+        # index -> (slot, tokens, next token to feed, first position in the cache)
+        feeding: dict[int, tuple[int, list[int], int, int]] = {}
+        try:
+            while queue or feeding:
+                self._batch.n_tokens = 0
+                rows: list[tuple[int, int, int]] = []  # (batch row, index, token it predicts)
+                finished: list[int] = []
+                while queue and free and len(feeding) < self.batch_size:
+                    index = queue.popleft()
+                    slot = free.popleft()
+                    llama.llama_memory_seq_rm(memory, slot, -1, -1)
+                    source, pos = starts[index]
+                    if pos:
+                        llama.llama_memory_seq_cp(memory, source, slot, -1, -1)
+                    feeding[index] = (slot, prompts[index] + answers[index], 0, pos)
+                for index, (slot, tokens, j, pos) in list(feeding.items()):
+                    first = len(prompts[index]) - 1  # its logits predict the answer's first
+                    while j < len(tokens) - 1:
+                        if int(self._batch.n_tokens) >= self.n_batch or len(rows) >= _SCORE_ROWS:
+                            break
+                        row = self._batch_add(tokens[j], pos + j, slot, j >= first)
+                        if j >= first:
+                            rows.append((row, index, tokens[j + 1]))
+                        j += 1
+                    feeding[index] = (slot, tokens, j, pos)
+                    if j >= len(tokens) - 1:
+                        finished.append(index)
+                if int(self._batch.n_tokens):
+                    self._decode()
+                for row, index, token in rows:
+                    ptr = llama.llama_get_logits_ith(self._ctx.ctx, row)
+                    logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+                    top = float(logits.max())
+                    norm = top + float(np.log(np.exp(logits - top).sum()))
+                    logprobs[index].append(float(logits[token]) - norm)
+                for index in finished:
+                    slot = feeding.pop(index)[0]
+                    llama.llama_memory_seq_rm(memory, slot, -1, -1)
+                    free.append(slot)
+        finally:
+            for slot, _tokens, _j, _pos in feeding.values():
+                llama.llama_memory_seq_rm(memory, slot, -1, -1)
+
+    def _spans(self, tokens: list[int], logprobs: list[float]) -> list[TokenScore]:
+        """Pair each token's log-prob with its span in the detokenized answer (a token that
+        ends inside a character spans nothing; the next one spans the character)."""
+        spans: list[TokenScore] = []
+        done = 0
+        for k, logprob in enumerate(logprobs):
+            text = self._model.detokenize(tokens[: k + 1], special=False)
+            end = len(text.decode("utf-8", errors="ignore"))
+            spans.append(TokenScore(min(done, end), end, logprob))
+            done = max(done, end)
+        return spans
 
     def close(self) -> None:
         with self._lock:

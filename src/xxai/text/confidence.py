@@ -10,11 +10,16 @@ Cheap signals a reader can act on, no second model:
   longer one added or repeated something;
 - long posts (150 characters or more: the small model often drops or garbles a part),
   from our blind review (benchmarks/review.py);
-- when a similarity scorer is given (the Service passes the bundled multilingual-e5
-  embeddings unless ``embed_model = none``): how close the translation is in meaning to
-  the original. Below the floor for the language pair, a wrong sense or a dropped clause
-  is likely. The floors were chosen on 180 blind-reviewed outputs (items 11-40 of each
-  RedTrans cell) and checked on items 41-50 (README, "Blind review").
+- when the engine can score its own output (the local model, ``confidence = model``): the
+  three tokens of the translation the model finds least likely as its reply to the
+  original. When their mean log-probability is under the floor for the language pair, a
+  wrong sense or a misread name is likely, and the reason names those words. The floor
+  was chosen on 180 blind-reviewed outputs (items 11-40 of each RedTrans cell) and checked
+  on 300 more (items 41-90): README, "Confidence";
+- otherwise, when a similarity scorer is given (the bundled multilingual-e5 embeddings
+  unless ``embed_model = none``): how close the translation is in meaning to the original.
+  Below the floor for the language pair, a wrong sense or a dropped clause is likely. The
+  floors were chosen on the same 180 outputs; they flag more right translations.
   Pairs without a measured floor use the rules only.
 
 A rule for place names in Chinese text (session 4) was dropped: on held-out items it
@@ -22,6 +27,8 @@ flagged more right translations than it found wrong ones beyond the other signal
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from xxai.languages import base_lang
 from xxai.text.checks import (
@@ -35,9 +42,16 @@ from xxai.text.checks import (
     PLACEHOLDERS,
     latin_leftovers,
 )
-from xxai.types import Confidence
+from xxai.types import Confidence, TokenScore
 
-__all__ = ["SIMILARITY_FLOORS", "Confidence", "estimate"]
+__all__ = [
+    "LIKELIHOOD_FLOORS",
+    "SIMILARITY_FLOORS",
+    "Confidence",
+    "estimate",
+    "likelihood_floor",
+    "outside",
+]
 
 # Output length / source length (characters) outside which a translation is suspicious.
 _RATIO = {
@@ -51,6 +65,10 @@ _RATIO = {
 # Cosine similarity of the multilingual-e5 embeddings of source and translation below which
 # the meaning has likely drifted (benchmarks/review.py; README "Confidence").
 SIMILARITY_FLOORS = {("zh", "en"): 0.855, ("en", "zh"): 0.855}
+# Mean log-probability of the three least likely tokens of a translation (the local model
+# reading it as its reply to the original) below which it is likely wrong (README).
+LIKELIHOOD_FLOORS = {("zh", "en"): -2.8, ("en", "zh"): -2.8}
+_LEAST = 3
 _DRIFT = "the meaning may have drifted from the original: a wrong sense or a lost part"
 _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
@@ -74,10 +92,13 @@ def estimate(
     flags: list[str],
     missed: list[str],
     similarity: float | None = None,
+    unlikely: Sequence[TokenScore] | None = None,
 ) -> Confidence:
     """Estimate the quality of ``translation`` of ``text``.
 
-    ``similarity``: the source-translation similarity score, when a scorer is configured.
+    ``similarity``: the source-translation similarity score, when a scorer is configured;
+    ``unlikely``: the translation's tokens with the model's log-probabilities, when the
+    engine scored it (used instead of ``similarity`` for pairs with a likelihood floor).
     """
     # One English word copied into Chinese is often a brand or a loanword the reader knows
     # ("ok", "vlog"); two or more are a sentence half translated (benchmarks/review.py).
@@ -96,7 +117,62 @@ def estimate(
             reasons.append("much longer than the original: something may be added")
     if src_len >= _LONG_CHARS:
         reasons.append("a long post: the small model often drops or garbles a part")
-    floor = SIMILARITY_FLOORS.get((base_lang(source), base_lang(target)))
-    if similarity is not None and floor is not None and similarity < floor:
-        reasons.append(_DRIFT)
+    pair = (base_lang(source), base_lang(target))
+    least = sorted(unlikely or (), key=lambda t: t.logprob)[:_LEAST]
+    if least and pair in LIKELIHOOD_FLOORS:
+        if sum(t.logprob for t in least) / len(least) < LIKELIHOOD_FLOORS[pair]:
+            words = _words(translation, least)
+            shown = ", ".join(f'"{w}"' for w in words)
+            reasons.append(
+                "words the model itself finds unlikely here"
+                + (f": {shown}" if shown else "")
+                + " (often a wrong sense or a misread name)"
+            )
+    else:
+        floor = SIMILARITY_FLOORS.get(pair)
+        if similarity is not None and floor is not None and similarity < floor:
+            reasons.append(_DRIFT)
     return Confidence("low" if reasons else "high", reasons)
+
+
+def likelihood_floor(source: str, target: str) -> float | None:
+    """Return the likelihood floor for a language pair, or None when none was measured."""
+    return LIKELIHOOD_FLOORS.get((base_lang(source), base_lang(target)))
+
+
+def outside(
+    tokens: Sequence[TokenScore], translation: str, renderings: Sequence[str]
+) -> list[TokenScore]:
+    """Return the tokens outside every occurrence of the glossary's renderings: a slang
+    term's rendering is written by us (``slang_mode = target``), and the model finding it
+    unlikely says nothing about the translation."""
+    folded = translation.casefold()
+    taken: list[tuple[int, int]] = []
+    for rendering in {r.casefold() for r in renderings if r.strip()}:
+        at = folded.find(rendering)
+        while at >= 0:
+            taken.append((at, at + len(rendering)))
+            at = folded.find(rendering, at + 1)
+    return [t for t in tokens if not any(t.start < e and s < t.end for s, e in taken)]
+
+
+def _words(translation: str, tokens: Sequence[TokenScore]) -> list[str]:
+    """Return the words of ``translation`` the tokens fall in, least likely first, each once
+    (a Latin token grows to its whole word; Chinese is shown as the token's characters)."""
+    words: list[str] = []
+    for token in tokens:
+        start, end = token.start, token.end
+        while start < end and translation[start].isspace():
+            start += 1
+        while end > start and translation[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            continue
+        while start > 0 and translation[start - 1].isascii() and translation[start - 1].isalnum():
+            start -= 1
+        while end < len(translation) and translation[end].isascii() and translation[end].isalnum():
+            end += 1
+        word = translation[start:end].strip()
+        if any(ch.isalnum() for ch in word) and word not in words:
+            words.append(word)
+    return words
