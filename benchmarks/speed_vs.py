@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -52,8 +53,12 @@ def run(label: str, n: int) -> None:
         from xxai.learn.hints import WordHints
 
         kwargs["lexicon"] = WordHints()
-    if "similarity" in inspect.signature(Translator).parameters:
-        # The shipped default: the confidence estimate embeds each text and translation.
+    params = inspect.signature(Translator).parameters
+    if "likelihood" in params and os.environ.get("XXAI_CONFIDENCE", "model") == "model":
+        # The shipped default (confidence = model): the engine scores its own output.
+        kwargs["likelihood"] = engine.score
+    elif "similarity" in params:
+        # confidence = embed: the estimate embeds each text and translation.
         kwargs["similarity"] = meaning_scorer()
     translator = Translator(engine, default_glossary(), **kwargs)
     posts = _posts(n)
