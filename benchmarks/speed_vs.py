@@ -54,11 +54,11 @@ def run(label: str, n: int) -> None:
 
         kwargs["lexicon"] = WordHints()
     params = inspect.signature(Translator).parameters
-    if "likelihood" in params and os.environ.get("XXAI_CONFIDENCE", "model") == "model":
-        # The shipped default (confidence = model): the engine scores its own output.
+    if "likelihood" in params and os.environ.get("XXAI_CONFIDENCE") == "model":
+        # confidence = model: the engine scores its own output.
         kwargs["likelihood"] = engine.score
     elif "similarity" in params:
-        # confidence = embed: the estimate embeds each text and translation.
+        # The shipped default (confidence = embed): the estimate embeds text and translation.
         kwargs["similarity"] = meaning_scorer()
     translator = Translator(engine, default_glossary(), **kwargs)
     posts = _posts(n)
