@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from xxai.config import load_settings
+from xxai.engines.base import TranslationRequest
 from xxai.service import Service
+from xxai.types import TokenScore
 
 from fakes import FakeEngine, MakeService
 
@@ -30,3 +33,27 @@ def test_an_engine_the_service_built_is_closed_with_it(
     service.translate("你好", "en")
     service.close()
     assert built.closed
+
+
+class _ScoringEngine(FakeEngine):
+    """A fake engine that can score its output, as the local one does."""
+
+    def score(
+        self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
+    ) -> list[list[TokenScore]]:
+        return [[TokenScore(0, len(o), -9.0)] * 3 for o in outputs]
+
+
+def test_confidence_setting_chooses_how_translations_are_judged(
+    make_service: MakeService,
+) -> None:
+    # model: the engine's own scores (here: every word very unlikely) lower confidence and
+    # no embedding model is needed; an engine that cannot score falls back to embed.
+    scored = make_service(_ScoringEngine(), confidence="model", embed_model="none")
+    result = scored.translate("今天天气很好", "en", "zh")
+    assert result.confidence is not None and result.confidence.level == "low"
+    assert "unlikely" in result.confidence.label()
+    for engine, setting in ((FakeEngine(), "model"), (_ScoringEngine(), "embed")):
+        plain = make_service(engine, confidence=setting, embed_model="none")
+        result = plain.translate("今天天气很好", "en", "zh")
+        assert result.confidence is not None and result.confidence.level == "high"
