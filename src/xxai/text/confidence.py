@@ -69,6 +69,7 @@ SIMILARITY_FLOORS = {("zh", "en"): 0.855, ("en", "zh"): 0.855}
 # reading it as its reply to the original) below which it is likely wrong (README).
 LIKELIHOOD_FLOORS = {("zh", "en"): -2.8, ("en", "zh"): -2.8}
 _LEAST = 3
+_PUNCTUATION = ".,;:!?\"'()[]，。！？；：、“”‘’（）《》…"
 _DRIFT = "the meaning may have drifted from the original: a wrong sense or a lost part"
 _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
@@ -172,7 +173,7 @@ def _words(translation: str, tokens: Sequence[TokenScore]) -> list[str]:
             start -= 1
         while end < len(translation) and translation[end].isascii() and translation[end].isalnum():
             end += 1
-        word = translation[start:end].strip()
+        word = translation[start:end].strip().strip(_PUNCTUATION)
         if any(ch.isalnum() for ch in word) and word not in words:
             words.append(word)
     return words
