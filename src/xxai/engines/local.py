@@ -307,9 +307,13 @@ class LocalEngine:
             self._save_prefix_state()
         self._prefix_ready = True
 
-    def _pick(self, row: int) -> int:
+    def _logits(self, row: int) -> Any:
+        """Return the logits of batch row ``row`` of the last decode (a view, not a copy)."""
         ptr = self._llama.llama_get_logits_ith(self._ctx.ctx, row)
-        logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+        return np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+
+    def _pick(self, row: int) -> int:
+        logits = self._logits(row)
         if self.temperature <= 0:
             return int(np.argmax(logits))
         scaled = (logits - logits.max()) / self.temperature
@@ -342,11 +346,7 @@ class LocalEngine:
                 prompts.append(self._tokenize(self._render(plain[i]), special=True, bos=True))
                 heads.append("")
                 continue
-            head, sep, rest = content.partition(_HEAD_END)
-            if not sep or not prefix_len:
-                head, rest = "", content
-            else:
-                head += sep
+            head, rest = _split_head(content) if prefix_len else ("", content)
             heads.append(head)
             prompts.append(self._request_tokens(rest))
         limit = self.n_ctx - prefix_len - _HEAD_CELLS
@@ -546,8 +546,7 @@ class LocalEngine:
         prompts: list[list[int]] = []
         answers: list[list[int]] = []
         for content, out in zip(contents, outputs, strict=True):
-            head, sep, rest = content.partition(_HEAD_END)
-            head, rest = (head + sep, rest) if sep else ("", content)
+            head, rest = _split_head(content)
             heads.append(head)
             prompts.append(self._request_tokens(rest))
             answers.append(self._tokenize(out, special=False))
@@ -614,8 +613,7 @@ class LocalEngine:
                 if int(self._batch.n_tokens):
                     self._decode()
                 for row, index, token in rows:
-                    ptr = llama.llama_get_logits_ith(self._ctx.ctx, row)
-                    logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
+                    logits = self._logits(row)
                     top = float(logits.max())
                     norm = top + float(np.log(np.exp(logits - top).sum()))
                     logprobs[index].append(float(logits[token]) - norm)
@@ -646,6 +644,13 @@ class LocalEngine:
                 self._batch = None
             self._ctx.close()  # type: ignore[no-untyped-call]
             self._model.close()  # type: ignore[no-untyped-call]
+
+
+def _split_head(content: str) -> tuple[str, str]:
+    """Split a user message into its language pair's head (through ``<text>``) and the
+    rest; a message without one is all rest."""
+    head, sep, rest = content.partition(_HEAD_END)
+    return (head + sep, rest) if sep else ("", content)
 
 
 def _placed(outputs: list[str], where: Sequence[int], done: Sequence[str]) -> list[str]:
