@@ -604,3 +604,17 @@ def test_the_engines_own_scores_rate_translations_where_measured() -> None:
     # A pair without a likelihood floor (zh->ja here) is not scored by the model.
     translator.translate("老板画饼", "ja", "zh")
     assert len(scorer.calls) == 1
+
+
+def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None:
+    # A small model reads 240万 as "240 million": it is given "2.4 million" instead.
+    engine = FakeEngine()
+    result = Translator(engine).translate("这个有 240 万人口，@小王 说人均四万", "en", "zh")
+    seen = engine.requests[0].text
+    assert "2.4 million" in seen and "40,000" in seen and "万" not in seen
+    assert "@小王" in result.translation  # the mention is still put back
+    Translator(engine, pivot={}).translate("这个有 240 万人口", "de", "zh")
+    assert "2,4 Millionen" in engine.requests[-1].text
+    # 千万 alone is the adverb "by all means", not ten million.
+    Translator(engine).translate("千万别去", "en", "zh")
+    assert "千万" in engine.requests[-1].text

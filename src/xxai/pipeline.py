@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from xxai.engines.base import Engine
 from xxai.errors import InputError, LimitError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
-from xxai.text import leaks
+from xxai.text import amounts, leaks
 from xxai.text.casing import sentence_case
 from xxai.text.checks import (
     HAN_LEFTOVER,
@@ -482,7 +482,7 @@ class Translator:
         for piece in pieces:
             if piece.unit:
                 matches = self._terms(piece.text, src, target)
-                unit = self._unit(index, offset, src, piece.text, matches, slang)
+                unit = self._unit(index, offset, src, piece.text, matches, slang, target)
                 unit.names = self._names(piece.text, src, target, matches)
                 units.append(unit)
             offset += len(piece.text)
@@ -548,8 +548,10 @@ class Translator:
         raw: str,
         matches: list[TermMatch],
         slang: str,
+        target: str,
     ) -> _Unit:
-        """Build a unit: slang rewritten as the mode says, protected items as placeholders."""
+        """Build a unit: slang rewritten as the mode says, protected items as placeholders,
+        large Chinese numbers written the target's way."""
         # An emoji that is slang (🙂, 🍋) stays frozen like any other: its meaning goes into
         # the notes, and the model must not swap it for another (🙂 came back 😄).
         get_entry = getattr(self.glossary, "get", None)
@@ -563,10 +565,11 @@ class Translator:
         if slang != "hint" and shown:
             text, keep, forms = _rewritten(self.glossary, raw, shown, src, slang)
         kinds = self._kinds(src)
-        protected = protect(self._cased(text, src), keep, kinds)
+        protected = _amounts_written(protect(self._cased(text, src), keep, kinds), src, target)
         alt = None
         if slang == "target" and shown:
             alt = protect(self._cased(raw, src), [(m.start, m.end) for m in shown], kinds)
+            alt = _amounts_written(alt, src, target)
             if alt.originals != protected.originals:  # placeholders must mean the same
                 alt = None
         return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
@@ -1207,6 +1210,23 @@ def _date(m: re.Match[str], target: str) -> str:
     else:
         text = name + (f" {int(day)}" if day else "") + (f", {year}" if year else "")
     return f" {text} "
+
+
+def _amounts_written(protected: Protected, source: str, target: str) -> Protected:
+    """Write each number counted in 万 or 亿 in a Chinese unit the target's way ("240万"
+    becomes "2.4 million"): a small model reads 240万 as "240 million" and drops 四万, and
+    ignores a glossary line that says otherwise (xxai.text.amounts)."""
+    if base_lang(source) != "zh":
+        return protected
+    text = protected.text
+    for amount in reversed(amounts.find(text)):
+        rendering = amounts.render(amount.value, target)
+        if rendering:
+            before, after = text[: amount.start], text[amount.end :]
+            left = " " if before and not before[-1].isspace() else ""
+            right = " " if after and not after[0].isspace() else ""
+            text = f"{before}{left}{rendering}{right}{after}"
+    return dataclasses.replace(protected, text=text) if text != protected.text else protected
 
 
 def _substituted(text: str, hints: Sequence[Hint]) -> str:

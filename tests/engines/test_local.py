@@ -151,3 +151,10 @@ def test_the_model_scores_its_own_output_and_finds_the_wrong_word(local_engine: 
     assert empty == []
     # Scored again (one by one, or with other texts), the same pair gets the same scores.
     assert local_engine.score([req], [wrong]) == [scored_wrong]
+
+
+def test_a_population_in_wan_comes_back_with_its_value(local_engine: Any) -> None:
+    # Asked plainly, the model writes 240万 as "240 million" (a hundred times too many).
+    out = Translator(local_engine, default_glossary()).translate("这个地区有 240 万人口。", "en")
+    assert re.search(r"2\.4 million|2,400,000", out.translation), out.translation
+    assert "240 million" not in out.translation

@@ -1,0 +1,101 @@
+"""Large Chinese numbers (counted in 万 and 亿) and how a Western reader writes them.
+
+Chinese counts large numbers in ten-thousands (万) and hundred-millions (亿), and a small
+model misreads them: 240万人口 came back as "240 million people", 500万欧 as "500 million
+euros", and 四万 was dropped from a sentence. :func:`find` reads each such number's value
+(with cn2an), :func:`render` writes it for English or German ("2.4 million", "2,4
+Millionen", "40,000"); the pipeline writes that into the text the model reads, since a
+glossary line saying 240万 = 2.4 million is ignored.
+
+Approximate and spoken forms are left to the model: 几万 ("tens of thousands"), 20多万
+(200,000 and more), ranges (四五十万), 一万五 (15,000, the last digit implied) and
+千万 on its own, which is as often the adverb "by all means" as a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from xxai.languages import base_lang
+
+__all__ = ["Amount", "find", "render"]
+
+_CN = "〇零一二两三四五六七八九十百千"
+# A number scaled by 万, 亿 or 万亿: Arabic digits (with an optional decimal part and
+# thousands separators, and the space news text puts before 万), or Chinese numerals.
+# Neither a numeral nor 几/多 may touch it on either side: those are ranges and estimates.
+_AMOUNT = re.compile(
+    rf"(?<![\d.,{_CN}万亿几多])"
+    rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)"
+    rf"(?P<space>[ \u2009\u202f]?)(?P<scale>万亿|万|亿)"
+    rf"(?![{_CN}万亿几多])"
+)
+_SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
+# Chinese numerals on their own that are words, not amounts (千万 "by all means", 百万
+# in 百万富翁 is a "millionaire", not a count).
+_WORDS = frozenset({"千", "万", "百"})
+# Idioms that start with an amount: 十万火急 is "extremely urgent".
+_IDIOM_AFTER = ("火急",)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A large number in Chinese text: where it is, as written, and its value."""
+
+    start: int
+    end: int
+    text: str
+    value: int
+
+
+def find(text: str) -> list[Amount]:
+    """Return the numbers counted in 万 or 亿 in ``text`` whose value is certain."""
+    found = []
+    for m in _AMOUNT.finditer(text):
+        number = m.group("number")
+        if number in _WORDS or text.startswith(_IDIOM_AFTER, m.end()):
+            continue
+        value = _value(number, m.group("scale"))
+        if value:
+            found.append(Amount(m.start(), m.end(), m.group(0), value))
+    return found
+
+
+def _value(number: str, scale: str) -> int | None:
+    if number[0].isdigit():
+        try:
+            return int(Decimal(number.replace(",", "")) * _SCALES[scale])
+        except InvalidOperation:
+            return None
+    import cn2an  # imported when needed: only Chinese numerals need it
+
+    try:
+        # 两 is the spoken 二 (两千万 = 二千万); cn2an reads only the latter.
+        value = cn2an.cn2an(number.replace("两", "二"), "strict")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(Decimal(str(value)) * _SCALES[scale])
+
+
+def render(value: int, target: str) -> str | None:
+    """Write ``value`` the way an English or German reader expects it, or None for other
+    languages: millions and billions in words ("2.4 million", "3,5 Milliarden"), smaller
+    numbers with thousands separators ("40,000", "40.000")."""
+    lang = base_lang(target)
+    if lang not in {"en", "de"}:
+        return None
+    for size, en, de_one, de_many in (
+        (10**12, "trillion", "Billion", "Billionen"),
+        (10**9, "billion", "Milliarde", "Milliarden"),
+        (10**6, "million", "Million", "Millionen"),
+    ):
+        if value >= size:
+            count = Decimal(value) / size
+            digits = f"{count.normalize():f}"
+            if lang == "en":
+                return f"{digits} {en}"
+            return f"{digits.replace('.', ',')} {de_one if count == 1 else de_many}"
+    grouped = f"{value:,}"
+    return grouped if lang == "en" else grouped.replace(",", ".")

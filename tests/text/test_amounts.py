@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from xxai.text.amounts import find, render
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "value"),
+    [
+        ("这个有 240 万人口的地区", "240 万", 2_400_000),
+        ("我一个月四万也不够花", "四万", 40_000),
+        ("租借费500万欧元", "500万", 5_000_000),
+        ("市值3.5亿", "3.5亿", 350_000_000),
+        ("罚款1,200万元", "1,200万", 12_000_000),
+        ("两千万人口", "两千万", 20_000_000),
+        ("罚款十万元", "十万", 100_000),
+    ],
+)
+def test_large_chinese_numbers_are_read_with_their_value(
+    text: str, written: str, value: int
+) -> None:
+    (amount,) = find(text)
+    assert (amount.text, amount.value) == (written, value)
+    assert text[amount.start : amount.end] == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "千万别去那家店",  # the adverb "by all means", not ten million
+        "十万火急",  # an idiom: "extremely urgent"
+        "百万富翁",  # "millionaire"
+        "几万块钱",  # "tens of thousands": an estimate
+        "20多万",  # "200,000 and more"
+        "四五十万",  # a range
+        "一万五",  # 15,000 with the last digit implied
+        "万一下雨呢",  # "in case", no number at all
+    ],
+)
+def test_estimates_ranges_and_words_are_left_to_the_model(text: str) -> None:
+    assert find(text) == []
+
+
+def test_values_are_written_as_an_english_or_german_reader_expects() -> None:
+    assert render(2_400_000, "en") == "2.4 million"
+    assert render(2_400_000, "de") == "2,4 Millionen"
+    assert render(1_000_000, "de") == "1 Million"
+    assert render(350_000_000, "en") == "350 million"
+    assert render(3_000_000_000, "de") == "3 Milliarden"
+    assert render(40_000, "en") == "40,000"
+    assert render(40_000, "de") == "40.000"
+    assert render(40_000, "zh") is None  # Chinese keeps its own way
