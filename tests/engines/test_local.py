@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from xxai.engines.base import TranslationRequest
+from xxai.engines.prompts import user_message
 from xxai.errors import ModelError
 from xxai.learn.hints import WordHints
 from xxai.pipeline import Translator
@@ -151,6 +152,26 @@ def test_the_model_scores_its_own_output_and_finds_the_wrong_word(local_engine: 
     assert empty == []
     # Scored again (one by one, or with other texts), the same pair gets the same scores.
     assert local_engine.score([req], [wrong]) == [scored_wrong]
+
+
+def test_an_output_the_model_just_wrote_is_scored_without_reading_it_again(
+    local_engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # confidence = model costs a forced decode per result; not for the model's own output.
+    req = TranslationRequest("周末我们一起去公园散步吧。", "zh", "en")
+    (out,) = local_engine.translate([req])
+    (read,) = local_engine._score([user_message(req)], [out])  # the forced decode
+    decodes = []
+    forced = local_engine._score
+    monkeypatch.setattr(local_engine, "_score", lambda *a: decodes.append(a) or forced(*a))
+    (free,) = local_engine.score([req], [out])
+    assert decodes == []
+    # The same tokens, spans and (up to the arithmetic of a batch) the same log-probs.
+    assert [(t.start, t.end) for t in free] == [(t.start, t.end) for t in read]
+    assert max(abs(a.logprob - b.logprob) for a, b in zip(free, read, strict=True)) < 0.3
+    # Any other output is still read.
+    local_engine.score([req], [out + " Really."])
+    assert len(decodes) == 1
 
 
 def test_a_population_in_wan_comes_back_with_its_value(local_engine: Any) -> None:

@@ -76,6 +76,7 @@ class _Seq:
     prompt: list[int]
     max_new: int
     generated: list[int] = field(default_factory=list)
+    logprobs: list[float] = field(default_factory=list)  # of each generated token
     pos: int = 0  # next position to write in the cache
     logit_row: int = -1  # row of this sequence's logits in the last decode
 
@@ -141,6 +142,10 @@ class LocalEngine:
         self._heads: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._state_file = self._state_path(state_dir) if state_dir else None
         self._scored: OrderedDict[tuple[str, str], list[TokenScore]] = OrderedDict()
+        # What generation read off for free: the tokens of each (message, output) and their
+        # log-probs, turned into spans when scored (a forced decode of the same pair under
+        # the same prompt reads the same numbers, so those are not decoded again).
+        self._generated: OrderedDict[tuple[str, str], tuple[list[int], list[float]]] = OrderedDict()
 
     def _context_params(self, n_ctx: int, threads: int) -> Any:
         """Return llama.cpp context parameters for batches of ``batch_size`` sequences."""
@@ -312,14 +317,18 @@ class LocalEngine:
         ptr = self._llama.llama_get_logits_ith(self._ctx.ctx, row)
         return np.ctypeslib.as_array(ptr, shape=(self._n_vocab,))
 
-    def _pick(self, row: int) -> int:
+    def _pick(self, row: int) -> tuple[int, float]:
+        """Return the next token from a row of logits, and its log-probability (under the
+        model's own distribution, whatever the temperature)."""
         logits = self._logits(row)
         if self.temperature <= 0:
-            return int(np.argmax(logits))
-        scaled = (logits - logits.max()) / self.temperature
-        probs = np.exp(scaled)
-        probs /= probs.sum()
-        return int(self._rng.choice(self._n_vocab, p=probs))
+            token = int(np.argmax(logits))
+        else:
+            scaled = (logits - logits.max()) / self.temperature
+            probs = np.exp(scaled)
+            probs /= probs.sum()
+            token = int(self._rng.choice(self._n_vocab, p=probs))
+        return token, _logprob(logits, token)
 
     def _max_new(self, n_text_tokens: int) -> int:
         # Translations are rarely over 2.5x their source: this stops runaway repetition.
@@ -364,7 +373,13 @@ class LocalEngine:
                 self._heads.clear()
                 self._llama.llama_memory_clear(self._ctx.memory, True)
             starts = self._place_heads(heads, prompts, prefix_len)
-            outputs = self._run(prompts, starts, progress)
+            generated = self._run(prompts, starts, progress)
+        outputs = []
+        for i, (tokens, logprobs) in enumerate(generated):
+            text = self._detokenize(tokens)
+            outputs.append(text)
+            if prefix_len and text and self._model_text(tokens) == text:
+                self._keep(self._generated, (contents[i], text), (tokens, logprobs))
         return outputs
 
     def _place_heads(
@@ -420,7 +435,8 @@ class LocalEngine:
         prompts: list[list[int]],
         starts: list[tuple[int, int]],
         progress: ProgressFn | None,
-    ) -> list[str]:
+    ) -> list[tuple[list[int], list[float]]]:
+        """Decode every prompt to its end; return each one's tokens and their log-probs."""
         llama = self._llama
         memory = self._ctx.memory
         # Longest first: the short ones then fill the slots at the end, so the last steps
@@ -428,7 +444,7 @@ class LocalEngine:
         queue = deque(sorted(range(len(prompts)), key=lambda i: -len(prompts[i])))
         free_slots = deque(range(1, self.batch_size + 1))
         active: list[_Seq] = []
-        results: list[list[int]] = [[] for _ in prompts]
+        results: list[tuple[list[int], list[float]]] = [([], []) for _ in prompts]
         budget = self.n_ctx - max((pos for _, pos in starts), default=0) - _HEAD_CELLS
         reserved = 0
         while queue or active:
@@ -454,13 +470,14 @@ class LocalEngine:
             self._decode()
             still: list[_Seq] = []
             for seq in active:
-                token = self._pick(seq.logit_row)
+                token, logprob = self._pick(seq.logit_row)
                 done = llama.llama_vocab_is_eog(self._vocab, token)
                 if not done:
                     seq.generated.append(token)
+                    seq.logprobs.append(logprob)
                     done = len(seq.generated) >= seq.max_new
                 if done:
-                    results[seq.index] = seq.generated
+                    results[seq.index] = (seq.generated, seq.logprobs)
                     llama.llama_memory_seq_rm(memory, seq.slot, -1, -1)
                     free_slots.append(seq.slot)
                     reserved -= len(seq.prompt) + seq.max_new
@@ -470,7 +487,7 @@ class LocalEngine:
                     seq.logit_row = -2
                     still.append(seq)
             active = still
-        return [self._detokenize(tokens) for tokens in results]
+        return results
 
     def _admit(self, index: int, prompt: list[int], slot: int, start: tuple[int, int]) -> _Seq:
         """Put a prompt into the batch in its own slot, after a cached prefix when it has one."""
@@ -486,8 +503,18 @@ class LocalEngine:
         return seq
 
     def _detokenize(self, tokens: list[int]) -> str:
+        return self._model_text(tokens).replace("\ufffd", "").strip()
+
+    def _model_text(self, tokens: list[int]) -> str:
         raw: bytes = self._model.detokenize(tokens, special=False)
-        return raw.decode("utf-8", errors="replace").replace("\ufffd", "").strip()
+        return raw.decode("utf-8", errors="replace")
+
+    @staticmethod
+    def _keep(memo: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        memo[key] = value
+        memo.move_to_end(key)
+        while len(memo) > _SCORED_KEPT:
+            memo.popitem(last=False)
 
     # -- engine interface --------------------------------------------------------------
 
@@ -522,22 +549,26 @@ class LocalEngine:
         """Return, for each ``outputs[i]`` read as the reply to ``requests[i]`` under the
         fixed prompt, every token's span in the output and its log-probability.
 
-        A forced decode, nothing generated: the texts are read together (each in its own
-        sequence after the shared prefix and its language pair's head, as in
-        :meth:`generate`). The confidence estimate looks at the least likely tokens (words
-        the model itself would hardly have written there). Empty outputs, and pairs too
-        long for the context, get no scores.
+        An output this engine generated for that very message was scored while it was
+        generated, and costs nothing more. Any other is read in a forced decode, nothing
+        generated: the texts are read together (each in its own sequence after the shared
+        prefix and its language pair's head, as in :meth:`generate`). The confidence
+        estimate looks at the least likely tokens (words the model itself would hardly
+        have written there). Empty outputs, and pairs too long for the context, get no
+        scores.
         """
         if len(requests) != len(outputs):
             raise ValueError("score: one output per request")
         keys = [(user_message(r), o) for r, o in zip(requests, outputs, strict=True)]
+        for key in keys:
+            if key not in self._scored and key in self._generated:
+                tokens, logprobs = self._generated[key]
+                self._keep(self._scored, key, self._spans(tokens, logprobs))
         todo = [i for i, k in enumerate(keys) if k not in self._scored]
         if todo:
             fresh = self._score([keys[i][0] for i in todo], [keys[i][1] for i in todo])
             for i, found in zip(todo, fresh, strict=True):
-                self._scored[keys[i]] = found
-                while len(self._scored) > _SCORED_KEPT:
-                    self._scored.popitem(last=False)
+                self._keep(self._scored, keys[i], found)
         return [list(self._scored[k]) for k in keys]
 
     def _score(self, contents: list[str], outputs: list[str]) -> list[list[TokenScore]]:
@@ -613,10 +644,7 @@ class LocalEngine:
                 if int(self._batch.n_tokens):
                     self._decode()
                 for row, index, token in rows:
-                    logits = self._logits(row)
-                    top = float(logits.max())
-                    norm = top + float(np.log(np.exp(logits - top).sum()))
-                    logprobs[index].append(float(logits[token]) - norm)
+                    logprobs[index].append(_logprob(self._logits(row), token))
                 for index in finished:
                     slot = feeding.pop(index)[0]
                     llama.llama_memory_seq_rm(memory, slot, -1, -1)
@@ -644,6 +672,12 @@ class LocalEngine:
                 self._batch = None
             self._ctx.close()  # type: ignore[no-untyped-call]
             self._model.close()  # type: ignore[no-untyped-call]
+
+
+def _logprob(logits: Any, token: int) -> float:
+    """Return the log-probability of ``token`` under a row of logits (a log-softmax)."""
+    top = float(logits.max())
+    return float(logits[token]) - top - float(np.log(np.exp(logits - top).sum()))
 
 
 def _split_head(content: str) -> tuple[str, str]:
