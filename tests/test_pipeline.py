@@ -618,3 +618,19 @@ def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None
     # 千万 alone is the adverb "by all means", not ten million.
     Translator(engine).translate("千万别去", "en", "zh")
     assert "千万" in engine.requests[-1].text
+
+
+def test_english_left_in_a_german_translation_is_retried() -> None:
+    calls: list[str] = []
+
+    def respond(req: TranslationRequest) -> str:
+        calls.append(req.note)
+        # The first pass leaves an English word in; the retry, told to translate fully,
+        # does not.
+        return "Die Lage wird immer angespannter." if req.note else "Die Lage wird immer tense."
+
+    result = Translator(FakeEngine(respond=respond)).translate(
+        "It is getting more and more tense.", "de", "en"
+    )
+    assert result.translation == "Die Lage wird immer angespannter."
+    assert len(calls) == 2 and result.flags == []

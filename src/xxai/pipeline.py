@@ -998,14 +998,16 @@ def _lower_first(text: str) -> str:
 
 def _leftover_count(output: str, unit: _Unit, target: str) -> int:
     """Return how much of the source language an output still has (characters or words)."""
-    if base_lang(target) == "zh":
-        return len(latin_leftovers(output, unit.protected.text))
-    return han_count(output) if base_lang(unit.source) in {"zh", "ja"} else 0
+    count = len(latin_leftovers(output, unit.protected.text, target))
+    if base_lang(unit.source) in {"zh", "ja"} and base_lang(target) not in {"zh", "ja", "ko"}:
+        count += han_count(output)
+    return count
 
 
 def _copied(unit: _Unit, cand: _Candidate, target: str) -> bool:
     """Return True when an output is (partly) the source copied back: nothing in the
-    target's script, a clause of Chinese left, or three or more English words in Chinese."""
+    target's script, a clause of Chinese left, or three or more English words in Chinese
+    or German."""
     if NO_TARGET_SCRIPT in cand.problems:
         return True
     if HAN_LEFTOVER in cand.problems and not _patchable(cand.output):

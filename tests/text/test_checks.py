@@ -8,6 +8,7 @@ from xxai.text.checks import (
     NO_TARGET_SCRIPT,
     NUMBER_MISSING,
     PLACEHOLDERS,
+    latin_leftovers,
     missing_numbers,
     output_problems,
 )
@@ -80,6 +81,19 @@ def test_english_words_left_in_a_chinese_translation_are_a_problem() -> None:
     # Names and abbreviations may stay in Latin letters.
     named = protect("Taylor is on REP TV tonight")
     assert output_problems(named, "Taylor今晚上REP TV", "en", "zh") == []
+
+
+def test_english_words_left_in_a_german_translation_are_a_problem() -> None:
+    prot = protect("“It's getting more and more tense,” he said.")
+    out = "Er sagte: „Die Situation ist zunehmend tense.“"
+    assert output_problems(prot, out, "en", "de") == [LATIN_LEFTOVER]
+    assert latin_leftovers(out, prot.text, "de") == ["tense"]
+    # German nouns are capitalised, and loanwords German uses are German too.
+    fine = "Das neue Café ist echt cool, online buchbar, und der Chef ist super nett."
+    assert latin_leftovers(fine, "", "de") == []
+    # Into German, one such word already lowers confidence, and the reason says why.
+    conf = estimate(prot.text, out, "en", "de", [LATIN_LEFTOVER], [])
+    assert conf.level == "low" and "English words left untranslated" in conf.label()
 
 
 def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> None:

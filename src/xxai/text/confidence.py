@@ -103,7 +103,9 @@ def estimate(
     """
     # One English word copied into Chinese is often a brand or a loanword the reader knows
     # ("ok", "vlog"); two or more are a sentence half translated (benchmarks/review.py).
-    if LATIN_LEFTOVER in flags and len(set(latin_leftovers(translation, text))) < 2:
+    # Into German one is already a word the reader does not get.
+    fewest = 1 if base_lang(target) == "de" else 2
+    if LATIN_LEFTOVER in flags and len(set(latin_leftovers(translation, text, target))) < fewest:
         flags = [f for f in flags if f != LATIN_LEFTOVER]
     reasons = [_REASONS.get(f, f) for f in flags]
     if missed:
