@@ -9,7 +9,7 @@ translated one at a time into the other language, as a reader clicking on them w
 Usage:
   PYTHONPATH=/path/to/old/src .venv/bin/python benchmarks/speed_vs.py --label before
   .venv/bin/python benchmarks/speed_vs.py --label now
-  .venv/bin/python benchmarks/speed_vs.py --report
+  .venv/bin/python benchmarks/speed_vs.py --report --before before --now now [--save NAME]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def run(label: str, n: int) -> None:
     print(label, {k: round(median(v), 3) for k, v in seconds.items()})
 
 
-def report(before: str, now: str) -> None:
+def report(before: str, now: str, name: str = "speed-vs") -> None:
     rows = [json.loads(x) for x in RUNS.read_text("utf-8").splitlines() if x.strip()]
     by: dict[str, dict[str, list[float]]] = {}
     for row in rows:
@@ -88,7 +88,7 @@ def report(before: str, now: str) -> None:
         summary[kind] = {"before_s": round(b, 3), "now_s": round(n, 3), "ratio": round(n / b, 3)}
     runs = {label: sum(r["label"] == label for r in rows) for label in (before, now)}
     print(table(["posts", "n", f"{before} s/post", f"{now} s/post", "ratio"], out))
-    print(f"saved {save('speed-vs', {'runs': runs, 'median_seconds_per_post': summary})}")
+    print(f"saved {save(name, {'runs': runs, 'median_seconds_per_post': summary})}")
 
 
 def main() -> None:
@@ -100,9 +100,10 @@ def main() -> None:
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--before", default="before")
     parser.add_argument("--now", default="now")
+    parser.add_argument("--save", default="speed-vs", help="results file of --report (no .json)")
     args = parser.parse_args()
     if args.report:
-        report(args.before, args.now)
+        report(args.before, args.now, args.save)
     elif args.label:
         run(args.label, args.posts)
     else:

@@ -231,12 +231,12 @@ SETTINGS: dict[str, Setting] = {
         _S(
             "confidence",
             str,
-            "embed",
-            "How the confidence estimate judges a translation beyond its rules: embed "
-            "(meaning similarity with embed_model), model (the local model scores its own "
-            "output and names the least likely words: finds more wrong translations and "
-            "flags fewer right ones, but costs up to 1.5x the time per short post; needs "
-            "the local engine, else embed), or rules. Measured in the README (Confidence).",
+            "model",
+            "How the confidence estimate judges a translation beyond its rules: model (the "
+            "local model scores its own output, read off while it writes it, and names the "
+            "least likely words; needs the local engine, else embed), embed (meaning "
+            "similarity with embed_model: flags more right translations), or rules. "
+            "Measured in the README (Confidence).",
             choices=("model", "embed", "rules"),
         ),
         _S(
