@@ -38,9 +38,14 @@ def test_an_engine_the_service_built_is_closed_with_it(
 class _ScoringEngine(FakeEngine):
     """A fake engine that can score its output, as the local one does."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.scored: list[str] = []
+
     def score(
         self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
     ) -> list[list[TokenScore]]:
+        self.scored.extend(outputs)
         return [[TokenScore(0, len(o), -9.0)] * 3 for o in outputs]
 
 
@@ -57,3 +62,27 @@ def test_confidence_setting_chooses_how_translations_are_judged(
         plain = make_service(engine, confidence=setting, embed_model="none")
         result = plain.translate("今天天气很好", "en", "zh")
         assert result.confidence is not None and result.confidence.level == "high"
+
+
+def test_a_post_answered_from_the_memory_is_not_scored_again(
+    make_service: MakeService, tmp_path: Path
+) -> None:
+    # The model's scores of a translation are kept with it: shown again (a reloaded feed,
+    # another process), the post is rated without another read by the model.
+    home = tmp_path / "shared"
+    first = _ScoringEngine()
+    low = make_service(first, home=home, confidence="model", embed_model="none").translate(
+        "今天天气很好", "en", "zh"
+    )
+    assert first.scored == [low.translation]
+    again = _ScoringEngine()
+    service = make_service(again, home=home, confidence="model", embed_model="none")
+    same = service.translate("今天天气很好", "en", "zh")
+    assert again.scored == [] and again.requests == []  # from the memory, both
+    assert same.confidence is not None and low.confidence is not None
+    assert same.confidence.label() == low.confidence.label()
+    # Another output of the same text is scored afresh.
+    scorer = service.likelihood()
+    assert scorer is not None
+    scorer([TranslationRequest("今天天气很好", "zh", "en")], ["Nice weather"])
+    assert again.scored == ["Nice weather"]

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, cast
 from xxai.config import Settings, load_settings
 from xxai.engines.base import Engine
 from xxai.engines.batching import BatchingEngine
-from xxai.engines.cache import CachedEngine, CacheStats, Memory, TranslationCache
+from xxai.engines.cache import (
+    CachedEngine,
+    CacheStats,
+    Memory,
+    RememberedScores,
+    TranslationCache,
+)
 from xxai.engines.registry import create_engine
 from xxai.errors import InputError, StoreError
 from xxai.languages import LANGUAGES, normalize_lang, pair_quality
@@ -159,7 +165,13 @@ class Service:
         while not hasattr(base, "score") and hasattr(base, "inner"):
             base = base.inner
         score = getattr(base, "score", None)
-        return cast(Likelihood, score) if callable(score) else None
+        if not callable(score):
+            return None
+        outer = self.engine(engine)
+        if isinstance(outer, CachedEngine):
+            # A post answered from the memory was not written here: keep its scores too.
+            return RememberedScores(outer, cast(Likelihood, score))
+        return cast(Likelihood, score)
 
     def similarity(self) -> Similarity | None:
         """Return the confidence estimate's meaning scorer (embed_model; none with

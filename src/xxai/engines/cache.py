@@ -2,7 +2,8 @@
 
 Keys cover the engine, the model, both languages, every setting that changes output, the
 prompt version, the glossary hints and the text itself, so a hit is always the answer the
-engine would have given.
+engine would have given. The memory also keeps the engine's token scores of a translation
+(:class:`RememberedScores`), so a post answered from it is rated without reading it again.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any, Protocol
 from xxai.engines.base import Engine, ProgressFn, TranslationRequest
 from xxai.engines.prompts import PROMPT_VERSION
 from xxai.errors import StoreError
+from xxai.types import Likelihood, TokenScore
 
-__all__ = ["CacheStats", "CachedEngine", "Memory", "TranslationCache"]
+__all__ = ["CacheStats", "CachedEngine", "Memory", "RememberedScores", "TranslationCache"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -103,7 +105,15 @@ class TranslationCache:
             raise StoreError(f"translation cache {path}: {exc}") from None
 
     @staticmethod
-    def key(engine: str, model: str, req: TranslationRequest, settings: Mapping[str, Any]) -> str:
+    def key(
+        engine: str,
+        model: str,
+        req: TranslationRequest,
+        settings: Mapping[str, Any],
+        scored: str | None = None,
+    ) -> str:
+        """Return the memory's key of a request (``scored``: of the token scores of that
+        output read as the reply to it, instead of the request's translation)."""
         payload: dict[str, Any] = {
             "engine": engine,
             "model": model,
@@ -117,6 +127,8 @@ class TranslationCache:
         }
         if req.plain:  # only then: the keys of every other request stay as they were
             payload["plain"] = True
+        if scored is not None:
+            payload["scored"] = scored
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
@@ -247,3 +259,43 @@ class CachedEngine:
 
     def close(self) -> None:
         self.inner.close()
+
+
+class RememberedScores:
+    """A :class:`~xxai.types.Likelihood` scorer whose answers the translation memory keeps.
+
+    The local engine scores its own output for free while writing it, but a post answered
+    from the memory was not written in this process: without this, each such post would
+    cost a forced decode every time it is shown. Scores are stored as rows of the memory
+    (engine ``<engine>+scores``), keyed like a translation plus the output scored.
+    """
+
+    def __init__(self, cached: CachedEngine, scorer: Likelihood) -> None:
+        self.cached = cached
+        self.scorer = scorer
+
+    def __call__(
+        self, requests: Sequence[TranslationRequest], outputs: Sequence[str]
+    ) -> list[list[TokenScore]]:
+        c = self.cached
+        keys = [
+            TranslationCache.key(c.name, c.model_id, r, c.settings, scored=o)
+            for r, o in zip(requests, outputs, strict=True)
+        ]
+        stored = c.cache.get_many(keys)
+        found = {k: _scores_from_json(v) for k, v in stored.items()}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        if todo:
+            fresh = self.scorer([requests[i] for i in todo], [outputs[i] for i in todo])
+            rows = []
+            for i, scores in zip(todo, fresh, strict=True):
+                found[keys[i]] = scores
+                if scores:  # nothing to keep for an output too long to score
+                    blob = json.dumps([[t.start, t.end, round(t.logprob, 4)] for t in scores])
+                    rows.append((keys[i], f"{c.name}+scores", c.model_id, requests[i], blob))
+            c.cache.put_many(rows)
+        return [list(found[k]) for k in keys]
+
+
+def _scores_from_json(blob: str) -> list[TokenScore]:
+    return [TokenScore(int(s), int(e), float(lp)) for s, e, lp in json.loads(blob)]

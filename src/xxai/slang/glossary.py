@@ -178,6 +178,8 @@ _NUMBER_BEFORE = set("0123456789.,:/-+¥￥$€£#@_第") | set("abcdefghijklmno
 _NUMBER_AFTER = set("0123456789.,:/-+%_") | set(
     "元块号路年月日点个岁万米楼室层线次分秒斤克人位天期届kKwW"
 )
+# A Latin word of two letters or more right after a number (an English noun or verb).
+_WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
 _PLAIN_KINDS = frozenset({"word", "meme", "platform"})
 _HAN_CHAR = HAN
 
@@ -362,7 +364,13 @@ class Glossary:
         if (
             entry.kind == "number"
             and key.isdigit()
-            and (before.lower() in _NUMBER_BEFORE or after in _NUMBER_AFTER)
+            and (
+                before.lower() in _NUMBER_BEFORE
+                or after in _NUMBER_AFTER
+                # A count or a number of something in English ("250 people", "ICE 520
+                # was late", also the English a pivot's first pass wrote): not slang.
+                or _WORD_AFTER.match(text, end) is not None
+            )
         ):
             return False
         if entry.context:
