@@ -56,6 +56,11 @@ def test_renderings_match_whole_words_only() -> None:
     assert contains_rendering("extroverts are happy", "extrovert")
     assert not contains_rendering("the famed chef", "fam")
     assert contains_rendering("我直接破防了", "破防")
+    # German words take endings in a sentence: the rendering is still there.
+    assert contains_rendering("willkommen bei tiktok-flüchtlingen!", "tiktok-flüchtlinge", "de")
+    assert contains_rendering("eine peinliche sache", "peinlich", "de")
+    assert not contains_rendering("eine peinliche sache", "peinlich", "en")
+    assert not contains_rendering("familien", "fam", "de")
 
 
 def test_tags_and_stickers_are_rebuilt_in_the_target_form() -> None:

@@ -4,7 +4,7 @@ Matching folds case and full-width forms character by character, so offsets in t
 text are offsets in the original. One Aho-Corasick automaton holds every spelling of every
 term (canonical, variants, and the traditional-script forms OpenCC derives); the longest
 match wins, Latin terms only match at word boundaries, and number slang never matches
-inside prices, phone numbers, URLs or dates.
+inside prices, phone numbers, URLs or dates, nor before an English word ("250 people").
 """
 
 from __future__ import annotations
@@ -229,19 +229,23 @@ def _context_regex(context: str, key: str) -> tuple[bool, re.Pattern[str]]:
 
 # An English plural after a rendering, if a word ends there (not -ed: "fam" is not "famed").
 _ENDING = re.compile(r"e?s(?![A-Za-z0-9])")
+_GERMAN_ENDING = re.compile(r"(?:e[nmrs]?|n|s)(?![A-Za-z0-9])")
 
 
-def contains_rendering(haystack: str, rendering: str) -> bool:
+def contains_rendering(haystack: str, rendering: str, target: str = "en") -> bool:
     """Return True when ``rendering`` occurs in ``haystack`` as whole words.
 
     Latin renderings must not start or end inside a word: "fam" is not in "families". An
-    English plural counts as the word ("extroverts" for "extrovert").
+    English plural counts as the word ("extroverts" for "extrovert"); into German, so do
+    the endings German words take in a sentence ("TikTok-Flüchtlingen" for
+    "TikTok-Flüchtlinge", "peinlichen" for "peinlich").
     """
+    endings = _GERMAN_ENDING if base_lang(target) == "de" else _ENDING
     start = haystack.find(rendering)
     while start >= 0:
         end = start + len(rendering)
         before = haystack[start - 1] if start else ""
-        ending = _ENDING.match(haystack, end) if rendering[-1:].isascii() else None
+        ending = endings.match(haystack, end) if rendering[-1:].isascii() else None
         if ending:
             end = ending.end()
         after = haystack[end] if end < len(haystack) else ""
@@ -458,7 +462,7 @@ class Glossary:
         haystack = fold(translation)
         if base_lang(target) == "zh":
             haystack += "\n" + fold(convert(translation, "t2s"))
-        return any(contains_rendering(haystack, fold(r)) for r in match.renderings)
+        return any(contains_rendering(haystack, fold(r), target) for r in match.renderings)
 
     def plain_form(self, match: TermMatch, lang: str) -> str | None:
         """Return the term's plain equivalent in ``lang`` (its first rendering there)."""
