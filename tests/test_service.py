@@ -86,3 +86,6 @@ def test_a_post_answered_from_the_memory_is_not_scored_again(
     assert scorer is not None
     scorer([TranslationRequest("今天天气很好", "zh", "en")], ["Nice weather"])
     assert again.scored == ["Nice weather"]
+    # Clearing the engine's translations clears the scores kept with them.
+    assert service.cache_stats().entries == 3  # a translation and two scores
+    assert service.cache_clear("fake") == 3 and service.cache_stats().entries == 0

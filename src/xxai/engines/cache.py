@@ -188,8 +188,10 @@ class TranslationCache:
 
     def clear(self, engine: str | None = None) -> int:
         with self._lock:
-            if engine:
-                cur = self._db.execute("DELETE FROM translations WHERE engine = ?", (engine,))
+            if engine:  # with the scores kept for its translations (RememberedScores)
+                cur = self._db.execute(
+                    "DELETE FROM translations WHERE engine IN (?, ?)", (engine, f"{engine}+scores")
+                )
             else:
                 cur = self._db.execute("DELETE FROM translations")
             self._db.commit()

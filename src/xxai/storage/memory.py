@@ -105,9 +105,13 @@ class PostgresMemory:
         return CacheStats(redact(self.url), int(entries), int(hits), int(size), by_engine)
 
     def clear(self, engine: str | None = None) -> int:
-        """Delete translations (only one engine's when given); return how many."""
+        """Delete translations (only one engine's, with its kept scores, when given);
+        return how many."""
         if engine:
-            rows = self._run("DELETE FROM translations WHERE engine = %s RETURNING 1", (engine,))
+            rows = self._run(
+                "DELETE FROM translations WHERE engine IN (%s, %s) RETURNING 1",
+                (engine, f"{engine}+scores"),
+            )
         else:
             rows = self._run("DELETE FROM translations RETURNING 1")
         return len(rows)
