@@ -374,12 +374,12 @@ class LocalEngine:
                 self._llama.llama_memory_clear(self._ctx.memory, True)
             starts = self._place_heads(heads, prompts, prefix_len)
             generated = self._run(prompts, starts, progress)
-        outputs = []
-        for i, (tokens, logprobs) in enumerate(generated):
-            text = self._detokenize(tokens)
-            outputs.append(text)
-            if prefix_len and text and self._model_text(tokens) == text:
-                self._keep(self._generated, (contents[i], text), (tokens, logprobs))
+            outputs = []
+            for i, (tokens, logprobs) in enumerate(generated):
+                text = self._detokenize(tokens)
+                outputs.append(text)
+                if prefix_len and text and self._model_text(tokens) == text:
+                    self._keep(self._generated, (contents[i], text), (tokens, logprobs))
         return outputs
 
     def _place_heads(
@@ -560,16 +560,23 @@ class LocalEngine:
         if len(requests) != len(outputs):
             raise ValueError("score: one output per request")
         keys = [(user_message(r), o) for r, o in zip(requests, outputs, strict=True)]
-        for key in keys:
-            if key not in self._scored and key in self._generated:
-                tokens, logprobs = self._generated[key]
-                self._keep(self._scored, key, self._spans(tokens, logprobs))
-        todo = [i for i, k in enumerate(keys) if k not in self._scored]
+        found: dict[tuple[str, str], list[TokenScore]] = {}
+        with self._lock:  # the memos are shared by the server's threads
+            for key in keys:
+                if key in self._scored:
+                    found[key] = self._scored[key]
+                elif key in self._generated:
+                    tokens, logprobs = self._generated[key]
+                    found[key] = self._spans(tokens, logprobs)
+                    self._keep(self._scored, key, found[key])
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
         if todo:
-            fresh = self._score([keys[i][0] for i in todo], [keys[i][1] for i in todo])
-            for i, found in zip(todo, fresh, strict=True):
-                self._keep(self._scored, keys[i], found)
-        return [list(self._scored[k]) for k in keys]
+            fresh = self._score([k[0] for k in todo], [k[1] for k in todo])
+            with self._lock:
+                for key, scores in zip(todo, fresh, strict=True):
+                    found[key] = scores
+                    self._keep(self._scored, key, scores)
+        return [list(found[k]) for k in keys]
 
     def _score(self, contents: list[str], outputs: list[str]) -> list[list[TokenScore]]:
         prefix_len = len(self._prefix_tokens)
