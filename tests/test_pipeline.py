@@ -634,3 +634,15 @@ def test_english_left_in_a_german_translation_is_retried() -> None:
     )
     assert result.translation == "Die Lage wird immer angespannter."
     assert len(calls) == 2 and result.flags == []
+
+
+def test_a_reply_is_translated_without_its_addressees() -> None:
+    # "@name 你说是不是" is said to @name: with the mention in front, the model made it the
+    # subject ("@小红薯大王 said whether or not"). It stays in front, unread by the model.
+    engine = FakeEngine(answers={("你说是不是", "en"): "Don't you think so?"})
+    result = Translator(engine).translate("@小红薯大王 @阿花 你说是不是", "en", "zh")
+    assert result.translation == "@小红薯大王 @阿花 Don't you think so?"
+    assert [r.text for r in engine.requests] == ["你说是不是"]
+    # A mention inside the sentence is part of it.
+    Translator(engine).translate("你来评评理 @小鱼", "en", "zh")
+    assert "[[0]]" in engine.requests[-1].text

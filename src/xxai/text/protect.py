@@ -14,6 +14,7 @@ from dataclasses import dataclass
 __all__ = [
     "HASHTAG_RE",
     "KINDS",
+    "MENTION",
     "PLACEHOLDER_RE",
     "Protected",
     "check_placeholders",
@@ -52,6 +53,9 @@ _KAOMOJI = (
 _HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"
 #: A hashtag as :func:`protect` finds one (the checks leave them out of the words).
 HASHTAG_RE = re.compile(_HASHTAG)
+# An @mention. Chinese writes one against the word before it ("被@小美"): only a Latin
+# letter or digit before "@" makes it something else (an address).
+MENTION = r"(?<![A-Za-z0-9_.@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"
 _PATTERNS: list[tuple[str, str]] = [
     # Chat-template tokens (<|im_start|>, <|endoftext|>): kept out of the prompt, where the
     # model would read them as the conversation's own structure, and put back unchanged.
@@ -62,9 +66,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # Starts only where a run of address characters starts: otherwise a long run without
     # "@" is rescanned from each of its characters (quadratic time on untrusted text).
     ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
-    # Chinese writes a mention against the word before it ("被@小美"): only a Latin letter
-    # or digit before "@" makes it something else (an address).
-    ("mention", r"(?<![A-Za-z0-9_.@])@[^\s@#，。！？、,!?;；:：()（）\[\]]{1,30}"),
+    ("mention", MENTION),
     # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
     ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
     # RedNote sticker codes: [笑哭R], [Selfie R], [crying emoji R].

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from xxai.text.protect import MENTION
+
 __all__ = ["Piece", "join_pieces", "split_units", "starts_sentence"]
 
 # Sentence ends: CJK enders (no space needed after) or Latin enders followed by a space.
@@ -78,6 +80,10 @@ def _split_long(line: str, limit: int) -> list[Piece]:
     return pieces
 
 
+# One or more @mentions opening a line, each followed by a space (a reply's addressees).
+_ADDRESSEES = re.compile(rf"(?:{MENTION}[ \t\u3000]+)+")
+
+
 def split_units(text: str, unit_chars: int = 400) -> list[Piece]:
     """Split ``text`` into pieces; each unit is one line, or one part of a long line."""
     pieces: list[Piece] = []
@@ -92,6 +98,13 @@ def split_units(text: str, unit_chars: int = 400) -> list[Piece]:
             continue
         lead = line[: len(line) - len(line.lstrip())]
         trail = line[len(line.rstrip()) :] + ending
+        # "@name 你说是不是" is said to @name: read with the mention in front, a small model
+        # makes @name the subject ("@name said whether or not"). The addressees stay as
+        # they are, and the rest is the unit.
+        addressees = _ADDRESSEES.match(stripped)
+        if addressees and addressees.end() < len(stripped):
+            lead += addressees.group(0)
+            stripped = stripped[addressees.end() :]
         if lead:
             pieces.append(Piece(lead, unit=False))
         if len(stripped) > unit_chars:
