@@ -19,6 +19,13 @@ SLANG: list[tuple[str, str | None]] = [
     ("一边开车一边打电话太危险", None),
     ("说好不吃的，结果真香了", "真香"),
     ("小狗吃饭吃得真香", None),
+    # 卷 (from 内卷) is competition; in hair it is curls.
+    ("这个专业太卷了，大家周末都在实验室", "太卷了"),
+    ("我的头发今天太卷了", None),
+    ("考完这次就不卷了", "不卷了"),
+    ("烫完头发不卷了", None),
+    ("周末还在刷题？别卷了！", "别卷了"),
+    ("卷发棒用完别卷了", None),
     ("Beyoncé ate that 💅", "ate"),
     ("Okay Rosé ate this look, no notes", "ate"),
     ("The girls ate fr", "ate"),

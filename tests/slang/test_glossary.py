@@ -142,3 +142,12 @@ def test_rednote_is_never_red_notes() -> None:
     entry = default_glossary().get("RedNote")
     assert entry is not None and entry.renderings["zh"][0] == "小红书"
     assert "红笔记" not in entry.renderings["zh"]
+
+
+def test_juan_is_competition_not_curly_hair() -> None:
+    # 卷 (from 内卷) as a verb: 不卷了 was translated "not rolled up".
+    assert "不卷了" in _found("建议工作日去，不卷了")
+    assert "太卷了" in _found("这个专业太卷了，周末都在实验室")
+    assert "别卷了" in _found("周末还在刷题？别卷了！")
+    # Hair curls too: no slang there.
+    assert _found("我的头发今天太卷了") == [] and _found("烫完头发不卷了") == []
