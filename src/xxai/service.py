@@ -142,7 +142,7 @@ class Service:
         # refresh: the memory is not read, and the new answers replace the stored ones.
         glossary: TermFinder = self.glossary()
         inner = self.engine(engine)
-        likelihood = self.likelihood(engine)
+        likelihood = self._likelihood(inner)
         if refresh and isinstance(inner, CachedEngine):
             inner = CachedEngine(inner.inner, inner.cache, inner.settings, refresh=True)
         return Translator(
@@ -159,15 +159,18 @@ class Service:
     def likelihood(self, engine: str | None = None) -> Likelihood | None:
         """Return the engine's own scorer for the confidence estimate (``confidence =
         model``; the local engine has one), or None."""
+        return self._likelihood(self.engine(engine))
+
+    def _likelihood(self, outer: Engine) -> Likelihood | None:
+        """Return the scorer of the engine under ``outer``'s wrappers (cache, batching)."""
         if self.settings.confidence != "model":
             return None
-        base: object = self._base_engine(engine or self.settings.engine)
+        base: object = outer
         while not hasattr(base, "score") and hasattr(base, "inner"):
             base = base.inner
         score = getattr(base, "score", None)
         if not callable(score):
             return None
-        outer = self.engine(engine)
         if isinstance(outer, CachedEngine):
             # A post answered from the memory was not written here: keep its scores too.
             return RememberedScores(outer, cast(Likelihood, score))
