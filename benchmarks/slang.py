@@ -36,8 +36,8 @@ def load(limit: int | None) -> list[dict[str, object]]:
     return rows[:limit] if limit else rows
 
 
-def term_hits(post: dict[str, object], translation: str, stems: bool = True) -> list[bool]:
-    """Whether each term of ``post`` is rendered right in ``translation``; ``stems=False``
+def term_hits(post: dict[str, object], translation: str, old_rule: bool = False) -> list[bool]:
+    """Whether each term of ``post`` is rendered right in ``translation``; ``old_rule``
     reads it by session 8's rule (a stem as a whole word, German with English endings)."""
     import opencc
 
@@ -45,13 +45,9 @@ def term_hits(post: dict[str, object], translation: str, stems: bool = True) -> 
     if post["target"] == "zh":
         text += fold(str(opencc.OpenCC("t2s").convert(translation)))
     # Whole words only: "families" does not count as "fam".
+    target = "en" if old_rule else str(post["target"])
     return [
-        any(
-            accepts(
-                text, fold(a if stems else a.rstrip("*")), str(post["target"]) if stems else "en"
-            )
-            for a in t["accept"]
-        )  # type: ignore[attr-defined]
+        any(accepts(text, fold(a.rstrip("*") if old_rule else a), target) for a in t["accept"])  # type: ignore[attr-defined]
         for t in post["terms"]  # type: ignore[attr-defined]
     ]
 
@@ -152,7 +148,7 @@ def main() -> None:
         for p, r in zip(group, results, strict=True):
             hits = term_hits(p, r.translation)
             ours_hits.extend(hits)
-            words_hits.extend(term_hits(p, r.translation, stems=False))
+            words_hits.extend(term_hits(p, r.translation, old_rule=True))
             if not all(hits):
                 failures.append({"id": p["id"], "text": p["text"], "translation": r.translation})
         acc_plain = sum(plain_hits) / len(plain_hits)
