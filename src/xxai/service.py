@@ -209,8 +209,10 @@ class Service:
 
         with self._lock:
             if self._searcher is None:
+                # The translator (and its model) is built on the first search that needs
+                # it: `xxai import` and `xxai index` never load the translation model.
                 self._searcher = Searcher(
-                    self.translator(), self.settings, self.store(), glossary=self.glossary()
+                    self.translator, self.settings, self.store(), glossary=self.glossary()
                 )
             return self._searcher
 

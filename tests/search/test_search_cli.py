@@ -42,6 +42,8 @@ def test_import_then_search_prints_the_json_contract(home: Path, corpus_file: Pa
     assert padded.exit_code == 0, padded.output
     results = json.loads(padded.stdout)["results"]
     assert len(results) == 3 and results[0]["score"] > results[1]["score"]
+    # Importing and a search that translates nothing never join or load the 1.1 GB model.
+    assert not (home / "models").exists()
 
 
 def test_import_reports_skipped_lines_and_counts(home: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import functools
 import logging
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -36,6 +36,7 @@ from xxai.search.tokens import (
     snippet,
 )
 from xxai.search.web import WebHit, WebSearchError, searxng_search
+from xxai.text.langid import Detection, detect_language
 from xxai.text.script import fold_key, strip_tones
 
 __all__ = ["QueryForm", "SearchResponse", "SearchResult", "Searcher", "rrf"]
@@ -103,17 +104,21 @@ def _card(entry: Any) -> dict[str, Any]:
 
 
 class Searcher:
-    """Search one store with a translator, an embedder and the glossary, as settings say."""
+    """Search one store with a translator, an embedder and the glossary, as settings say.
+
+    ``translator`` may be a function that builds one: it is called on the first search that
+    needs it, so importing and indexing never load the translation model.
+    """
 
     def __init__(
         self,
-        translator: Translator,
+        translator: Translator | Callable[[], Translator],
         settings: Settings,
         store: PostStore | None = None,
         embedder: Embedder | Literal["setting"] | None = "setting",
         glossary: Any = "default",
     ) -> None:
-        self.translator = translator
+        self._translator = translator
         self.settings = settings
         self.store: PostStore = store or Store(default_db_path(settings.home))
         self.embedder: Embedder | None = (
@@ -122,6 +127,20 @@ class Searcher:
         self._glossary = _default_glossary() if glossary == "default" else glossary
         self._names: dict[str, list[tuple[int, Any]]] | None = None
         self.indexer = Indexer(self.store, self.embedder)
+
+    @property
+    def translator(self) -> Translator:
+        """The translator, built on first use when a function was given."""
+        if not isinstance(self._translator, Translator):
+            self._translator = self._translator()
+        return self._translator
+
+    def detect(self, text: str) -> Detection:
+        """Detect ``text``'s language as the pipeline does, without building the translator."""
+        if isinstance(self._translator, Translator):
+            return self._translator.detect(text)
+        abbreviations = getattr(self._glossary, "abbreviations", None)
+        return detect_language(text, abbreviations() if abbreviations else frozenset())
 
     def close(self) -> None:
         """Close the database."""
@@ -329,7 +348,7 @@ class Searcher:
             if self.embedder is not None
             else None
         )
-        query_lang = self.translator.detect(query).lang
+        query_lang = self.detect(query).lang
         if query_lang == "und":
             query_lang = lang or "en"
         if lang is None and translate_results:
@@ -446,7 +465,7 @@ class Searcher:
                     result.why = floor.reasons(evidence.get(ident), result.why)
             else:
                 hit = hits[ident]
-                detected = self.translator.detect(f"{hit.title}\n{hit.content}").lang
+                detected = self.detect(f"{hit.title}\n{hit.content}").lang
                 result = SearchResult(
                     kind="web", id=hit.url, text=hit.content, lang=detected,
                     score=scores[key], title=hit.title, url=hit.url, source=hit.engine or "web",
@@ -511,7 +530,7 @@ class Searcher:
             except XxaiError as exc:
                 notices.append(f"results were not translated into {lang}: {exc}")
                 missing = []
-        engine = self.translator.engine.name
+        engine = self.translator.engine.name if missing else ""
         new: list[tuple[int, str, str, str, str]] = []
         for index, r in enumerate(missing):
             text, title = outputs[2 * index], outputs[2 * index + 1]
