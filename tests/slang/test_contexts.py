@@ -22,6 +22,20 @@ SLANG: list[tuple[str, str | None]] = [
     # 卷 (from 内卷) is competition; in hair it is curls.
     ("这个专业太卷了，大家周末都在实验室", "太卷了"),
     ("我的头发今天太卷了", None),
+    # Forum replies: slang as a reply of its own or claimed; furniture everywhere else.
+    ("沙发！今天终于是第一个", "沙发"),
+    ("楼主好人，抢个沙发", "沙发"),
+    ("周末去宜家买了一张沙发，客厅终于满了", None),
+    ("猫咪最爱躺在沙发上晒太阳", None),
+    ("板凳！前排围观", "板凳"),
+    ("奶奶坐在小板凳上择菜", None),
+    # 包的 "guaranteed" ends a clause; 包的款式 is a bag's style.
+    ("这次考试过不过？包的！", "包的"),
+    ("这个包的容量比想象中大", None),
+    # 人机 "acting like a bot", not a drone (无人机) or HCI (人机交互).
+    ("你回消息像个人机一样", "人机"),
+    ("周末去看了无人机灯光秀", None),
+    ("这门课讲人机交互设计", None),
     ("考完这次就不卷了", "不卷了"),
     ("烫完头发不卷了", None),
     ("周末还在刷题？别卷了！", "别卷了"),
