@@ -173,5 +173,11 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
     # One-digit numbers may be Chinese numerals in Chinese output; longer ones may not.
     assert missing_numbers("I have 3 kids", "我有三个孩子", "zh") == []
     assert missing_numbers("Write anything 1/17", "写点东西", "zh") == ["17"]
+    # Small numbers written as words in English and German count; a different one does not.
+    assert missing_numbers("他爸安了4个空调", "His dad installed four air conditioners", "en") == []
+    assert missing_numbers("第3天去了21个地方", "On the third day, twenty one places", "en") == []
+    assert missing_numbers("2个人玩了4天", "zwei Leute, ein viertägiger Ausflug", "de") == []
+    assert missing_numbers("14个人", "four people", "en") == ["14"]
+    assert missing_numbers("4个空调", "Er kaufte Klimaanlagen", "de") == ["4"]
     prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
     assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")

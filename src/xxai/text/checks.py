@@ -9,6 +9,7 @@ carries them as flags (and a low confidence).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from xxai.languages import base_lang
@@ -125,7 +126,9 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     Loose on purpose, so that a number written the target's way still counts: "8-900"
     may come back as "800 to 900", "20多万" as "200,000" and "3,000" as "3000" (each source
     number only has to occur inside a run of the output's digits, separators removed).
-    In Chinese output one-digit numbers are skipped: 3 kids are 三个孩子 there.
+    In Chinese output one-digit numbers are skipped: 3 kids are 三个孩子 there. In English
+    and German a number up to 100 may be written as a word: 4个空调 is "four air
+    conditioners", 第3天 "the third day", 2个人 "zwei Leute".
     """
     plain = PLACEHOLDER_RE.sub(" ", output)
     runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}\b)", "", plain))
@@ -134,9 +137,33 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     missing = []
     for number in _DIGITS.findall(PLACEHOLDER_RE.sub(" ", source)):
         value = str(int(number))
-        if len(number) >= shortest and not any(value in run for run in found):
+        if len(number) < shortest or any(value in run for run in found):
+            continue
+        words = _number_words(int(value), base_lang(target))
+        if words is None or not words.search(plain):
             missing.append(number)
     return missing
+
+
+@functools.lru_cache(maxsize=512)
+def _number_words(value: int, lang: str) -> re.Pattern[str] | None:
+    """Match ``value`` written as a word in ``lang`` (en, de; up to 100), or None."""
+    if lang not in {"en", "de"} or value > 100:
+        return None
+    from num2words import num2words
+
+    forms = {num2words(value, lang=lang), num2words(value, lang=lang, to="ordinal")}
+    if lang == "en":
+        forms |= {"a", "an", "once", "single"} if value == 1 else set()
+        forms |= {"twice", "both", "pair", "couple"} if value == 2 else set()
+        # "twenty-one" may be written "twenty one"; a word ends where letters do.
+        alternatives = "|".join(re.escape(f).replace("\\-", "[- ]") for f in forms)
+        return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    # German inflects and compounds: "eine", "vierten", "zweitägig", "Dreier" all count.
+    stems = {f.removesuffix("s") if f == "eins" else f.removesuffix("e") for f in forms}
+    stems |= {"beide", "paar"} if value == 2 else set()
+    stems |= {"hundert"} if value == 100 else set()
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, stems))})", re.IGNORECASE)
 
 
 def _target_script(output: str, target: str, protected_text: str) -> bool:
