@@ -22,6 +22,9 @@ SLANG: list[tuple[str, str | None]] = [
     # 卷 (from 内卷) is competition; in hair it is curls.
     ("这个专业太卷了，大家周末都在实验室", "太卷了"),
     ("我的头发今天太卷了", None),
+    # A one-character term may end a clause after an addressee (家人们冲！), not start a verb.
+    ("家人们冲！周末就去", "冲"),
+    ("他们冲进了大楼", None),
     # Forum replies: slang as a reply of its own or claimed; furniture everywhere else.
     ("沙发！今天终于是第一个", "沙发"),
     ("楼主好人，抢个沙发", "沙发"),

@@ -356,12 +356,13 @@ class Glossary:
                 return False
         elif (
             # A one-character term (冲, 牛) only stands alone or repeated (冲冲冲),
-            # never inside a word (冲突, 牛肉).
+            # never inside a word (冲突, 牛肉); after an addressee's 们 it may end a
+            # clause (家人们冲！), not start a verb phrase (他们冲进大楼).
             len(key) == 1
             and _HAN_CHAR.match(key)
             and (
-                (before and before != key and _HAN_CHAR.match(before))
-                or (after and after != key and _HAN_CHAR.match(after))
+                (after and after != key and _HAN_CHAR.match(after))
+                or (before and before not in (key, "们") and _HAN_CHAR.match(before))
             )
         ):
             return False
