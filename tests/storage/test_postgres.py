@@ -24,6 +24,7 @@ from click.testing import CliRunner
 
 from chat_server import ChatHandler, chat_server
 from xxai.cli import cli
+from xxai.engines.base import TranslationRequest
 from xxai.storage.migrations import connect, migrate, migrations, status
 
 from fakes import FakeEngine, MakeService
@@ -98,10 +99,15 @@ def test_two_services_on_one_database_share_the_memory(
     two = second.translate("今天天气很好", "en")
     assert two.translation == one.translation
     assert len(first_engine.calls) == 1 and second_engine.calls == []
+    # A score kept with the translation (RememberedScores' row) is no entry of its own, and
+    # clearing the engine clears it too.
+    request = TranslationRequest("今天天气很好", "zh", "en")
+    second.cache().put_many([("k", "fake+scores", "fake-1", request, "[-0.5]")])
     stats = second.cache_stats()
     assert stats.entries == 1 and stats.hits >= 1
+    assert stats.by_engine == {"fake:fake-1": 1, "fake+scores:fake-1": 1}, stats.by_engine
     assert "postgresql://" in str(stats.path)
-    assert second.cache_clear() == 1 and first.cache_stats().entries == 0
+    assert second.cache_clear("fake") == 2 and first.cache_stats().by_engine == {}
 
 
 # -- two real `xxai serve` processes ---------------------------------------------------------

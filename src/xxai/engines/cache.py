@@ -173,8 +173,11 @@ class TranslationCache:
 
     def stats(self) -> CacheStats:
         with self._lock:
+            # Translations only: the kept scores (engine "<engine>+scores") show under
+            # by_engine but are no entries or hits of their own.
             entries, hits = self._db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(hits), 0) FROM translations"
+                "SELECT COUNT(*), COALESCE(SUM(hits), 0) FROM translations "
+                "WHERE engine NOT LIKE '%+scores'"
             ).fetchone()
             by_engine = dict(
                 self._db.execute(

@@ -96,8 +96,9 @@ class PostgresMemory:
     def stats(self) -> CacheStats:
         """Return how many translations the memory holds."""
         ((entries, hits, size),) = self._run(
-            "SELECT count(*), coalesce(sum(hits), 0), pg_total_relation_size('translations') "
-            "FROM translations"
+            "SELECT count(*) FILTER (WHERE engine NOT LIKE '%%+scores'), "
+            "coalesce(sum(hits) FILTER (WHERE engine NOT LIKE '%%+scores'), 0), "
+            "pg_total_relation_size('translations') FROM translations"
         )
         by_engine = dict(
             self._run("SELECT engine || ':' || model, count(*) FROM translations GROUP BY 1")
