@@ -20,6 +20,17 @@ def test_title_case_titles_get_their_ordinary_words_lowered(ordinary: WordHints)
         "What to buy at Watsons Taiwan? Check out this article!"
     )
     assert sentence_case("Bill Gates Visits China", ordinary.ordinary).endswith("China")
+    # An ordinary word opening a place name keeps its capital ("west Virginia" was copied
+    # into a German translation); before an ordinary word it is lowered like the rest.
+    assert sentence_case("Hiking Around Lake Tahoe In West Virginia", ordinary.ordinary) == (
+        "Hiking around Lake Tahoe in West Virginia"
+    )
+    assert sentence_case("Old Recipes From West Virginia", ordinary.ordinary) == (
+        "Old recipes from West Virginia"
+    )
+    assert sentence_case("Cooking Old Recipes With Great Friends", ordinary.ordinary) == (
+        "Cooking old recipes with great friends"
+    )
     # Lengths never change: offsets into the text stay valid.
     assert len(lowered) == len("Fujifilm Camera Recommendation Guide")
 

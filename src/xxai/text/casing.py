@@ -43,13 +43,27 @@ def sentence_case(text: str, ordinary: Callable[[str], bool]) -> str:
     """
     if not is_title_case(text):
         return text
+    words = list(_WORD.finditer(text))
+    lower = [
+        _capitalised(w := m.group(0))
+        and not starts_sentence(text, m.start(), _ENDS, placeholder=True)
+        and (w.lower() in _SHORT_WORDS if len(w) < 3 else ordinary(w))
+        for m in words
+    ]
     out = list(text)
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if not _capitalised(word) or starts_sentence(text, m.start(), _ENDS, placeholder=True):
+    for i, m in enumerate(words):
+        if not lower[i]:
             continue
-        if word.lower() in _SHORT_WORDS if len(word) < 3 else ordinary(word):
-            out[m.start()] = word[0].lower()
+        after = words[i + 1] if i + 1 < len(words) else None
+        if (
+            m.group(0).lower() in _PLACE_WORDS
+            and after is not None
+            and text[m.end() : after.start()] == " "
+            and _capitalised(after.group(0))
+            and not lower[i + 1]
+        ):
+            continue  # part of a name: "West Virginia", "New Zealand", "Lake Tahoe"
+        out[m.start()] = m.group(0)[0].lower()
     return "".join(out)
 
 
@@ -57,4 +71,11 @@ def sentence_case(text: str, ordinary: Callable[[str], bool]) -> str:
 _SHORT_WORDS = frozenset(
     {"a", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me"}
     | {"my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+)
+
+# Ordinary words that open place names ("West Virginia"): kept before a name that stays.
+_PLACE_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western"}
+    | {"new", "old", "great", "greater", "little", "upper", "lower", "central", "united"}
+    | {"san", "santa", "saint", "fort", "mount", "lake", "port", "cape", "golden", "royal"}
 )
