@@ -84,3 +84,8 @@ def test_words_the_dictionary_lacks_are_rendered_by_parts_and_names_in_pinyin(
     # What may be a name (rare parts, a word jieba does not know) is written in pinyin.
     assert ordinary.render("珑骧", "en") == "Longxiang"
     assert ordinary.render("里涩", "en") == "Lise"
+    # A place CC-CEDICT knows only by a cross-reference is its name, not its parts' senses
+    # (恩施 was "favor to put into effect"); a word with only a long definition gets the
+    # definition, not a guess from its parts (户型 was "a household mold").
+    assert ordinary.render("恩施", "en") == "Enshi"
+    assert ordinary.render("户型", "en") == "configuration of rooms in a residence"

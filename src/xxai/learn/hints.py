@@ -20,6 +20,9 @@ __all__ = ["WordHints"]
 log = logging.getLogger(__name__)
 
 _MAX_SENSE = 30  # a longer first sense is a definition, not a rendering
+# ... but a definition reads better than a guess from a word's parts (户型 "configuration of
+# rooms in a residence", not "a household mold"), up to this length.
+_LONG_SENSE = 45
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff·]{2,}")
 # jieba's corpus count below which a proper noun is rare enough to hint: Los Angeles (488)
@@ -62,7 +65,7 @@ class WordHints:
     def render(self, word: str, target: str) -> str:
         """Return a short rendering of ``word`` for ``target`` (en: a dictionary sense)."""
         if target == "en":
-            sense = self._sense(word)
+            sense = self._sense(word) or self._name(word) or self._sense(word, _LONG_SENSE)
             if sense:
                 return sense
             if len(word) > 3:
@@ -71,6 +74,18 @@ class WordHints:
             if common:
                 return common
         return _pinyin(word)
+
+    def _name(self, word: str) -> str:
+        """Return the English name of a word all of whose CC-CEDICT entries are proper
+        nouns (恩施 Enshi: its parts' senses made "favor to put into effect"), or ""."""
+        dictionary = self._dict()
+        entries = dictionary.lookup(word) if dictionary is not None else []
+        if not entries or not all(e.reading[:1].isupper() for e in entries):
+            return ""
+        name = entry_name(entries[0].senses)
+        if name is None:  # a cross-reference ("see 恩施市"): the name in pinyin
+            name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
+        return name
 
     def ordinary(self, word: str) -> bool:
         """Return True when ``word`` is an ordinary English word (not a name): CC-CEDICT
@@ -198,7 +213,8 @@ class WordHints:
             and not chinese.endswith(("籍", "语", "人", "片"))
         )
 
-    def _sense(self, word: str) -> str:
+    def _sense(self, word: str, longest: int = _MAX_SENSE) -> str:
+        """Return the first sense of ``word`` up to ``longest`` characters, or ""."""
         dictionary = self._dict()
         if dictionary is None:
             return ""
@@ -208,7 +224,7 @@ class WordHints:
                 if not first or SKIP_SENSE.match(first):
                     continue
                 bare = " ".join(re.sub(r"\([^)]*\)", " ", first).split())
-                if bare and len(bare) <= _MAX_SENSE:
+                if bare and len(bare) <= longest:
                     return bare
         return ""
 
@@ -237,7 +253,10 @@ class WordHints:
         import jieba
 
         parts = [p for p in jieba.lcut(word) if p.strip()]
-        return " ".join(self._sense(p) or _pinyin(p) for p in parts)
+        return " ".join(
+            self._sense(p) or self._name(p) or self._sense(p, _LONG_SENSE) or _pinyin(p)
+            for p in parts
+        )
 
 
 def _pinyin(word: str) -> str:
