@@ -462,6 +462,13 @@ def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None
     assert "lying flat" in result.translation.lower() and result.missed == []
 
 
+def test_renderings_written_side_by_side_read_as_one_sentence() -> None:
+    # An addressee told to do something gets a comma, and two terms side by side one space.
+    engine = FakeEngine(fallback="echo")
+    Translator(engine, default_glossary(), slang="target").translate("家人们冲！yyds绝绝子", "en")
+    assert engine.requests[0].text == "Fam, go for it！The GOAT amazing"
+
+
 def test_slang_already_in_the_target_language_is_left_as_written() -> None:
     glossary = default_glossary()
     text = "LOL...你到底在说什么"

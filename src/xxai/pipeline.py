@@ -1159,7 +1159,8 @@ def _rewritten(
     forms: dict[str, str] = {}
     pos = 0
     length = 0
-    for m in sorted(matches, key=lambda m: m.start):
+    ordered = sorted(matches, key=lambda m: m.start)
+    for i, m in enumerate(ordered):
         if slang == "target":
             form = m.renderings[0] if m.renderings else m.term
             if starts_sentence(raw, m.start, "。！？!?.…") and form[:1].isascii():
@@ -1167,11 +1168,20 @@ def _rewritten(
         else:
             form = (plain_form(m, source) if plain_form else None) or m.term
         forms.setdefault(m.entry, form)
+        following = ordered[i + 1] if i + 1 < len(ordered) else None
+        if slang == "target" and m.address and following and following.start == m.end:
+            form += ","  # addressed, then told: 家人们冲 is "fam, go for it", not "fam go"
         # Latin words written between Han characters get spaces, as a bilingual writer
         # would put them: "决定 lying flat 了", not "决定lying flat了".
         new = form != m.term
+        spaced = pos == m.start and bool(parts) and parts[-1].endswith(" ")  # by the last
         before = (
-            " " if new and _HAN_RUN.match(raw[m.start - 1 : m.start]) and form[:1].isascii() else ""
+            " "
+            if new
+            and not spaced
+            and _HAN_RUN.match(raw[m.start - 1 : m.start])
+            and form[:1].isascii()
+            else ""
         )
         after = (
             " " if new and _HAN_RUN.match(raw[m.end : m.end + 1]) and form[-1:].isascii() else ""

@@ -85,6 +85,7 @@ class TermMatch:
     meaning: str
     renderings: tuple[str, ...]
     entry: str = ""  # the glossary entry's canonical term
+    address: bool = False  # a way to address people (家人们 "fam", 姐妹们 "girls")
 
 
 class TermFinder(Protocol):

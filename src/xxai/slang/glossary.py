@@ -451,6 +451,7 @@ class Glossary:
                     meaning=entry.meaning.get(lang) or entry.meaning["en"],
                     renderings=renderings,
                     entry=entry.term,
+                    address="address" in entry.tags,
                 )
             )
         return out
