@@ -65,7 +65,7 @@ class WordHints:
     def render(self, word: str, target: str) -> str:
         """Return a short rendering of ``word`` for ``target`` (en: a dictionary sense)."""
         if target == "en":
-            sense = self._sense(word) or self._name(word) or self._sense(word, _LONG_SENSE)
+            sense = self._dictionary_rendering(word)
             if sense:
                 return sense
             if len(word) > 3:
@@ -74,6 +74,11 @@ class WordHints:
             if common:
                 return common
         return _pinyin(word)
+
+    def _dictionary_rendering(self, word: str) -> str:
+        """Return a short sense, else the name of a proper noun, else a longer definition
+        (CC-CEDICT), or "" when the dictionary has none of them."""
+        return self._sense(word) or self._name(word) or self._sense(word, _LONG_SENSE)
 
     def _name(self, word: str) -> str:
         """Return the English name of a word all of whose CC-CEDICT entries are proper
@@ -125,12 +130,7 @@ class WordHints:
                 continue
             if (jieba.get_FREQ(word) or 0) >= _RARE_NAME:
                 continue
-            entries = dictionary.lookup(word)
-            if not entries or not all(e.reading[:1].isupper() for e in entries):
-                continue
-            name = entry_name(entries[0].senses)
-            if name is None:  # a cross-reference ("see 湛江市"): the name in pinyin
-                name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
+            name = self._name(word)
             if name:
                 found[word] = name
             if len(found) >= _MAX_NAMES:
@@ -253,10 +253,7 @@ class WordHints:
         import jieba
 
         parts = [p for p in jieba.lcut(word) if p.strip()]
-        return " ".join(
-            self._sense(p) or self._name(p) or self._sense(p, _LONG_SENSE) or _pinyin(p)
-            for p in parts
-        )
+        return " ".join(self._dictionary_rendering(p) or _pinyin(p) for p in parts)
 
 
 def _pinyin(word: str) -> str:
