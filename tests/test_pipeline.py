@@ -88,7 +88,8 @@ def test_glossary_terms_are_hinted_reported_and_enforced() -> None:
 
     weak = FakeEngine(ignore_hints=True)
     result = Translator(weak, glossary, slang="hint").translate(text, "en")
-    assert len(weak.calls) == 2  # one targeted retry
+    assert len(weak.calls) == 3  # one targeted retry, then one correction of the draft
+    assert weak.calls[2][0].draft and weak.calls[2][0].hints[0].rendering == "lying flat"
     # The missing rendering is reported, never appended in brackets or spliced in.
     assert result.missed == ["躺平"]
     assert "(" not in result.translation and "lying flat" not in result.translation.lower()

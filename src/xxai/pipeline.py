@@ -7,6 +7,7 @@ several sequences at once) get whole batches.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -155,6 +156,8 @@ class Translator:
     numbers);
     ``translate_tags``: translate the words of RedNote topic tags and sticker codes;
     ``retry_terms``: send a unit back when a glossary rendering is missing;
+    ``revise``: last, ask the engine to correct a translation that still lacks a glossary
+    rendering (a small edit that passes every check, or the translation stands);
     ``pivot``: language pairs translated through a third language (zh->de through en);
     ``lexicon``: renders words a model left in Chinese (dictionary, pinyin);
     ``name_hints``: give the engine the usual form of rare names between Chinese and
@@ -180,6 +183,7 @@ class Translator:
         protect_kinds: frozenset[str] | None = None,
         translate_tags: bool = True,
         retry_terms: bool = True,
+        revise: bool = True,
         pivot: Mapping[tuple[str, str], str] | None = None,
         lexicon: Lexicon | None = None,
         similarity: Similarity | None = None,
@@ -198,6 +202,7 @@ class Translator:
         self.protect_kinds = protect_kinds
         self.translate_tags = translate_tags
         self.retry_terms = retry_terms
+        self.revise = revise
         self.pivot = dict(_PIVOT if pivot is None else pivot)
         self.lexicon = lexicon
         self.similarity = similarity
@@ -265,19 +270,21 @@ class Translator:
             middle = [_substituted(t, h) for t, h in zip(middle, lines, strict=True)]
             lines = []
         second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
-        for one, two, terms in zip(first, second, wanted, strict=True):
+        for one, two in zip(first, second, strict=True):
             one.translation, one.target_lang = two.translation, target
             one.unchanged = one.unchanged and two.unchanged
             one.flags = sorted({*one.flags, *two.flags})
-            # The notes and the check are about the target language's renderings.
-            rendering = {m.term: m.renderings[0] for _h, m in terms}
+            # The notes and the check are about the target language's renderings, of every
+            # term: one the first pass dropped is missing from the output too.
+            found = self._terms(one.text, one.source_lang, target) if one.terms else []
+            rendering = {m.term: m.renderings[0] for m in found if m.renderings}
             one.terms = [
                 dataclasses.replace(t, rendering=rendering.get(t.term, t.rendering))
                 for t in one.terms
             ]
-            if self.glossary is not None:
-                one.missed = self._missed([m for _h, m in terms], two.translation, target)
+            one.missed = self._missed(found, two.translation, target)
             one.note = one.note or f"translated through {LANGUAGES[via].name}"
+        self._corrected(first, target)
         self._rate(first, target)
         return first
 
@@ -368,8 +375,51 @@ class Translator:
             result.flags = sorted({p for u in text_units for p in u.problems})
             result.missed = list(dict.fromkeys(t for u in text_units for t in u.missed))
         if rate:
-            self._rate([r for r, p in zip(results, layouts, strict=True) if p is not None], target)
+            done = [r for r, p in zip(results, layouts, strict=True) if p is not None]
+            if not ask.instruction:
+                self._corrected(done, target)
+            self._rate(done, target)
         return results
+
+    def _corrected(self, results: Sequence[TranslationResult], target: str) -> None:
+        """Last strategy for a translation still without some glossary rendering: the
+        engine corrects it, given the renderings (``TranslationRequest.draft``).
+
+        The correction stands only if it is a small edit in place (not a rewrite, a cut or
+        a rendering tacked on at an end), renders more of the terms and keeps every one the
+        translation had, and passes every check the translation passed.
+        """
+        if not self.revise or self.glossary is None:
+            return
+        glossary = self.glossary
+        plans = []
+        for result in results:
+            if not result.missed or len(result.text) > self.unit_chars:
+                continue
+            rendering = {t.term: t.rendering for t in result.terms}
+            hints = tuple(Hint(t, rendering[t]) for t in result.missed if t in rendering)
+            if not hints or not result.translation.strip():
+                continue
+            draft = protect(result.translation)
+            src, tgt = base_lang(result.source_lang), base_lang(target)
+            req = TranslationRequest(result.text, src, tgt, hints, draft=draft.text)
+            plans.append((result, draft, req))
+        if not plans:
+            return
+        outputs = self.engine.translate([req for _r, _d, req in plans])
+        for (result, draft, _req), raw in zip(plans, outputs, strict=True):
+            out = _clean_output(raw, draft.text)
+            src = result.source_lang
+            before = set(output_problems(draft, draft.text, src, target))
+            if set(output_problems(draft, out, src, target)) - before:
+                continue
+            if leaks.problem(draft.text, out, target, target) or not _small_edit(draft.text, out):
+                continue
+            corrected = restore(draft, out)
+            matches = _unique_terms(self._terms(result.text, src, target))
+            still = [m.term for m in matches if not glossary.rendered(m, corrected, target)]
+            if set(still) <= set(result.missed) and len(still) < len(result.missed):
+                result.translation, result.missed = corrected, still
 
     def _rate(self, results: Sequence[TranslationResult], target: str) -> None:
         """Give each translated result its confidence: the rules, then one call of the
@@ -1113,6 +1163,28 @@ def _latin_punctuation(text: str) -> str:
 
 # Sentence ends, kept with their sentence (the fallback translates one sentence at a time).
 _SENTENCE = re.compile(r"(?<=[。！？!?…；;])|(?<=[.!?])\s+")
+
+
+_EDIT_RATIO = 0.7  # how alike a correction must stay to the translation it corrects
+_WORDISH = re.compile(r"[^\W_]")
+
+
+def _small_edit(old: str, new: str) -> bool:
+    """Whether ``new`` is ``old`` with a few words changed in place: not unchanged, not
+    rewritten (under :data:`_EDIT_RATIO` alike), and not only changed past its first or
+    last word (a rendering tacked on at an end, in place of a trailing emoji)."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not edits or matcher.ratio() < _EDIT_RATIO:
+        return False
+    words = [m.start() for m in _WORDISH.finditer(old)]
+    if not words:
+        return False
+    first, last = words[0], words[-1] + 1
+    return not (
+        all(i1 >= last for _t, i1, _i2, _j1, _j2 in edits)
+        or all(i2 <= first for _t, _i1, i2, _j1, _j2 in edits)
+    )
 
 
 def _unique_terms(matches: Sequence[TermMatch]) -> list[TermMatch]:

@@ -51,6 +51,10 @@ class TranslationRequest:
     # Ask plainly ("Translate the following text from X to Y"), without the fixed rules and
     # examples: a last strategy for text the full prompt copies back untranslated.
     plain: bool = False
+    # A translation of ``text`` to correct instead of translating afresh: the engine rewrites
+    # it to use the renderings in ``hints``, changing as little as it can (a last strategy
+    # for a translation that lacks a glossary rendering).
+    draft: str = ""
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 

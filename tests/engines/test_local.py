@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from xxai.engines.base import TranslationRequest
+from xxai.engines.base import Hint, TranslationRequest
 from xxai.engines.prompts import user_message
 from xxai.errors import ModelError
 from xxai.learn.hints import WordHints
@@ -137,6 +137,24 @@ def test_plain_requests_are_asked_without_the_rules_and_the_prefix_survives(
     assert "机场" in outs[0], outs
     assert outs[1] == before[0] and "airport" in outs[1].lower()
     assert local_engine.translate([full]) == before
+
+
+def test_the_model_corrects_a_draft_to_use_a_rendering_and_keeps_the_rest(
+    local_engine: Any,
+) -> None:
+    # The pipeline's last strategy for a lost glossary rendering: the model rewrites its
+    # own translation with the rendering in place, leaving the other words and the
+    # placeholder alone; the shared prefix still answers as before afterwards.
+    full = TranslationRequest("我明天早上要去机场。", "zh", "en")
+    before = local_engine.translate([full])
+    draft = "My boss is so annoying today, he keeps saying forever god [[0]]"
+    fix = TranslationRequest(
+        "老板今天好烦，一直在说yyds [[0]]", "zh", "en", (Hint("yyds", "the GOAT"),), draft=draft
+    )
+    out = local_engine.translate([fix, full])
+    assert "GOAT" in out[0] and "[[0]]" in out[0], out
+    assert "My boss is so annoying today" in out[0] and "forever god" not in out[0]
+    assert out[1] == before[0]
 
 
 def test_the_model_scores_its_own_output_and_finds_the_wrong_word(local_engine: Any) -> None:

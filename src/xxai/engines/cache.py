@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xxai.engines.base import Engine, ProgressFn, TranslationRequest
-from xxai.engines.prompts import PROMPT_VERSION
+from xxai.engines.prompts import PROMPT_VERSION, REVISE_VERSION
 from xxai.errors import StoreError
 from xxai.types import Likelihood, TokenScore
 
@@ -127,6 +127,9 @@ class TranslationCache:
         }
         if req.plain:  # only then: the keys of every other request stay as they were
             payload["plain"] = True
+        if req.draft:
+            payload["draft"] = req.draft
+            payload["revise"] = REVISE_VERSION
         if scored is not None:
             payload["scored"] = scored
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -27,7 +27,13 @@ import numpy as np
 
 from xxai.config import Settings
 from xxai.engines.base import ProgressFn, TranslationRequest
-from xxai.engines.prompts import Message, fixed_messages, plain_messages, user_message
+from xxai.engines.prompts import (
+    Message,
+    fixed_messages,
+    messages_for,
+    plain_messages,
+    user_message,
+)
 from xxai.errors import EngineError, LimitError, ModelError
 from xxai.types import TokenScore
 
@@ -521,17 +527,19 @@ class LocalEngine:
     def translate(
         self, requests: Sequence[TranslationRequest], progress: ProgressFn | None = None
     ) -> list[str]:
-        """Translate each request with the fixed prompt prefix (a ``plain`` one without)."""
+        """Translate each request with the fixed prompt prefix (a ``plain`` one, or one
+        with a ``draft`` to correct, as a conversation of its own)."""
         if not requests:
             return []
-        full = [i for i, r in enumerate(requests) if not r.plain]
-        bare = [i for i, r in enumerate(requests) if r.plain]
+        full = [i for i, r in enumerate(requests) if not (r.plain or r.draft)]
+        bare = [i for i, r in enumerate(requests) if r.plain or r.draft]
         outputs = [""] * len(requests)
         if full:
             done = self.generate([user_message(requests[i]) for i in full], progress)
             outputs = _placed(outputs, full, done)
         if bare:
-            done = self.translate_plain([requests[i] for i in bare], progress)
+            convs = [messages_for(requests[i]) for i in bare]
+            done = self.generate([""] * len(bare), progress, plain=convs)
             outputs = _placed(outputs, bare, done)
         return outputs
 

@@ -15,7 +15,15 @@ from importlib import resources
 from xxai.engines.base import TranslationRequest
 from xxai.languages import LANGUAGES
 
-__all__ = ["PROMPT_VERSION", "Message", "fixed_messages", "messages_for", "user_message"]
+__all__ = [
+    "PROMPT_VERSION",
+    "REVISE_VERSION",
+    "Message",
+    "fixed_messages",
+    "messages_for",
+    "revise_messages",
+    "user_message",
+]
 
 Message = dict[str, str]
 
@@ -27,19 +35,21 @@ class _Prompt:
 
 
 @functools.cache
-def _prompt() -> _Prompt:
-    raw = resources.files("xxai.prompts").joinpath("translate.toml").read_text("utf-8")
+def _prompt(name: str = "translate") -> _Prompt:
+    raw = resources.files("xxai.prompts").joinpath(f"{name}.toml").read_text("utf-8")
     data = tomllib.loads(raw)
     examples = tuple((ex["user"], ex["assistant"]) for ex in data.get("example", []))
     return _Prompt(system=data["system"], examples=examples)
 
 
-def _version() -> str:
-    raw = resources.files("xxai.prompts").joinpath("translate.toml").read_bytes()
+def _version(name: str) -> str:
+    raw = resources.files("xxai.prompts").joinpath(f"{name}.toml").read_bytes()
     return hashlib.sha256(raw).hexdigest()[:12]
 
 
-PROMPT_VERSION = _version()
+PROMPT_VERSION = _version("translate")
+#: The version of the prompt that corrects a draft (only revisions' cache keys hold it).
+REVISE_VERSION = _version("revise")
 
 
 def fixed_messages() -> list[Message]:
@@ -88,10 +98,37 @@ def user_message(req: TranslationRequest) -> str:
 
 
 def messages_for(req: TranslationRequest) -> list[Message]:
-    """Return the whole conversation for one request (a ``plain`` one is asked plainly)."""
+    """Return the whole conversation for one request (a ``plain`` one is asked plainly, one
+    with a ``draft`` to correct gets the revision prompt)."""
+    if req.draft:
+        return revise_messages(req)
     if req.plain:
         return plain_messages(req)
     return [*fixed_messages(), {"role": "user", "content": user_message(req)}]
+
+
+def revise_messages(req: TranslationRequest) -> list[Message]:
+    """Return the conversation that corrects ``req.draft`` to use the renderings of
+    ``req.hints`` (see ``prompts/revise.toml``)."""
+    prompt = _prompt("revise")
+    messages: list[Message] = [{"role": "system", "content": prompt.system}]
+    for user, assistant in prompt.examples:
+        messages.append({"role": "user", "content": user})
+        messages.append({"role": "assistant", "content": assistant})
+
+    def fenced(text: str) -> str:  # neither may close its block and speak as the prompt
+        return (
+            _neutralize(text)
+            .replace("<translation>", "‹translation›")
+            .replace("</translation>", "‹/translation›")
+        )
+
+    lines = ["<text>", fenced(req.text), "</text>", "<translation>", fenced(req.draft)]
+    lines.append("</translation>")
+    lines.append("Use:")
+    lines.extend(f"- {h.term} = {h.rendering}" for h in req.hints)
+    messages.append({"role": "user", "content": "\n".join(lines)})
+    return messages
 
 
 def plain_messages(req: TranslationRequest) -> list[Message]:
