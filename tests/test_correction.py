@@ -8,8 +8,8 @@ rewrites, cuts, tacks the rendering on at an end or loses a protected item.
 from __future__ import annotations
 
 import pytest
-
 from tests.fakes import FakeEngine
+
 from xxai.engines.base import TranslationRequest
 from xxai.engines.cache import TranslationCache
 from xxai.engines.prompts import messages_for
