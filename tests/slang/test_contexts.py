@@ -351,6 +351,12 @@ EVERYDAY: list[tuple[str, str | None]] = [
     ("爬墙虎长满了墙", None),
     ("捡了一个空瓶子", None),
     ("they tried to dupe investors", None),
+    # An abbreviation is slang; the words it stands for are ordinary English, no term.
+    ("sooner or later they'll be right back where they started", None),
+    ("I love you and I'm at work right now", None),
+    ("From my point of view, to be honest, in my opinion it is fine", None),
+    ("brb, the delivery guy is here", "brb"),
+    ("ngl that was fire, tbh", "tbh"),
 ]
 
 CASES = SLANG + EVERYDAY
