@@ -654,3 +654,17 @@ def test_a_reply_is_translated_without_its_addressees() -> None:
     # A mention inside the sentence is part of it.
     Translator(engine).translate("你来评评理 @小鱼", "en", "zh")
     assert "[[0]]" in engine.requests[-1].text
+
+
+def test_a_word_in_another_script_sends_the_unit_back_and_is_flagged_if_it_stays() -> None:
+    text = "The White House announced a committee."
+    answers = iter(["Das Weiße Haus объяktiert ein Komitee.", "Das Weiße Haus kündigt an."])
+    engine = FakeEngine(respond=lambda req: next(answers))
+    result = Translator(engine, pivot={}).translate(text, "de", "en")
+    assert result.translation == "Das Weiße Haus kündigt an." and len(engine.calls) == 2
+
+    stubborn = FakeEngine(respond=lambda req: "Das Weiße Haus объяktiert ein Komitee.")
+    result = Translator(stubborn, pivot={}).translate(text, "de", "en")
+    assert "foreign-script" in result.flags
+    assert result.confidence is not None and result.confidence.level == "low"
+    assert "letters of another script in the output" in result.confidence.reasons

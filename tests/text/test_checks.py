@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from xxai.slang.glossary import contains_rendering
 from xxai.text.checks import (
+    FOREIGN_SCRIPT,
     HAN_LEFTOVER,
     INSTRUCTION_TEXT,
     LATIN_LEFTOVER,
@@ -24,6 +25,21 @@ def test_chinese_left_in_an_english_translation_is_a_problem() -> None:
     assert output_problems(prot, "Whoa, I just broke down [[0]]", "zh", "en") == []
     # The mention is a placeholder here: its Chinese never counts.
     assert output_problems(prot, "Wow [[0]]", "zh", "de") == []
+
+
+def test_letters_of_a_script_the_target_does_not_write_are_a_problem() -> None:
+    # A model's German with a Cyrillic word in it (seen on NTREX news, en->de).
+    src = protect("the White House announced a committee")
+    out = "das Weiße Haus объяktiert ein Komitee"
+    assert FOREIGN_SCRIPT in output_problems(src, out, "en", "de")
+    assert FOREIGN_SCRIPT not in output_problems(src, "das Weiße Haus kündigt an", "en", "de")
+    # Russian is written in Cyrillic; kana in a German output copied from the source is a name.
+    ru = output_problems(protect("Hello world"), "Привет мир", "en", "ru")
+    assert FOREIGN_SCRIPT not in ru
+    copied = output_problems(
+        protect("我喜欢とても的歌"), "Ich mag die Lieder von とても", "zh", "de"
+    )
+    assert FOREIGN_SCRIPT not in copied
 
 
 def test_prompt_text_in_the_output_is_a_problem() -> None:

@@ -22,6 +22,7 @@ from xxai.text.protect import (
 )
 
 __all__ = [
+    "FOREIGN_SCRIPT",
     "HAN_LEFTOVER",
     "INSTRUCTION_TEXT",
     "LATIN_LEFTOVER",
@@ -30,6 +31,7 @@ __all__ = [
     "NUMBER_MISSING",
     "PATCHED",
     "PLACEHOLDERS",
+    "foreign_letters",
     "han_count",
     "instruction_text",
     "latin_leftovers",
@@ -38,6 +40,9 @@ __all__ = [
 ]
 
 HAN_LEFTOVER = "han-leftover"
+# Letters of a script that is neither the source's nor the target's (a Cyrillic word in a
+# German translation of English: "объяktiert").
+FOREIGN_SCRIPT = "foreign-script"
 # xxai.text.leaks found prompt text, an obeyed instruction or a dropped part (hardening).
 LEAK = "leak"
 LATIN_LEFTOVER = "latin-leftover"
@@ -50,6 +55,14 @@ PLACEHOLDERS = "placeholders"
 NUMBER_MISSING = "number-missing"
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Letters of scripts other than Latin and Han, and the target languages that write in them
+# (Japanese also in kana, Korean in Hangul, Russian in Cyrillic).
+_OTHER_SCRIPTS = {
+    "ru": "\u0400-\u052f",
+    "ja": "\u3040-\u30ff",
+    "ko": "\u1100-\u11ff\uac00-\ud7af",
+    "": "\u0370-\u03ff\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0900-\u0e7f\u10a0-\u10ff",
+}
 _LETTER = re.compile(r"[^\W\d_]")
 # Pieces of our own prompt (engines/prompts.py, translate.toml and the retry note): a
 # translation that contains them echoed the instructions instead of translating.
@@ -178,6 +191,16 @@ def _target_script(output: str, target: str, protected_text: str) -> bool:
     return True
 
 
+def foreign_letters(output: str, source: str, target: str) -> list[str]:
+    """Return the letters of ``output`` in a script the target language does not write in
+    (Cyrillic, Greek, kana, Hangul, ... in German) and that ``source`` does not hold
+    (copied from the text, such as a name, they are fine)."""
+    ranges = "".join(r for lang, r in _OTHER_SCRIPTS.items() if lang != base_lang(target))
+    found = re.findall(f"[{ranges}]", PLACEHOLDER_RE.sub(" ", output))
+    allowed = set(source)
+    return [c for c in found if c not in allowed]
+
+
 def output_problems(protected: Protected, output: str, source: str, target: str) -> list[str]:
     """Return the problems of ``output`` as a translation of ``protected`` into ``target``.
 
@@ -194,6 +217,8 @@ def output_problems(protected: Protected, output: str, source: str, target: str)
         problems.append(HAN_LEFTOVER)
     if latin_leftovers(output, protected.text, target):
         problems.append(LATIN_LEFTOVER)
+    if foreign_letters(output, protected.text, target):
+        problems.append(FOREIGN_SCRIPT)
     if instruction_text(output, protected.text):
         problems.append(INSTRUCTION_TEXT)
     if missing_numbers(protected.text, output, target):

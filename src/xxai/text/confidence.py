@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 from xxai.languages import base_lang
 from xxai.text.checks import (
+    FOREIGN_SCRIPT,
     HAN_LEFTOVER,
     INSTRUCTION_TEXT,
     LATIN_LEFTOVER,
@@ -75,6 +76,7 @@ _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
 _REASONS = {
     HAN_LEFTOVER: "Chinese left untranslated",
+    FOREIGN_SCRIPT: "letters of another script in the output",
     INSTRUCTION_TEXT: "prompt text in the output",
     LATIN_LEFTOVER: "English words left untranslated",
     LEAK: "part of the text could not be translated",
