@@ -13,6 +13,7 @@ from tests.fakes import FakeEngine
 from xxai.engines.base import TranslationRequest
 from xxai.engines.cache import TranslationCache
 from xxai.engines.prompts import messages_for
+from xxai.errors import EngineError
 from xxai.pipeline import Translator
 from xxai.slang.glossary import default_glossary
 
@@ -123,3 +124,13 @@ def test_the_text_and_draft_cannot_speak_as_the_prompt() -> None:
     # A correction is remembered apart from a translation of the same text.
     plain = TranslationRequest(req.text, "zh", "en")
     assert TranslationCache.key("e", "m", req, {}) != TranslationCache.key("e", "m", plain, {})
+
+
+def test_a_failed_correction_call_keeps_the_translation() -> None:
+    def respond(req: TranslationRequest) -> str:
+        if req.draft:
+            raise EngineError("server went away")
+        return DRAFT.replace("@amy", "[[0]]")
+
+    result = Translator(FakeEngine(respond=respond), default_glossary()).translate(TEXT, "en", "zh")
+    assert result.translation == DRAFT and result.missed == ["摸鱼"]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xxai.engines.base import Engine
-from xxai.errors import InputError, LimitError
+from xxai.errors import EngineError, InputError, LimitError
 from xxai.languages import LANGUAGES, base_lang, normalize_lang
 from xxai.text import amounts, leaks
 from xxai.text.casing import sentence_case
@@ -57,6 +58,8 @@ from xxai.types import (
     TranslationRequest,
     TranslationResult,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "NOT_FOLLOWED",
@@ -406,7 +409,13 @@ class Translator:
             plans.append((result, draft, req))
         if not plans:
             return
-        outputs = self.engine.translate([req for _r, _d, req in plans])
+        try:
+            outputs = self.engine.translate([req for _r, _d, req in plans])
+        except (EngineError, LimitError) as exc:
+            # Optional: the translations stand (their missing terms reported) rather than
+            # being lost with the failed call.
+            log.warning("correcting %d translation(s) failed: %s", len(plans), exc)
+            return
         for (result, draft, _req), raw in zip(plans, outputs, strict=True):
             out = _clean_output(raw, draft.text)
             src = result.source_lang
