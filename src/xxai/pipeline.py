@@ -265,8 +265,7 @@ class Translator:
     ) -> list[TranslationResult]:
         """Translate into ``via`` first, then from it into the target (measured better)."""
         first = self._translate_direct(texts, via, source, progress, _Ask(), rate=False)
-        wanted = [self._pivot_terms(r, via, target) for r in first]
-        lines = [tuple(h for h, _m in w) for w in wanted]
+        lines = [self._pivot_terms(r, via, target) for r in first]
         middle = [r.translation for r in first]
         if self.slang == "target":
             # As in the first pass: the target's rendering is written into the text.
@@ -298,16 +297,14 @@ class Translator:
         glossary = self.glossary
         return [m.term for m in _unique_terms(matches) if not glossary.rendered(m, output, target)]
 
-    def _pivot_terms(
-        self, first: TranslationResult, via: str, target: str
-    ) -> list[tuple[Hint, TermMatch]]:
+    def _pivot_terms(self, first: TranslationResult, via: str, target: str) -> tuple[Hint, ...]:
         """Return, for each term of a text, a glossary line from ``via`` to ``target``.
 
         The first pass rendered the term in ``via`` (zh 摆烂 -> en "gave up"); the second
         pass gets that rendering with the target's (en "gave up" -> de "keinen Bock mehr").
         """
         if self.glossary is None or not first.terms:
-            return []
+            return ()
         src = first.source_lang
         via_by = {m.entry: m for m in self.glossary.find(first.text, src, via)}
         out = []
@@ -327,8 +324,8 @@ class Translator:
                 None,
             )
             if used is not None:
-                out.append((Hint(used, m.renderings[0], m.meaning), m))
-        return out
+                out.append(Hint(used, m.renderings[0], m.meaning))
+        return tuple(out)
 
     def _translate_direct(
         self,
@@ -394,7 +391,6 @@ class Translator:
         """
         if not self.revise or self.glossary is None:
             return
-        glossary = self.glossary
         plans = []
         for result in results:
             if not result.missed or len(result.text) > self.unit_chars:
@@ -425,8 +421,7 @@ class Translator:
             if leaks.problem(draft.text, out, target, target) or not _small_edit(draft.text, out):
                 continue
             corrected = restore(draft, out)
-            matches = _unique_terms(self._terms(result.text, src, target))
-            still = [m.term for m in matches if not glossary.rendered(m, corrected, target)]
+            still = self._missed(self._terms(result.text, src, target), corrected, target)
             if set(still) <= set(result.missed) and len(still) < len(result.missed):
                 result.translation, result.missed = corrected, still
 

@@ -52,9 +52,10 @@ PROMPT_VERSION = _version("translate")
 REVISE_VERSION = _version("revise")
 
 
-def fixed_messages() -> list[Message]:
-    """Return the fixed prefix of every translation conversation."""
-    prompt = _prompt()
+def fixed_messages(name: str = "translate") -> list[Message]:
+    """Return the fixed prefix of every conversation of prompt ``name`` (``translate``:
+    every translation; ``revise``: every correction of a draft): rules, then examples."""
+    prompt = _prompt(name)
     messages: list[Message] = [{"role": "system", "content": prompt.system}]
     for user, assistant in prompt.examples:
         messages.append({"role": "user", "content": user})
@@ -110,11 +111,7 @@ def messages_for(req: TranslationRequest) -> list[Message]:
 def revise_messages(req: TranslationRequest) -> list[Message]:
     """Return the conversation that corrects ``req.draft`` to use the renderings of
     ``req.hints`` (see ``prompts/revise.toml``)."""
-    prompt = _prompt("revise")
-    messages: list[Message] = [{"role": "system", "content": prompt.system}]
-    for user, assistant in prompt.examples:
-        messages.append({"role": "user", "content": user})
-        messages.append({"role": "assistant", "content": assistant})
+    messages = fixed_messages("revise")
 
     def fenced(text: str) -> str:  # neither may close its block and speak as the prompt
         return (
