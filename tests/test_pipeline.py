@@ -668,3 +668,33 @@ def test_a_word_in_another_script_sends_the_unit_back_and_is_flagged_if_it_stays
     assert "foreign-script" in result.flags
     assert result.confidence is not None and result.confidence.level == "low"
     assert "letters of another script in the output" in result.confidence.reasons
+
+
+def test_numbers_come_back_with_the_targets_separators() -> None:
+    # A German reader takes "2.8" for a date or a thousand: German writes "2,8".
+    words = {
+        "Growth was": "Das Wachstum lag bei",
+        "and": "und",
+        "jobs went at": "Stellen gingen um",
+        "on": "am",
+        "Das Wachstum lag bei": "Growth was",
+        "Stellen": "jobs",
+        "und": "and",
+    }
+
+    def respond(req: TranslationRequest) -> str:
+        text = req.text
+        for word, other in words.items():
+            text = text.replace(word, other.upper())
+        return text.lower().capitalize()
+
+    engine = FakeEngine(respond=respond)
+    german = Translator(engine, pivot={}).translate(
+        "Growth was 2.8% and 76,000 jobs went at 9:00 on 2024-05-08.", "de", "en"
+    )
+    assert "2,8%" in german.translation and "76.000" in german.translation
+    assert "9:00" in german.translation and "2024-05-08" in german.translation
+    english = Translator(engine).translate(
+        "Das Wachstum lag bei 2,8 % und 76.000 Stellen.", "en", "de"
+    )
+    assert "2.8 %" in english.translation and "76,000" in english.translation

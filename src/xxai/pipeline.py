@@ -755,7 +755,9 @@ class Translator:
                 out = _western(out)
                 if base_lang(unit.source) in {"zh", "ja", "ko"}:
                     out = _spaced(out)
-            unit.output = restore(unit.protected, convert_script(out, target))
+            out = restore(unit.protected, convert_script(out, target))
+            # A number copied from the source gets the target's separators (2.8 -> 2,8).
+            unit.output = amounts.localised_in(out, unit.raw, unit.source, target)
             unit.done = True
 
     def _plainly(self, units: list[_Unit], target: str) -> list[_Candidate]:

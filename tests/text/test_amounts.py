@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from xxai.text.amounts import find, render
+from xxai.text.amounts import find, localised, render
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,31 @@ def test_values_are_written_as_an_english_or_german_reader_expects() -> None:
     assert render(40_000, "en") == "40,000"
     assert render(40_000, "de") == "40.000"
     assert render(40_000, "zh") is None  # Chinese keeps its own way
+
+
+@pytest.mark.parametrize(
+    ("number", "source", "target", "written"),
+    [
+        ("2.8", "en", "de", "2,8"),
+        ("76,000", "zh", "de", "76.000"),
+        ("$1,250.50", "en", "de", "$1.250,50"),
+        ("7.55%", "zh", "de", "7,55%"),
+        ("2,8", "de", "en", "2.8"),
+        ("1.250,50 €", "de", "zh", "1,250.50 €"),
+        # Same convention on both sides, or nothing to convert.
+        ("2.8", "en", "zh", "2.8"),
+        ("2,8", "de", "de", "2,8"),
+        ("2024", "en", "de", "2024"),
+        # Not one number: a time, a date, a version, a list.
+        ("9:00", "en", "de", "9:00"),
+        ("2024-05-08", "en", "de", "2024-05-08"),
+        ("3.14.2", "en", "de", "3.14.2"),
+        ("1,2,3", "en", "de", "1,2,3"),
+        # Neither way a grouped thousand: left as it is.
+        ("12,5", "en", "de", "12,5"),
+    ],
+)
+def test_numbers_get_the_targets_separators(
+    number: str, source: str, target: str, written: str
+) -> None:
+    assert localised(number, source, target) == written

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from xxai.languages import base_lang
 
-__all__ = ["Amount", "find", "render"]
+__all__ = ["Amount", "find", "localised", "localised_in", "render"]
 
 _CN = "〇零一二两三四五六七八九十百千"
 # A number scaled by 万, 亿 or 万亿: Arabic digits (with an optional decimal part and
@@ -38,6 +38,20 @@ _SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
 _WORDS = frozenset({"千", "万", "百"})
 # Idioms that start with an amount: 十万火急 is "extremely urgent".
 _IDIOM_AFTER = ("火急",)
+# A number as English and Chinese write it: thousands grouped with commas, a decimal
+# point ("76,000", "2.8", "$1,250.50"), with what may stand around it (a currency sign, a
+# unit such as "%").
+_POINT_STYLE = re.compile(
+    r"(?P<head>[^\d]*)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<tail>[^\d.,:/-]*)"
+)
+# The same number as German writes it: "76.000", "2,8".
+_COMMA_STYLE = re.compile(
+    r"(?P<head>[^\d]*)(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?(?P<tail>[^\d.,:/-]*)"
+)
+# A number with a separator, standing alone (not part of a date, a version or a list).
+_SEPARATED = re.compile(r"(?<![\d.,:/-])\d+(?:[.,]\d+)+(?![\d:/-]|[.,]\d)")
+# Languages that write a decimal comma and group thousands with a point.
+_COMMA_LANGS = frozenset({"de"})
 
 
 @dataclass(frozen=True)
@@ -99,3 +113,39 @@ def render(value: int, target: str) -> str | None:
             return f"{digits.replace('.', ',')} {de_one if count == 1 else de_many}"
     grouped = f"{value:,}"
     return grouped if lang == "en" else grouped.replace(",", ".")
+
+
+def localised(number: str, source: str, target: str) -> str:
+    """Write a number of ``source`` text with ``target``'s separators: from English or
+    Chinese into German "2.8" becomes "2,8" and "76,000" "76.000", and back. Anything else
+    (a time, a date, a version, a list such as "1,2,3") is returned as it is."""
+    src, tgt = base_lang(source), base_lang(target)
+    if (src in _COMMA_LANGS) == (tgt in _COMMA_LANGS):
+        return number
+    if src in _COMMA_LANGS:
+        pattern, group, to_group, to_point = _COMMA_STYLE, ".", ",", "."
+    else:
+        pattern, group, to_group, to_point = _POINT_STYLE, ",", ".", ","
+    m = pattern.fullmatch(number)
+    if not m or (m.group("frac") is None and group not in m.group("int")):
+        return number
+    whole = m.group("int").replace(group, to_group)
+    if m.group("frac") is not None:
+        whole += to_point + m.group("frac")
+    return f"{m.group('head')}{whole}{m.group('tail')}"
+
+
+def localised_in(output: str, source_text: str, source: str, target: str) -> str:
+    """Give each number the translation copied from ``source_text`` the target's
+    separators (English "2.8" in a German translation becomes "2,8"); numbers the model
+    wrote itself, and the rest of the text, are left as they are."""
+    if (base_lang(source) in _COMMA_LANGS) == (base_lang(target) in _COMMA_LANGS):
+        return output
+    changes = {}
+    for number in _SEPARATED.findall(source_text):
+        written = localised(number, source, target)
+        if written != number:
+            changes[number] = written
+    if not changes:
+        return output
+    return _SEPARATED.sub(lambda m: changes.get(m.group(0), m.group(0)), output)
