@@ -48,8 +48,9 @@ _INSTRUCTION = re.compile(
 Item = dict[str, str]
 
 
-def load_items(data: str, per_cell: int | None, limit: int | None) -> list[Item]:
-    """Return the selected items: the first ``per_cell`` of each direction x kind."""
+def load_items(data: str, per_cell: int | None, limit: int | None, skip: int = 0) -> list[Item]:
+    """Return the selected items: the first ``per_cell`` of each direction x kind, after
+    the first ``skip`` of each."""
     items: list[Item] = []
     if data == "redtrans":
         for line in (DATA / "redtrans-dev.jsonl").read_text("utf-8").splitlines():
@@ -78,13 +79,13 @@ def load_items(data: str, per_cell: int | None, limit: int | None) -> list[Item]
                         "kind": "news",
                     }
                 )
-    if per_cell:
+    if per_cell or skip:
         seen: dict[tuple[str, str, str], int] = {}
         kept = []
         for item in items:
             cell = (item["from"], item["to"], item["kind"])
             seen[cell] = seen.get(cell, 0) + 1
-            if seen[cell] <= per_cell:
+            if skip < seen[cell] <= skip + (per_cell or len(items)):
                 kept.append(item)
         items = kept
     return items[:limit] if limit else items
@@ -347,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", choices=["redtrans", "ntrex"], default="redtrans")
     parser.add_argument("--systems", default="plain,ours")
     parser.add_argument("--per-cell", type=int, help="first N items of each direction x kind")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N of each cell")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--direction", help="only this direction, e.g. zh-de")
     parser.add_argument("--opts", default="", help="Translator options: key=value,...")
@@ -362,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     systems = [s for s in args.systems.split(",") if s]
-    items = load_items(args.data, args.per_cell, args.limit)
+    items = load_items(args.data, args.per_cell, args.limit, args.skip)
     if args.direction:
         src, _, tgt = args.direction.partition("-")
         items = [it for it in items if it["from"] == src and it["to"] == tgt]
