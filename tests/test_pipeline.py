@@ -317,6 +317,9 @@ class _Lexicon:
     def render(self, word: str, target: str) -> str:
         return {"旺仔": "Wangzai", "免税": "duty-free", "涂": "to apply"}.get(word, "X")
 
+    def chinese(self, word: str) -> str:
+        return {"everyone": "大家", "nice": "不错"}.get(word, "")
+
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
 
@@ -369,6 +372,44 @@ def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
     assert result.translation == "I bought Wangzai milk at the duty-free shop"
     assert result.flags == ["dictionary-patch"]
     assert result.confidence is not None and result.confidence.level == "low"
+
+
+def test_english_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
+    def stubborn(req: TranslationRequest) -> str:
+        # Copies "everyone" unless the glossary gives it; never translates "nice".
+        out = "谢谢 everyone 参加这个 nice 的活动"
+        if any(h.term == "everyone" for h in req.hints):
+            out = out.replace(" everyone ", "大家")
+        return out
+
+    engine = FakeEngine(respond=stubborn)
+    result = Translator(engine, lexicon=_Lexicon()).translate(
+        "Thanks everyone for joining this nice event", "zh", "en"
+    )
+    assert {h.term: h.rendering for h in engine.calls[1][0].hints} == {
+        "everyone": "大家",
+        "nice": "不错",
+    }
+    assert result.translation == "谢谢大家参加这个不错的活动"
+    assert result.flags == ["dictionary-patch"]
+    assert result.confidence is not None and result.confidence.level == "low"
+    # An English clause is not patched word by word (nor a word the dictionary lacks).
+    clause = FakeEngine(respond=lambda req: "谢谢 everyone, nice to meet you all")
+    kept = Translator(clause, lexicon=_Lexicon()).translate(
+        "Thanks everyone, nice to meet you all", "zh", "en"
+    )
+    assert "everyone" in kept.translation and "dictionary-patch" not in kept.flags
+
+
+def test_the_dictionary_gives_english_words_their_usual_chinese_word() -> None:
+    from xxai.learn.hints import WordHints
+
+    hints = WordHints()
+    assert hints.chinese("everyone") == "大家"
+    assert hints.chinese("cute") == "可爱"  # 可爱's second sense, over a rare loanword
+    assert hints.chinese("friends") == "朋友"  # the stem, not an idiom for "friends"
+    assert hints.chinese("verbally") == "口头"
+    assert hints.chinese("Stuttgart") == ""  # names are not ordinary words
 
 
 def test_a_dictionary_patch_reads_as_words_of_the_sentence() -> None:

@@ -702,7 +702,10 @@ class Translator:
         ]
         if retry:
             # Words left in Chinese get a dictionary rendering as a glossary line.
-            extra = {id(u): self._leftover_hints(best[id(u)].output, target) for u in retry}
+            extra = {
+                id(u): self._leftover_hints(best[id(u)].output, target, u.protected.text)
+                for u in retry
+            }
             missed = frozenset(id(u) for u in retry if best[id(u)].missed)
             reqs = self._requests(retry, target, ask, _RETRY_NOTE, extra, missed)
             outs = self.engine.translate(reqs)
@@ -780,9 +783,16 @@ class Translator:
             return seen
         return repaired
 
-    def _leftover_hints(self, output: str, target: str) -> tuple[Hint, ...]:
-        """Return dictionary renderings for the Chinese words left in an output."""
-        if self.lexicon is None or base_lang(target) in {"zh", "ja", "ko"}:
+    def _leftover_hints(self, output: str, target: str, source_text: str = "") -> tuple[Hint, ...]:
+        """Return dictionary renderings for the Chinese words left in an output, or for
+        the English words of ``source_text`` a Chinese output copies ("nice" = 宜人)."""
+        if self.lexicon is None:
+            return ()
+        if base_lang(target) == "zh":
+            english = dict.fromkeys(latin_leftovers(output, source_text, target))
+            chinese = {w: self.lexicon.chinese(w) for w in english}
+            return tuple(Hint(w, c) for w, c in chinese.items() if c)
+        if base_lang(target) in {"ja", "ko"}:
             return ()
         words = dict.fromkeys(m.group(0) for m in _HAN_RUN.finditer(output))
         return tuple(
@@ -798,7 +808,11 @@ class Translator:
         clause pass (``False``), the dictionary renders whatever is still Chinese: a stiff
         rendering a reader can follow beats Chinese, and the result is flagged.
         """
-        if HAN_LEFTOVER not in cand.problems or self.lexicon is None:
+        if self.lexicon is None:
+            return cand
+        if LATIN_LEFTOVER in cand.problems and base_lang(target) == "zh":
+            return self._patch_english(unit, cand, target)
+        if HAN_LEFTOVER not in cand.problems:
             return cand
         lexicon = self.lexicon
         tgt = base_lang(target)
@@ -808,6 +822,24 @@ class Translator:
             return cand  # a clause or most of it left untranslated: no word-for-word patch
         patched = self._check([unit], [_filled(cand.output, lexicon, tgt)], target)[0]
         if HAN_LEFTOVER in patched.problems:
+            return cand
+        patched.problems = [*patched.problems, PATCHED]
+        return patched
+
+    def _patch_english(self, unit: _Unit, cand: _Candidate, target: str) -> _Candidate:
+        """Last resort into Chinese: the dictionary's usual Chinese word in place of each of
+        the few English words still copied from the source (这个 nice的交流活动 becomes
+        这个宜人的交流活动), flagged; an English clause is left to the reader as it is."""
+        if self.lexicon is None:
+            return cand
+        words = sorted(set(latin_leftovers(cand.output, unit.protected.text, target)), key=len)
+        renderings = {w: self.lexicon.chinese(w) for w in words}
+        if not words or len(words) > _PATCH_WORDS or not all(renderings.values()):
+            return cand
+        english = re.compile(rf"[ \t]*\b({'|'.join(map(re.escape, reversed(words)))})\b[ \t]*")
+        output = english.sub(lambda m: renderings[m.group(1)], cand.output)
+        patched = self._check([unit], [output], target)[0]
+        if LATIN_LEFTOVER in patched.problems:
             return cand
         patched.problems = [*patched.problems, PATCHED]
         return patched
@@ -863,7 +895,8 @@ class Translator:
             else:
                 parts = [p for p in _SENTENCE.split(unit.protected.text) if p.strip()]
                 todo = [i for i, p in enumerate(parts) if has_translatable_text(p)]
-                hints = self._hints(unit, self._leftover_hints(best[id(unit)].output, target))
+                left = self._leftover_hints(best[id(unit)].output, target, unit.protected.text)
+                hints = self._hints(unit, left)
             for i in todo:
                 used = tuple(h for h in hints if h.term in parts[i])
                 reqs.append(TranslationRequest(parts[i].strip(), src_of[id(unit)], tgt, used))
@@ -1015,6 +1048,9 @@ _COMMANDING = re.compile(
 # Chinese runs left in a Latin-script output; longer ones are clauses, not words to hint.
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _HINT_RUN = 8
+# English words a Chinese output may still copy for a word-by-word patch: more are a
+# clause left in English, which dictionary words would not mend.
+_PATCH_WORDS = 3
 _RETRY_NOTE = (
     "Keep every [[n]] placeholder exactly once, keep every number, translate fully into "
     "the target language, and use the glossary renderings."

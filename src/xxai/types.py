@@ -115,6 +115,10 @@ class Lexicon(Protocol):
         """Return a short rendering of ``word`` for ``target``."""
         ...
 
+    def chinese(self, word: str) -> str:
+        """Return the usual Chinese word for an ordinary English ``word``, or ""."""
+        ...
+
     def ordinary(self, word: str) -> bool:
         """Return True when an English ``word`` is an ordinary word, not a name."""
         ...

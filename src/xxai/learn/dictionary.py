@@ -95,6 +95,7 @@ SKIP_SENSE = re.compile(
     re.IGNORECASE,
 )
 _HAN_ONLY = re.compile(r"[\u3400-\u9fff·]{2,}")
+_BRACKETED = re.compile(r"\([^)]*\)")
 _MAX_NAME = 30
 _ASIDES = re.compile(r"\([^)]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+")
 
@@ -306,6 +307,27 @@ class Dictionary:
             upper.update(w.lower() for w in _CAPITALISED_WORD.findall(senses))
         # "China" and "Turkey" are capitalised more often than not: names.
         return frozenset(w for w, n in lower.items() if n > upper[w])
+
+    @functools.cached_property
+    def chinese_words(self) -> dict[str, dict[str, int]]:
+        """Return, for each English word or phrase a sense reads as (lower case, without
+        "to" and bracketed notes: "cute", "verbal"), the ordinary Chinese words of two
+        characters or more that give it, each with the index of its first sense that does
+        (可爱 is "adorable/cute/lovely": "cute" at 1). Names are left out."""
+        with self._lock:
+            rows = self._conn.execute("SELECT simplified, reading, senses FROM entry").fetchall()
+        index: dict[str, dict[str, int]] = {}
+        for simplified, reading, senses in rows:
+            if reading[:1].isupper() or not _HAN_ONLY.fullmatch(simplified):
+                continue
+            for n, sense in enumerate(senses.split("/")):
+                for part in sense.split(";"):
+                    bare = " ".join(_BRACKETED.sub(" ", part).split()).lower()
+                    bare = bare.removeprefix("to ")
+                    if bare and not SKIP_SENSE.match(bare):
+                        words = index.setdefault(bare, {})
+                        words[simplified] = min(words.get(simplified, n), n)
+        return index
 
     @functools.cached_property
     def names(self) -> dict[str, str]:

@@ -92,6 +92,29 @@ class WordHints:
             name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
         return name
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process
+    def chinese(self, word: str) -> str:
+        """Return the usual Chinese word for an ordinary English ``word`` a model left in
+        a Chinese translation ("everyone" 大家, "verbally" 口头, "friends" 朋友), or "".
+
+        CC-CEDICT's words that give it (or its stem: "friends" is "friend", "verbally"
+        "verbal") as a sense, the most frequent by wordfreq's Chinese list, less half a
+        point for each sense before the one that does (可爱 "adorable/cute": "cute" second).
+        """
+        dictionary = self._dict()
+        if dictionary is None:
+            return ""
+        from wordfreq import zipf_frequency
+
+        index: dict[str, dict[str, int]] = dictionary.chinese_words
+        best, score = "", 0.0
+        for form in _english_forms(word.lower()):
+            for chinese, sense in index.get(form, {}).items():
+                value = zipf_frequency(chinese, "zh") - 0.5 * sense
+                if value > score:
+                    best, score = chinese, value
+        return best
+
     def ordinary(self, word: str) -> bool:
         """Return True when ``word`` is an ordinary English word (not a name): CC-CEDICT
         writes it in lower case in its definitions (plurals count: "probiotics")."""
@@ -261,3 +284,29 @@ def _pinyin(word: str) -> str:
 
     syllables = [s for s in lazy_pinyin(word) if s.strip()]
     return "".join(syllables).capitalize() if syllables else word
+
+
+# English endings and what the stem ends in without them: "friends" friend, "younger"
+# young, "verbally" verbal, "studies" study.
+_ENDINGS = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("er", ""),
+    ("ally", "al"),
+    ("ily", "y"),
+    ("ly", ""),
+)
+
+
+def _english_forms(word: str) -> list[str]:
+    """Return ``word`` and the stems it may be an inflection of (three letters or more)."""
+    forms = [word]
+    for ending, stem in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            forms.append(word[: -len(ending)] + stem)
+    return forms
