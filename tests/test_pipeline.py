@@ -178,6 +178,23 @@ def test_chinese_left_in_the_output_is_retried_flagged_and_not_kept_in_memory(
             "显然，味道没有看起来好！",
             "no-target-script",
         ),
+        # Into Chinese with an English clause still copied after every pass (more words
+        # than a dictionary patch mends): clause by clause too.
+        (
+            "Thanks for your comments. Honestly everyone is scolding me and I am not sure why!",
+            "en",
+            "zh",
+            {
+                "Thanks for your comments. Honestly everyone is scolding me and I am not sure"
+                " why!": "谢谢你的评论。Honestly everyone is scolding me and I am not sure why!",
+                "Thanks for your comments": "谢谢你的评论",
+                "Honestly everyone is scolding me and I am not sure why": (
+                    "说实话大家都在骂我，我不知道为什么"
+                ),
+            },
+            "谢谢你的评论。说实话大家都在骂我，我不知道为什么！",
+            "latin-leftover",
+        ),
     ],
 )
 def test_text_a_model_keeps_copying_is_translated_clause_by_clause(

@@ -738,6 +738,7 @@ class Translator:
             for u in todo
             if (HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output))
             or NO_TARGET_SCRIPT in best[id(u)].problems
+            or _english_clause_left(u, best[id(u)], target)
         ]
         clauses = {id(u) for u in left}
         if left:
@@ -1094,6 +1095,17 @@ def _leftover_count(output: str, unit: _Unit, target: str) -> int:
     if base_lang(unit.source) in {"zh", "ja"} and base_lang(target) not in {"zh", "ja", "ko"}:
         count += han_count(output)
     return count
+
+
+def _english_clause_left(unit: _Unit, cand: _Candidate, target: str) -> bool:
+    """Return True when a Chinese output still copies more English words of the source
+    than a dictionary patch mends (a clause: `[ everyone in the comment section is
+    scolding me… ]`)."""
+    return (
+        base_lang(target) == "zh"
+        and LATIN_LEFTOVER in cand.problems
+        and len(set(latin_leftovers(cand.output, unit.protected.text, target))) > _PATCH_WORDS
+    )
 
 
 def _copied(unit: _Unit, cand: _Candidate, target: str) -> bool:
