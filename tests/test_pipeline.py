@@ -410,7 +410,12 @@ def test_english_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> No
     assert result.translation == "谢谢大家参加这个不错的活动"
     assert result.flags == ["dictionary-patch"]
     assert result.confidence is not None and result.confidence.level == "low"
-    # An English clause is not patched word by word (nor a word the dictionary lacks).
+    # Words of an English phrase are not patched one by one ("see you tomorrow" is not
+    # 看到你们明天), nor is an English clause.
+    phrase = FakeEngine(respond=lambda req: "好的，see you tomorrow")
+    kept = Translator(phrase, lexicon=_Lexicon()).translate("Okay, see you tomorrow", "zh", "en")
+    assert "see you tomorrow" in kept.translation and "dictionary-patch" not in kept.flags
+    assert not any(r.hints for r in phrase.requests)
     clause = FakeEngine(respond=lambda req: "谢谢 everyone, nice to meet you all")
     kept = Translator(clause, lexicon=_Lexicon()).translate(
         "Thanks everyone, nice to meet you all", "zh", "en"

@@ -11,7 +11,7 @@ import difflib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xxai.engines.base import Engine
@@ -790,7 +790,7 @@ class Translator:
         if self.lexicon is None:
             return ()
         if base_lang(target) == "zh":
-            english = dict.fromkeys(latin_leftovers(output, source_text, target))
+            english = _isolated(output, latin_leftovers(output, source_text, target))
             chinese = {w: self.lexicon.chinese(w) for w in english}
             return tuple(Hint(w, c) for w, c in chinese.items() if c)
         if base_lang(target) in {"ja", "ko"}:
@@ -833,12 +833,15 @@ class Translator:
         这个宜人的交流活动), flagged; an English clause is left to the reader as it is."""
         if self.lexicon is None:
             return cand
-        words = sorted(set(latin_leftovers(cand.output, unit.protected.text, target)), key=len)
-        renderings = {w: self.lexicon.chinese(w) for w in words}
-        if not words or len(words) > _PATCH_WORDS or not all(renderings.values()):
+        left = set(latin_leftovers(cand.output, unit.protected.text, target))
+        renderings = {w: self.lexicon.chinese(w) for w in _isolated(cand.output, left)}
+        if not left or len(left) > _PATCH_WORDS or not all(renderings.values()):
             return cand
-        english = re.compile(rf"[ \t]*\b({'|'.join(map(re.escape, reversed(words)))})\b[ \t]*")
-        output = english.sub(lambda m: renderings[m.group(1)], cand.output)
+
+        def word(m: re.Match[str]) -> str:
+            return renderings.get(m.group(1), m.group(0))
+
+        output = _LATIN_RUN.sub(word, cand.output)
         patched = self._check([unit], [output], target)[0]
         if LATIN_LEFTOVER in patched.problems:
             return cand
@@ -1095,6 +1098,18 @@ def _leftover_count(output: str, unit: _Unit, target: str) -> int:
     if base_lang(unit.source) in {"zh", "ja"} and base_lang(target) not in {"zh", "ja", "ko"}:
         count += han_count(output)
     return count
+
+
+# A run of Latin-script words with only spaces between them, and the spaces around it.
+_LATIN_RUN = re.compile(r"[ \t]*([A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*)*)[ \t]*")
+
+
+def _isolated(output: str, words: Collection[str]) -> list[str]:
+    """Return the ``words`` that stand alone among the Chinese of ``output`` (这个 nice的):
+    a word inside a run of English words ("see you tomorrow") is part of a phrase that
+    word-for-word dictionary renderings would garble (看到你们明天)."""
+    runs = {m.group(1) for m in _LATIN_RUN.finditer(output)}
+    return [w for w in dict.fromkeys(words) if w in runs]
 
 
 def _english_clause_left(unit: _Unit, cand: _Candidate, target: str) -> bool:
