@@ -829,8 +829,9 @@ class Translator:
 
     def _patch_english(self, unit: _Unit, cand: _Candidate, target: str) -> _Candidate:
         """Last resort into Chinese: the dictionary's usual Chinese word in place of each of
-        the few English words still copied from the source (这个 nice的交流活动 becomes
-        这个宜人的交流活动), flagged; an English clause is left to the reader as it is."""
+        the few English words still copied from the source, each standing alone among the
+        Chinese (这个 nice的交流活动 becomes 这个宜人的交流活动), flagged. Words of an English
+        phrase are not rendered one by one: the output stays as it is."""
         if self.lexicon is None:
             return cand
         left = set(latin_leftovers(cand.output, unit.protected.text, target))
