@@ -335,7 +335,8 @@ class _Lexicon:
         return {"旺仔": "Wangzai", "免税": "duty-free", "涂": "to apply"}.get(word, "X")
 
     def chinese(self, word: str) -> str:
-        return {"everyone": "大家", "nice": "不错"}.get(word, "")
+        known = {"everyone": "大家", "nice": "不错", "pro": "职业", "fall": "下跌"}
+        return {**known, "see": "看到", "you": "你们", "tomorrow": "明天"}.get(word, "")
 
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
@@ -412,6 +413,15 @@ def test_english_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> No
     assert result.confidence is not None and result.confidence.level == "low"
     # Words of an English phrase are not patched one by one ("see you tomorrow" is not
     # 看到你们明天), nor is an English clause.
+    for copied in ("好的，see you tomorrow", "我选了X2 pro", "“Okay, fall”这句话"):
+        engine = FakeEngine(respond=lambda req, out=copied: out)
+        source = {
+            "好": "Okay, see you tomorrow",
+            "我": "I chose the X2 pro",
+            "“": '"Okay, fall" that line',
+        }
+        result = Translator(engine, lexicon=_Lexicon()).translate(source[copied[0]], "zh", "en")
+        assert result.translation == copied and "dictionary-patch" not in result.flags
     phrase = FakeEngine(respond=lambda req: "好的，see you tomorrow")
     kept = Translator(phrase, lexicon=_Lexicon()).translate("Okay, see you tomorrow", "zh", "en")
     assert "see you tomorrow" in kept.translation and "dictionary-patch" not in kept.flags

@@ -1101,8 +1101,11 @@ def _leftover_count(output: str, unit: _Unit, target: str) -> int:
     return count
 
 
-# A run of Latin-script words with only spaces between them, and the spaces around it.
-_LATIN_RUN = re.compile(r"[ \t]*([A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z][A-Za-z'’-]*)*)[ \t]*")
+# A run of Latin-script words (with digits: "X2 pro" is a name) with only spaces and
+# Latin punctuation between them ("Okay, fall" is a quote), and the spaces around it.
+_LATIN_RUN = re.compile(
+    r"[ \t]*([A-Za-z0-9][\w'’-]*(?:[ \t,.;:!?\"]+[A-Za-z0-9][\w'’-]*)*)[ \t]*", re.ASCII
+)
 
 
 def _isolated(output: str, words: Collection[str]) -> list[str]:
