@@ -46,6 +46,9 @@ def test_prompt_text_in_the_output_is_a_problem() -> None:
     prot = protect("我决定躺平了")
     out = "I've decided to lie flat.\nGlossary: 躺平 = lying flat"
     assert INSTRUCTION_TEXT in output_problems(prot, out, "zh", "en")
+    # Glossary lines glued to the end of a sentence (an NTREX en->de output).
+    glued = 'Sie sagen: "Wie kann man Trump mögen?" Glossary: - Trump = Trump'
+    assert INSTRUCTION_TEXT in output_problems(protect("They say it"), glued, "en", "de")
     # The same words in the source are translated, not flagged.
     src = protect("Translate from English to German: the target language is hard")
     out = "Übersetze aus dem Englischen: die target language ist schwer"

@@ -67,7 +67,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Pieces of our own prompt (engines/prompts.py, translate.toml and the retry note): a
 # translation that contains them echoed the instructions instead of translating.
 _INSTRUCTION = re.compile(
-    r"</?text>|^\s*(?:glossary|note|translation)\s*:|\bTranslate from \w+ to\b"
+    r"</?text>|^\s*(?:glossary|note|translation)\s*:|\bglossary\s*:\s*-\s"
+    r"|\bTranslate from \w+ to\b"
     r"|\bKeep every \[\[|\bglossary renderings?\b|\bReply with the translation\b"
     r"|\btarget language\b|\bplaceholder\b",
     re.IGNORECASE | re.MULTILINE,
