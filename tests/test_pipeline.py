@@ -373,44 +373,54 @@ def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() 
     assert engine.requests[-1].text == "My Camera is broken today"
 
 
-def test_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
-    def stubborn(req: TranslationRequest) -> str:
+@pytest.mark.parametrize(
+    ("text", "target", "source", "stubborn", "hinted", "hints", "expected"),
+    [
         # Keeps 旺仔 unless the glossary gives it; never translates 免税.
-        out = "I bought 旺仔 milk at the 免税 shop"
-        if any(h.term == "旺仔" for h in req.hints):
-            out = out.replace("旺仔", "Wangzai")
-        return out
+        (
+            "我在免税店买了旺仔牛奶",
+            "en",
+            "zh",
+            "I bought 旺仔 milk at the 免税 shop",
+            ("旺仔", "Wangzai"),
+            {"旺仔": "Wangzai", "免税": "duty-free"},
+            "I bought Wangzai milk at the duty-free shop",
+        ),
+        # Into Chinese: copies "everyone" unless the glossary gives it; never translates
+        # "nice".
+        (
+            "Thanks everyone for joining this nice event",
+            "zh",
+            "en",
+            "谢谢 everyone 参加这个 nice 的活动",
+            (" everyone ", "大家"),
+            {"everyone": "大家", "nice": "不错"},
+            "谢谢大家参加这个不错的活动",
+        ),
+    ],
+)
+def test_words_left_untranslated_get_dictionary_hints_then_a_patch(
+    text: str,
+    target: str,
+    source: str,
+    stubborn: str,
+    hinted: tuple[str, str],
+    hints: dict[str, str],
+    expected: str,
+) -> None:
+    def respond(req: TranslationRequest) -> str:
+        given = any(h.term == hinted[0].strip() for h in req.hints)
+        return stubborn.replace(*hinted) if given else stubborn
 
-    engine = FakeEngine(respond=stubborn)
-    result = Translator(engine, lexicon=_Lexicon()).translate("我在免税店买了旺仔牛奶", "en", "zh")
-    assert {h.term: h.rendering for h in engine.calls[1][0].hints} == {
-        "旺仔": "Wangzai",
-        "免税": "duty-free",
-    }
-    assert result.translation == "I bought Wangzai milk at the duty-free shop"
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, lexicon=_Lexicon()).translate(text, target, source)
+    assert {h.term: h.rendering for h in engine.calls[1][0].hints} == hints
+    assert result.translation == expected
     assert result.flags == ["dictionary-patch"]
     assert result.confidence is not None and result.confidence.level == "low"
 
 
-def test_english_words_left_in_chinese_get_dictionary_hints_then_a_patch() -> None:
-    def stubborn(req: TranslationRequest) -> str:
-        # Copies "everyone" unless the glossary gives it; never translates "nice".
-        out = "谢谢 everyone 参加这个 nice 的活动"
-        if any(h.term == "everyone" for h in req.hints):
-            out = out.replace(" everyone ", "大家")
-        return out
-
-    engine = FakeEngine(respond=stubborn)
-    result = Translator(engine, lexicon=_Lexicon()).translate(
-        "Thanks everyone for joining this nice event", "zh", "en"
-    )
-    assert {h.term: h.rendering for h in engine.calls[1][0].hints} == {
-        "everyone": "大家",
-        "nice": "不错",
-    }
-    assert result.translation == "谢谢大家参加这个不错的活动"
-    assert result.flags == ["dictionary-patch"]
-    assert result.confidence is not None and result.confidence.level == "low"
+def test_words_of_an_english_phrase_left_in_chinese_are_not_patched() -> None:
     # Words of an English phrase are not patched one by one ("see you tomorrow" is not
     # 看到你们明天), nor is an English clause.
     for copied in ("好的，see you tomorrow", "我选了X2 pro", "“Okay, fall”这句话"):
