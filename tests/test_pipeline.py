@@ -420,17 +420,20 @@ def test_words_left_untranslated_get_dictionary_hints_then_a_patch(
     assert result.confidence is not None and result.confidence.level == "low"
 
 
+# A Chinese output that copies an English phrase of its source, and that source.
+_PHRASES = {
+    "好的，see you tomorrow": "Okay, see you tomorrow",
+    "我选了X2 pro": "I chose the X2 pro",
+    "“Okay, fall”这句话": '"Okay, fall" that line',
+}
+
+
 def test_words_of_an_english_phrase_left_in_chinese_are_not_patched() -> None:
     # Words of an English phrase are not patched one by one ("see you tomorrow" is not
     # 看到你们明天), nor is an English clause.
     for copied in ("好的，see you tomorrow", "我选了X2 pro", "“Okay, fall”这句话"):
-        engine = FakeEngine(respond=lambda req, out=copied: out)
-        source = {
-            "好": "Okay, see you tomorrow",
-            "我": "I chose the X2 pro",
-            "“": '"Okay, fall" that line',
-        }
-        result = Translator(engine, lexicon=_Lexicon()).translate(source[copied[0]], "zh", "en")
+        engine = FakeEngine(answers={(text, "zh"): copied for text in _PHRASES.values()})
+        result = Translator(engine, lexicon=_Lexicon()).translate(_PHRASES[copied], "zh", "en")
         assert result.translation == copied and "dictionary-patch" not in result.flags
     phrase = FakeEngine(respond=lambda req: "好的，see you tomorrow")
     kept = Translator(phrase, lexicon=_Lexicon()).translate("Okay, see you tomorrow", "zh", "en")
