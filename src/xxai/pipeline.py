@@ -812,7 +812,7 @@ class Translator:
         if self.lexicon is None:
             return cand
         if LATIN_LEFTOVER in cand.problems and base_lang(target) == "zh":
-            return self._patch_english(unit, cand, target)
+            return self._patch_english(unit, cand, target, self.lexicon)
         if HAN_LEFTOVER not in cand.problems:
             return cand
         lexicon = self.lexicon
@@ -827,15 +827,15 @@ class Translator:
         patched.problems = [*patched.problems, PATCHED]
         return patched
 
-    def _patch_english(self, unit: _Unit, cand: _Candidate, target: str) -> _Candidate:
+    def _patch_english(
+        self, unit: _Unit, cand: _Candidate, target: str, lexicon: Lexicon
+    ) -> _Candidate:
         """Last resort into Chinese: the dictionary's usual Chinese word in place of each of
         the few English words still copied from the source, each standing alone among the
         Chinese (这个 nice的交流活动 becomes 这个宜人的交流活动), flagged. Words of an English
         phrase are not rendered one by one: the output stays as it is."""
-        if self.lexicon is None:
-            return cand
         left = set(latin_leftovers(cand.output, unit.protected.text, target))
-        renderings = {w: self.lexicon.chinese(w) for w in _isolated(cand.output, left)}
+        renderings = {w: lexicon.chinese(w) for w in _isolated(cand.output, left)}
         if not left or len(left) > _PATCH_WORDS or not all(renderings.values()):
             return cand
 

@@ -38,16 +38,22 @@ _SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
 _WORDS = frozenset({"千", "万", "百"})
 # Idioms that start with an amount: 十万火急 is "extremely urgent".
 _IDIOM_AFTER = ("火急",)
-# A number as English and Chinese write it: thousands grouped with commas, a decimal
-# point ("76,000", "2.8", "$1,250.50"), with what may stand around it (a currency sign, a
-# unit such as "%").
-_POINT_STYLE = re.compile(
-    r"(?P<head>[^\d]*)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<tail>[^\d.,:/-]*)"
-)
-# The same number as German writes it: "76.000", "2,8".
-_COMMA_STYLE = re.compile(
-    r"(?P<head>[^\d]*)(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?(?P<tail>[^\d.,:/-]*)"
-)
+
+
+def _style(group: str, point: str) -> re.Pattern[str]:
+    """Return the pattern of one number written with ``group`` between its thousands and
+    ``point`` before its decimals, with what may stand around it (a currency sign, "%")."""
+    g, p = re.escape(group), re.escape(point)
+    return re.compile(
+        rf"(?P<head>[^\d]*)(?P<int>\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{p}(?P<frac>\d+))?"
+        r"(?P<tail>[^\d.,:/-]*)"
+    )
+
+
+# A number as English and Chinese write it ("76,000", "2.8", "$1,250.50"), and as German
+# does ("76.000", "2,8"): (pattern, thousands separator, decimal separator).
+_POINT_STYLE = (_style(",", "."), ",", ".")
+_COMMA_STYLE = (_style(".", ","), ".", ",")
 # A number with a separator, standing alone (not part of a date, a version or a list).
 _SEPARATED = re.compile(r"(?<![\d.,:/-])\d+(?:[.,]\d+)+(?![\d:/-]|[.,]\d)")
 # Languages that write a decimal comma and group thousands with a point.
@@ -119,13 +125,12 @@ def localised(number: str, source: str, target: str) -> str:
     """Write a number of ``source`` text with ``target``'s separators: from English or
     Chinese into German "2.8" becomes "2,8" and "76,000" "76.000", and back. Anything else
     (a time, a date, a version, a list such as "1,2,3") is returned as it is."""
-    src, tgt = base_lang(source), base_lang(target)
-    if (src in _COMMA_LANGS) == (tgt in _COMMA_LANGS):
+    if not _converts(source, target):
         return number
-    if src in _COMMA_LANGS:
-        pattern, group, to_group, to_point = _COMMA_STYLE, ".", ",", "."
-    else:
-        pattern, group, to_group, to_point = _POINT_STYLE, ",", ".", ","
+    comma = base_lang(source) in _COMMA_LANGS
+    (pattern, group, _point), (_, to_group, to_point) = (
+        (_COMMA_STYLE, _POINT_STYLE) if comma else (_POINT_STYLE, _COMMA_STYLE)
+    )
     m = pattern.fullmatch(number)
     if not m or (m.group("frac") is None and group not in m.group("int")):
         return number
@@ -139,7 +144,7 @@ def localised_in(output: str, source_text: str, source: str, target: str) -> str
     """Give each number the translation copied from ``source_text`` the target's
     separators (English "2.8" in a German translation becomes "2,8"); numbers the model
     wrote itself, and the rest of the text, are left as they are."""
-    if (base_lang(source) in _COMMA_LANGS) == (base_lang(target) in _COMMA_LANGS):
+    if not _converts(source, target):
         return output
     changes = {}
     for number in _SEPARATED.findall(source_text):
@@ -149,3 +154,8 @@ def localised_in(output: str, source_text: str, source: str, target: str) -> str
     if not changes:
         return output
     return _SEPARATED.sub(lambda m: changes.get(m.group(0), m.group(0)), output)
+
+
+def _converts(source: str, target: str) -> bool:
+    """Return True when ``source`` and ``target`` write numbers with other separators."""
+    return (base_lang(source) in _COMMA_LANGS) != (base_lang(target) in _COMMA_LANGS)
