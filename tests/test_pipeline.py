@@ -75,6 +75,22 @@ def test_mangled_placeholders_are_retried_then_repaired() -> None:
     assert "[[" not in result.translation
 
 
+def test_a_retry_asks_only_for_what_the_text_has() -> None:
+    # Told to keep placeholders a text does not have, the model makes them up ("I really
+    # appreciate it [[0]] [[1]]"): the note names placeholders, numbers and the glossary
+    # only where the unit has them.
+    glossary = default_glossary()
+    for text, asked, not_asked in [
+        ("我决定躺平了", ["translate fully", "glossary"], ["placeholder", "number"]),
+        ("看 https://x.com 吧，3天", ["placeholder", "number", "translate fully"], ["glossary"]),
+    ]:
+        engine = FakeEngine(respond=lambda req: "我决定" if not req.note else "I decided")
+        Translator(engine, glossary, slang="hint").translate(text, "en")
+        note = engine.requests[1].note.casefold()
+        assert all(a in note for a in asked), note
+        assert not any(a in note for a in not_asked), note
+
+
 def test_glossary_terms_are_hinted_reported_and_enforced() -> None:
     glossary = default_glossary()
     text = "我决定躺平了"

@@ -648,7 +648,6 @@ class Translator:
         That is the retry of a unit whose rewritten slang went missing: the terms as the
         user wrote them, each with its rendering as a glossary line (a second strategy).
         """
-        note = " ".join(n for n in (ask.instruction, note) if n)
         reqs = []
         for unit in units:
             more = extra.get(id(unit), ()) if extra else ()
@@ -656,8 +655,10 @@ class Translator:
             if unit.alt is not None and id(unit) in as_written:
                 text = unit.alt.text
                 hints = _glossary_lines(unit.matches, text) + more + ask.hints
+            said = _retry_note(text, bool(hints)) if note == _RETRY else note
+            said = " ".join(n for n in (ask.instruction, said) if n)
             reqs.append(
-                TranslationRequest(text, base_lang(unit.source), base_lang(target), hints, note)
+                TranslationRequest(text, base_lang(unit.source), base_lang(target), hints, said)
             )
         return reqs
 
@@ -707,7 +708,7 @@ class Translator:
                 for u in retry
             }
             missed = frozenset(id(u) for u in retry if best[id(u)].missed)
-            reqs = self._requests(retry, target, ask, _RETRY_NOTE, extra, missed)
+            reqs = self._requests(retry, target, ask, _RETRY, extra, missed)
             outs = self.engine.translate(reqs)
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
                 if cand.badness < best[id(unit)].badness:  # the first output wins a tie
@@ -1056,10 +1057,7 @@ _HINT_RUN = 8
 # English words a Chinese output may still copy for a word-by-word patch: more are a
 # clause left in English, which dictionary words would not mend.
 _PATCH_WORDS = 3
-_RETRY_NOTE = (
-    "Keep every [[n]] placeholder exactly once, keep every number, translate fully into "
-    "the target language, and use the glossary renderings."
-)
+_RETRY = "retry"  # _requests writes the retry note for each unit (_retry_note)
 # Where the last strategy cuts a text: placeholders, clause punctuation, quotes, spaces.
 _CLAUSE = re.compile(r"(\[\[\d+\]\]|[，。！？；：、,.!?;:（）()“”「」《》\"\s]+)")
 _LATIN_PUNCT = str.maketrans(
@@ -1073,6 +1071,22 @@ _CLAUSE_END = frozenset(".,!?;:。，！？；：")
 # Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
 _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
+
+
+def _retry_note(text: str, glossary: bool) -> str:
+    """The note a unit goes back with: what every retry asks, and placeholders, numbers and
+    the glossary only where the text has them (told of placeholders a text lacks, the model
+    makes them up: "I really appreciate it [[0]] [[1]]")."""
+    asks = []
+    if PLACEHOLDER_RE.search(text):
+        asks.append("keep every [[n]] placeholder exactly once")
+    if any(c.isdigit() for c in text):
+        asks.append("keep every number")
+    asks.append("translate fully into the target language")
+    if glossary:
+        asks.append("use the glossary renderings")
+    said = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + ", and " + asks[-1]
+    return said[0].upper() + said[1:] + "."
 
 
 def _to_translate(part: str, han: bool) -> bool:

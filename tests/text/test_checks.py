@@ -198,5 +198,9 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
     assert missing_numbers("2个人玩了4天", "zwei Leute, ein viertägiger Ausflug", "de") == []
     assert missing_numbers("14个人", "four people", "en") == ["14"]
     assert missing_numbers("4个空调", "Er kaufte Klimaanlagen", "de") == ["4"]
+    # A month's number may be its name; another month's name does not count.
+    assert missing_numbers("2024年5月8日打卡", "Checked in on May 8, 2024", "en") == []
+    assert missing_numbers("12月1日", "am 1. Dez.", "de") == []
+    assert missing_numbers("3月8日", "at the market on the 8th", "en") == ["3"]
     prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
     assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")

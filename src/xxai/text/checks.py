@@ -142,21 +142,41 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     number only has to occur inside a run of the output's digits, separators removed).
     In Chinese output one-digit numbers are skipped: 3 kids are 三个孩子 there. In English
     and German a number up to 100 may be written as a word: 4个空调 is "four air
-    conditioners", 第3天 "the third day", 2个人 "zwei Leute".
+    conditioners", 第3天 "the third day", 2个人 "zwei Leute". A month's number (5月) may
+    be its name: "May 8, 2024", "8. Mai".
     """
     plain = PLACEHOLDER_RE.sub(" ", output)
     runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}\b)", "", plain))
     found = [str(int(r)) for r in runs] + runs
     shortest = 2 if base_lang(target) in {"zh", "ja"} else 1
     missing = []
-    for number in _DIGITS.findall(PLACEHOLDER_RE.sub(" ", source)):
+    for m in _DIGITS.finditer(PLACEHOLDER_RE.sub(" ", source)):
+        number = m.group()
         value = str(int(number))
         if len(number) < shortest or any(value in run for run in found):
+            continue
+        if m.string.startswith("月", m.end()) and _month_named(int(value), target, plain):
             continue
         words = _number_words(int(value), base_lang(target))
         if words is None or not words.search(plain):
             missing.append(number)
     return missing
+
+
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+}
+
+
+def _month_named(value: int, target: str, output: str) -> bool:
+    """Whether month ``value`` (1-12) is named, or abbreviated, in an English or German
+    ``output`` ("May", "Sept.", "Dez.")."""
+    names = _MONTHS.get(base_lang(target), "").split()
+    if not names or not 1 <= value <= 12:
+        return False
+    name = names[value - 1]
+    return re.search(rf"\b(?:{name}|{name[:3]}|{name[:4]})\b", output, re.IGNORECASE) is not None
 
 
 @functools.lru_cache(maxsize=512)
