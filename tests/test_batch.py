@@ -22,7 +22,9 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def _fn(service: Service):  # type: ignore[no-untyped-def]
-    return lambda texts, done=None: service.translate_many(texts, "en", progress=done)
+    return lambda texts, done=None, context=(): service.translate_many(
+        texts, "en", progress=done, context=context
+    )
 
 
 ROWS = [{"id": i, "text": f"第{i}条笔记，好吃"} for i in range(50)]
@@ -65,7 +67,7 @@ def test_ctrl_c_leaves_a_valid_file_and_rerun_finishes(service: Service, tmp_pat
     out = tmp_path / "out.jsonl"
     calls = {"n": 0}
 
-    def interrupted(texts: list[str], done=None):  # type: ignore[no-untyped-def]
+    def interrupted(texts: list[str], done=None, context=()):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
@@ -120,8 +122,8 @@ SLOW_RUN = textwrap.dedent(
             return super().translate(requests, progress)
 
     svc = Service(load_settings({{"home": {home!r}, "engine": "fake"}}), engines={{"fake": Slow()}})
-    translate_file(lambda t, d: svc.translate_many(t, "en"), Path({src!r}), Path({out!r}), "text",
-                   chunk_size=4)
+    translate_file(lambda t, d, c: svc.translate_many(t, "en"), Path({src!r}), Path({out!r}),
+                   "text", chunk_size=4)
     """
 )
 
@@ -151,7 +153,7 @@ def test_progress_moves_within_a_chunk(service: Service, tmp_path: Path) -> None
     out = tmp_path / "out.jsonl"
     seen: list[tuple[int, int]] = []
 
-    def one_by_one(texts: list[str], done=None):  # type: ignore[no-untyped-def]
+    def one_by_one(texts: list[str], done=None, context=()):  # type: ignore[no-untyped-def]
         for _ in texts:  # the engine finishing texts one after another
             done(1)
             seen.append((sum(n for n, _t in moves), out.stat().st_size if out.exists() else 0))
@@ -179,7 +181,7 @@ def test_a_stop_keeps_every_finished_row(service: Service, tmp_path: Path) -> No
 def test_resuming_into_another_language_is_refused(service: Service, tmp_path: Path) -> None:
     src = _jsonl(tmp_path / "in.jsonl", ROWS[:10])
     out = tmp_path / "out.jsonl"
-    half = lambda texts, done=None: service.translate_many(texts, "zh")  # noqa: E731
+    half = lambda texts, done=None, context=(): service.translate_many(texts, "zh")  # noqa: E731
     translate_file(half, src, out, "text", chunk_size=4, target="zh", should_stop=lambda: True)
     with pytest.raises(InputError, match=r"holds translations into zh .* asks for en: keep one"):
         translate_file(_fn(service), src, out, "text", chunk_size=4, target="en")

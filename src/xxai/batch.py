@@ -25,7 +25,8 @@ from xxai.types import TranslationResult
 __all__ = ["BatchReport", "read_rows", "translate_file"]
 
 UnitProgress = Callable[[int], None]
-TranslateFn = Callable[[list[str], UnitProgress | None], list[TranslationResult]]
+# texts, progress, and one context per text (empty without --context-field)
+TranslateFn = Callable[[list[str], UnitProgress | None, list[str]], list[TranslationResult]]
 
 
 @dataclass
@@ -132,8 +133,12 @@ def translate_file(
     progress: Callable[[int, int], None] | None = None,
     target: str = "",
     should_stop: Callable[[], bool] | None = None,
+    context_field: str | None = None,
 ) -> BatchReport:
     """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists.
+
+    ``context_field``: a field read with each row's text but not translated (the title of
+    the note a comment is under); a row without it has no context.
 
     ``progress(rows, total)`` moves within a chunk as the engine finishes texts;
     ``should_stop()`` is asked after each chunk is written (a first Ctrl-C), so a stop
@@ -178,7 +183,10 @@ def translate_file(
                     shown[0] += step
                     progress(step, len(rows))
 
-            results = translate([str(rows[i][field]) for i in chunk], units_done)
+            contexts = (
+                [str(rows[i].get(context_field) or "") for i in chunk] if context_field else []
+            )
+            results = translate([str(rows[i][field]) for i in chunk], units_done, contexts)
             out_rows = []
             for i, result in zip(chunk, results, strict=True):
                 row = dict(rows[i])

@@ -107,6 +107,7 @@ class _Unit:
     names: tuple[Hint, ...] = ()  # rare names of people and places, from the dictionary
     # The text with its slang as written, for a retry when a rewritten term went missing.
     alt: Protected | None = None
+    context: str = ""  # read by the engine, never translated (TranslationRequest.context)
 
 
 @dataclass
@@ -217,9 +218,11 @@ class Translator:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
         return detect_language(text, abbr)
 
-    def translate(self, text: str, target: str, source: str = "auto") -> TranslationResult:
-        """Translate one text."""
-        return self.translate_many([text], target, source)[0]
+    def translate(
+        self, text: str, target: str, source: str = "auto", context: str = ""
+    ) -> TranslationResult:
+        """Translate one text (``context``: what it replies to, read but not translated)."""
+        return self.translate_many([text], target, source, context=[context])[0]
 
     def translate_many(
         self,
@@ -229,20 +232,24 @@ class Translator:
         progress: Callable[[int], None] | None = None,
         instruction: str = "",
         hints: Sequence[Hint] = (),
+        context: Sequence[str] = (),
     ) -> list[TranslationResult]:
         """Translate several texts in one pass through the engine.
 
         ``instruction`` and ``hints`` go to the engine with every unit (the reply helper
         asks for a reply in a tone this way); a unit whose output stays broken after the
-        retry is translated plainly, and its result's note says so.
+        retry is translated plainly, and its result's note says so. ``context``, one per
+        text (or none): what the text replies to, the title of the note a comment is under
+        or the comment it answers, read by the engine and never translated.
         """
         target = normalize_lang(target)
         source = normalize_lang(source, allow_auto=True)
         ask = _Ask(instruction, tuple(hints))
+        contexts = _contexts(context, len(texts))
         via = None if instruction else self._pivot_for(texts, source, target)
         if via:
-            return self._translate_via(texts, via, target, source, progress)
-        return self._translate_direct(texts, target, source, progress, ask)
+            return self._translate_via(texts, via, target, source, progress, contexts)
+        return self._translate_direct(texts, target, source, progress, ask, contexts=contexts)
 
     def _pivot_for(self, texts: Sequence[str], source: str, target: str) -> str | None:
         """Return the language to pivot through for this batch, if any."""
@@ -262,9 +269,14 @@ class Translator:
         target: str,
         source: str,
         progress: Callable[[int], None] | None,
+        contexts: Sequence[str] = (),
     ) -> list[TranslationResult]:
-        """Translate into ``via`` first, then from it into the target (measured better)."""
-        first = self._translate_direct(texts, via, source, progress, _Ask(), rate=False)
+        """Translate into ``via`` first, then from it into the target (measured better).
+
+        The context is the source language's: only the first pass reads it."""
+        first = self._translate_direct(
+            texts, via, source, progress, _Ask(), rate=False, contexts=contexts
+        )
         lines = [self._pivot_terms(r, via, target) for r in first]
         middle = [r.translation for r in first]
         if self.slang == "target":
@@ -336,6 +348,7 @@ class Translator:
         ask: _Ask,
         text_hints: Sequence[tuple[Hint, ...]] = (),
         rate: bool = True,
+        contexts: Sequence[str] = (),
     ) -> list[TranslationResult]:
         results: list[TranslationResult] = []
         units: list[_Unit] = []
@@ -349,6 +362,8 @@ class Translator:
         for unit in units:
             if unit.text_index < len(text_hints):
                 unit.extra = text_hints[unit.text_index]
+            if unit.text_index < len(contexts):
+                unit.context = contexts[unit.text_index]
         self._run_units(units, target, progress, ask)
         by_text: dict[int, list[_Unit]] = {}
         for unit in units:
@@ -658,7 +673,14 @@ class Translator:
             said = _retry_note(text, bool(hints)) if note == _RETRY else note
             said = " ".join(n for n in (ask.instruction, said) if n)
             reqs.append(
-                TranslationRequest(text, base_lang(unit.source), base_lang(target), hints, said)
+                TranslationRequest(
+                    text,
+                    base_lang(unit.source),
+                    base_lang(target),
+                    hints,
+                    said,
+                    context=unit.context,
+                )
             )
         return reqs
 
@@ -872,6 +894,8 @@ class Translator:
             out = _made_up_dropped(_clean_output(raw, unit.protected.text), unit.protected)
             problems = output_problems(unit.protected, out, unit.source, target)
             leak = leaks.problem(unit.protected.text, out, unit.source, target) or ""
+            if not leak and unit.context and _context_copied(unit.context, out, unit.raw):
+                leak = "the context was copied into the translation"
             if leak:
                 problems.append(LEAK)
             missed = [] if ask and ask.instruction else self._missed(unit.matches, out, target)
@@ -1057,6 +1081,7 @@ _HINT_RUN = 8
 # English words a Chinese output may still copy for a word-by-word patch: more are a
 # clause left in English, which dictionary words would not mend.
 _PATCH_WORDS = 3
+_CONTEXT_CHARS = 300  # of a context, what the engine reads
 _RETRY = "retry"  # _requests writes the retry note for each unit (_retry_note)
 # Where the last strategy cuts a text: placeholders, clause punctuation, quotes, spaces.
 _CLAUSE = re.compile(r"(\[\[\d+\]\]|[，。！？；：、,.!?;:（）()“”「」《》\"\s]+)")
@@ -1071,6 +1096,41 @@ _CLAUSE_END = frozenset(".,!?;:。，！？；：")
 # Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
 _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
+
+
+def _contexts(context: Sequence[str], count: int) -> list[str]:
+    """Check the contexts given for ``count`` texts; a long one keeps its start (a title,
+    the opening of a comment: enough to say what "it" is, not a second text to read)."""
+    if not context:
+        return []
+    if isinstance(context, str) or len(context) != count:
+        raise InputError(f"expected one context per text ({count}), got {len(context)}")
+    out = []
+    for i, c in enumerate(context):
+        if not isinstance(c, str):
+            raise InputError(f"context {i + 1}: expected a string, got {type(c).__name__}")
+        check_text(c, f"context {i + 1}")
+        c = " ".join(unicodedata.normalize("NFC", c).split())
+        if len(c) > _CONTEXT_CHARS:
+            cut = c[:_CONTEXT_CHARS]
+            c = (cut.rsplit(" ", 1)[0] if " " in cut[-40:] else cut) + "…"
+        out.append(c)
+    return out
+
+
+def _context_copied(context: str, output: str, text: str) -> bool:
+    """Whether ``output`` holds a run of the context the text does not: four Han
+    characters, or three words, copied (the model translated the context too, or
+    answered it)."""
+    han = re.findall(r"[\u3400-\u9fff]{4,}", context)
+    grams = {run[i : i + 4] for run in han for i in range(len(run) - 3)}
+    words = re.findall(r"[^\W\d_]+", context.casefold())
+    grams |= {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    out = " ".join(re.findall(r"[^\W\d_]+", output.casefold())) if words else ""
+    return any(
+        g not in text.casefold() and (g in output or (" " in g and f" {g} " in f" {out} "))
+        for g in grams
+    )
 
 
 def _retry_note(text: str, glossary: bool) -> str:

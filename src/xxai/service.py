@@ -225,9 +225,11 @@ class Service:
         source: str = "auto",
         engine: str | None = None,
         refresh: bool = False,
+        context: str = "",
     ) -> TranslationResult:
-        """Translate one text (``refresh``: past the translation memory)."""
-        return self.translator(engine, refresh).translate(text, target, source)
+        """Translate one text (``refresh``: past the translation memory; ``context``: what
+        it replies to, read but not translated)."""
+        return self.translator(engine, refresh).translate(text, target, source, context)
 
     def translate_many(
         self,
@@ -237,9 +239,13 @@ class Service:
         engine: str | None = None,
         progress: Callable[[int], None] | None = None,
         refresh: bool = False,
+        context: Sequence[str] = (),
     ) -> list[TranslationResult]:
-        """Translate several texts in one pass (``refresh``: past the translation memory)."""
-        return self.translator(engine, refresh).translate_many(texts, target, source, progress)
+        """Translate several texts in one pass (``refresh``: past the translation memory;
+        ``context``: one per text, what it replies to, read but not translated)."""
+        return self.translator(engine, refresh).translate_many(
+            texts, target, source, progress, context=context
+        )
 
     def translate_html(
         self, docs: Sequence[str], target: str, source: str = "auto", refresh: bool = False
@@ -276,8 +282,10 @@ class Service:
         overwrite: bool = False,
         progress: RowProgress | None = None,
         should_stop: Callable[[], bool] | None = None,
+        context_field: str | None = None,
     ) -> BatchReport:
-        """Translate one field of every row of a JSONL or CSV file; resume a stopped run."""
+        """Translate one field of every row of a JSONL or CSV file; resume a stopped run
+        (``context_field``: a field read as each row's context, not translated)."""
         from xxai.batch import translate_file
 
         if output_path.resolve() == input_path.resolve():
@@ -285,7 +293,9 @@ class Service:
         target = self.normalize_lang(target)
         source = self.normalize_lang(source, allow_auto=True)
         return translate_file(
-            lambda texts, done: self.translate_many(texts, target, source, progress=done),
+            lambda texts, done, context: self.translate_many(
+                texts, target, source, progress=done, context=context
+            ),
             input_path,
             output_path,
             field,
@@ -296,6 +306,7 @@ class Service:
             progress=progress,
             target=target,
             should_stop=should_stop,
+            context_field=context_field,
         )
 
     def translate_image(

@@ -55,6 +55,9 @@ class TranslationRequest:
     # it to use the renderings in ``hints``, changing as little as it can (a last strategy
     # for a translation that lacks a glossary rendering).
     draft: str = ""
+    # Text read for meaning but never translated: the title of the note a comment is under,
+    # or the comment it answers ("it" and "this" in a short comment are about it).
+    context: str = ""
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -4,6 +4,7 @@ listening, saving a word and downloading the Anki deck."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import sqlite3
@@ -197,6 +198,7 @@ def test_feed_nests_replies_and_links_urls(server: Any, open_page: Any, artifact
         "comments": [
             {"nickname": "Amy", "content": "where is it?",
              "sub_comments": [{"nickname": "小红", "content": "在静安寺"}]},
+            {"nickname": "小李", "content": "我也想去"},
         ],
     }  # fmt: skip
     r = httpx.post(server.url + "/api/v1/import", json={"posts": [post], "preset": "rednote"})
@@ -211,3 +213,22 @@ def test_feed_nests_replies_and_links_urls(server: Any, open_page: Any, artifact
     amy = article.locator(".comments > ul > li", has_text="where is it?")
     assert reply.count() == 1 and amy.bounding_box()["x"] < reply.bounding_box()["x"]
     page.screenshot(path=str(artifacts / "learner-feed-phone.png"), full_page=True)
+    # A comment is translated with what it replies to as context: a reply with its parent
+    # comment, a comment with the post (no title here: its text).
+    sent: list[dict[str, Any]] = []
+    page.on(
+        "request",
+        lambda req: (
+            sent.append(json.loads(req.post_data or "{}"))
+            if req.url.endswith("/api/v1/translate")
+            else None
+        ),
+    )
+    reply.locator(".translate-btn").click()
+    reply.locator(".translation p.translated").wait_for()
+    other = article.locator(".comments > ul > li", has_text="我也想去")
+    other.locator(".translate-btn").click()
+    other.locator(".translation p.translated").wait_for()
+    assert sent[0]["text"] == ["在静安寺"] and sent[0]["context"] == ["where is it?"]
+    assert sent[1]["text"] == ["我也想去"]
+    assert sent[1]["context"] == ["新开的店 https://example.com/shop 真的好吃"]

@@ -48,6 +48,12 @@ class TranslateIn(BaseModel):
     refresh: bool = Field(
         False, description="Translate again past the translation memory (and store the answer)."
     )
+    context: str | list[str] | None = Field(
+        None,
+        description="What the text replies to, read but never translated: the title of the "
+        "note a comment is under, or the comment it answers. One string for every text, or a "
+        "list with one per text (format text, not streamed; the first 300 characters count).",
+    )
 
 
 class TextIn(BaseModel):
@@ -78,6 +84,11 @@ def translate(body: TranslateIn, state: Guarded) -> Any:
     texts = [body.text] if isinstance(body.text, str) else body.text
     if not texts:
         raise ApiError(400, "Invalid request: text is an empty list")
+    context = [body.context] * len(texts) if isinstance(body.context, str) else body.context
+    if context is not None and (body.stream or body.format != "text"):
+        raise ApiError(400, "context takes format text, not streamed")
+    if context is not None and len(context) != len(texts):
+        raise ApiError(400, f"context: {len(context)} given for {len(texts)} texts")
     if body.stream:
         if not isinstance(body.text, str):
             raise ApiError(400, "streaming takes one text, not a list")
@@ -85,7 +96,11 @@ def translate(body: TranslateIn, state: Guarded) -> Any:
             raise ApiError(400, "streaming takes format text")
         state.limits.check_texts(texts)
         return _stream(state, body.text, body.target, body.source, body.stream)
-    results = state.translate(texts, body.target, body.source, body.format, body.refresh)
+    if context is not None:
+        state.limits.check_texts(context)
+    results = state.translate(
+        texts, body.target, body.source, body.format, body.refresh, context or ()
+    )
     if isinstance(body.text, str):
         return results[0].to_json()
     return {"results": [r.to_json() for r in results]}

@@ -50,13 +50,16 @@ class AppState:
         source: str = "auto",
         fmt: str = "text",
         refresh: bool = False,
+        context: Sequence[str] = (),
     ) -> list[TranslationResult]:
         """Check the limits, translate plain texts or HTML documents, count it in the metrics."""
         self.limits.check_texts(texts)
         if fmt == "html":
             results = self.service.translate_html(texts, target, source, refresh)
         else:
-            results = self.service.translate_many(list(texts), target, source, refresh=refresh)
+            results = self.service.translate_many(
+                list(texts), target, source, refresh=refresh, context=context
+            )
         self.metrics.count_translation(texts)
         return results
 

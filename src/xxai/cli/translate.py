@@ -64,6 +64,18 @@ def register_commands(cli: click.Group) -> None:
 @click.option(
     "--refresh", is_flag=True, help="Translate again past the translation memory (and store it)."
 )
+@click.option(
+    "--context",
+    metavar="TEXT",
+    default="",
+    help="What TEXT replies to, read but not translated: the title of the note a comment "
+    "is under, or the comment it answers.",
+)
+@click.option(
+    "--context-field",
+    metavar="FIELD",
+    help="With --input: a field read as each row's context (e.g. the note's title).",
+)
 @settings_options
 @handle_errors
 def translate(
@@ -78,6 +90,8 @@ def translate(
     fmt: str | None,
     overwrite: bool,
     refresh: bool,
+    context: str,
+    context_field: str | None,
     **kwargs: Any,
 ) -> None:
     """Translate TEXT (or standard input, or a file) into another language.
@@ -88,6 +102,10 @@ def translate(
 
     With --input, each row's --field is translated into --output with a progress bar; a
     rerun after a kill or Ctrl-C resumes where it stopped.
+
+    A comment reads better with what it answers: --context gives it (read, not
+    translated), e.g. xxai translate "笑死，这也太真实了" --to en --context "打工人的一天";
+    with --input, --context-field names the column that holds it.
     """
     service = service_for(kwargs)
     target = service.normalize_lang(target)
@@ -97,9 +115,20 @@ def translate(
             raise InputError("--input needs --output FILE")
         if output_path.resolve() == input_path.resolve():
             raise InputError("--output must differ from --input")
+        if context:
+            raise InputError("--context is for one TEXT; with --input use --context-field")
         with progress("translating") as advance, _first_ctrl_c_stops() as stop:
             report = service.translate_file(
-                input_path, output_path, field, target, source, fmt, overwrite, advance, stop
+                input_path,
+                output_path,
+                field,
+                target,
+                source,
+                fmt,
+                overwrite,
+                advance,
+                stop,
+                context_field,
             )
         resumed = f", {report.skipped} already done" if report.skipped else ""
         err.print(f"{report.translated} rows translated{resumed} → {report.output}")
@@ -109,10 +138,12 @@ def translate(
         return
     if output_path is not None:
         raise InputError("--output needs --input")
+    if context_field is not None:
+        raise InputError("--context-field needs --input; for one TEXT use --context")
     raw = read_text(text)
     if not raw.strip():
         raise InputError("nothing to translate: the text is empty")
-    result = service.translate(raw, target, source, refresh=refresh)
+    result = service.translate(raw, target, source, refresh=refresh, context=context)
     if as_json:
         print_json(result.to_json())
         return

@@ -127,6 +127,8 @@ class TranslationCache:
         }
         if req.plain:  # only then: the keys of every other request stay as they were
             payload["plain"] = True
+        if req.context:  # only then, as for plain
+            payload["context"] = req.context
         if req.draft:
             payload["draft"] = req.draft
             payload["revise"] = REVISE_VERSION

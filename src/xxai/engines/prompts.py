@@ -68,12 +68,18 @@ def _lang_name(code: str) -> str:
     return lang.name if lang else code
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _neutralize(text: str) -> str:
     # The text must not be able to close its own <text> block and speak as the prompt, nor
     # write chat-template tokens (<|im_start|>) that the tokenizer would read as structure.
     return (
         text.replace("<text>", "‹text›")
         .replace("</text>", "‹/text›")
+        .replace("<context>", "‹context›")
+        .replace("</context>", "‹/context›")
         .replace("<|", "‹|")
         .replace("|>", "|›")
     )
@@ -88,8 +94,13 @@ def user_message(req: TranslationRequest) -> str:
     lines.append(_neutralize(req.text))
     # The end of the message ends the text; "</text>" is only needed when something follows.
     # It costs three tokens per text that cannot be shared, a fifth of a short post's prompt.
-    if req.hints or req.note:
+    if req.hints or req.note or req.context:
         lines.append("</text>")
+    if req.context:
+        # After the text, so the shared head stays shared; its own block, so it cannot pass
+        # for more text, and one line: the model reads it and translates only the text.
+        lines.append("Context (what the text replies to; read it, do not translate it):")
+        lines.append("<context>" + _neutralize(_one_line(req.context)) + "</context>")
     if req.hints:
         lines.append("Glossary:")
         lines.extend(f"- {h.term} = {h.rendering}" for h in req.hints)

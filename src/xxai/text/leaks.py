@@ -34,6 +34,9 @@ _PROMPT_TEXT: tuple[tuple[str, ...], ...] = (
     # <text> and </text> themselves are stripped as a wrapper; their neutralised forms are
     # only ever our own.
     ("‹text›", "‹/text›"),
+    # The context block (TranslationRequest.context).
+    ("read it, do not translate it", "what the text replies to", "<context>", "</context>",
+     "‹context›"),
 )  # fmt: skip
 # Chat-template tokens (<|im_start|>, <|endoftext|>) and the role lines they open.
 _TEMPLATE = re.compile(r"<\|[^|<>\s]{1,40}\|>|‹\|[^|]{1,40}\|›|\bim_(?:start|end)\b|endoftext")

@@ -475,6 +475,16 @@
       .filter(Boolean);
   }
 
+  // What a comment replies to, read by the model but not translated: a reply's parent
+  // comment, else the post's title (or its text when it has none).
+  function contextOf(button) {
+    if (!button.closest(".comments")) return "";
+    const parent = button.closest(".replies")?.closest("li");
+    const scope = parent || button.closest("article.post");
+    const text = scope?.querySelector(".item p.text");
+    return text ? text.textContent.trim() : "";
+  }
+
   function showTranslation(button, box, results, target) {
     box.replaceChildren();
     const nodes = sources(button);
@@ -510,12 +520,15 @@
     const flush = async () => {
       if (!batch.length) return;
       const texts = batch.flatMap((item) => item.texts);
+      const contexts = batch.flatMap((item) => item.texts.map(() => item.context));
+      const body = { text: texts, target: target };
+      if (contexts.some(Boolean)) body.context = contexts;
       const current = batch;
       batch = [];
       count = 0;
       current.forEach((item) => item.button.setAttribute("aria-busy", "true"));
       try {
-        const data = await api("/api/v1/translate", { text: texts, target: target });
+        const data = await api("/api/v1/translate", body);
         let offset = 0;
         current.forEach((item) => {
           const results = data.results.slice(offset, offset + item.texts.length);
@@ -533,7 +546,7 @@
       if (!box) continue;
       const texts = sources(button).map((node) => node.textContent);
       if (count + texts.length > limit) await flush();
-      batch.push({ button: button, box: box, texts: texts });
+      batch.push({ button: button, box: box, texts: texts, context: contextOf(button) });
       count += texts.length;
     }
     await flush();
