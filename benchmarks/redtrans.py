@@ -48,9 +48,14 @@ _INSTRUCTION = re.compile(
 Item = dict[str, str]
 
 
-def load_items(data: str, per_cell: int | None, limit: int | None, skip: int = 0) -> list[Item]:
+def load_items(
+    data: str, per_cell: int | None, limit: int | None, skip: int = 0, context: bool = False
+) -> list[Item]:
     """Return the selected items: the first ``per_cell`` of each direction x kind, after
-    the first ``skip`` of each."""
+    the first ``skip`` of each. ``context`` (NTREX): each sentence carries the one before
+    it in the file as its context, where their ids follow each other (newstest2019 is
+    whole documents in order; a new document's first sentence may get the last one of the
+    document before)."""
     items: list[Item] = []
     if data == "redtrans":
         for line in (DATA / "redtrans-dev.jsonl").read_text("utf-8").splitlines():
@@ -66,19 +71,24 @@ def load_items(data: str, per_cell: int | None, limit: int | None, skip: int = 0
                 }
             )
     else:
+        before: dict[str, Any] = {}
         for line in (DATA / "ntrex-dev.jsonl").read_text("utf-8").splitlines():
             row = json.loads(line)
+            number = int(row["id"].removeprefix("ntrex"))
+            follows = before.get("number") == number - 1
             for src in ("en", "zh"):
-                items.append(
-                    {
-                        "id": f"{row['id']}-{src}",
-                        "src": row[src],
-                        "ref": row["de"],
-                        "from": src,
-                        "to": "de",
-                        "kind": "news",
-                    }
-                )
+                item = {
+                    "id": f"{row['id']}-{src}",
+                    "src": row[src],
+                    "ref": row["de"],
+                    "from": src,
+                    "to": "de",
+                    "kind": "news",
+                }
+                if context:
+                    item["context"] = before[src] if follows else ""
+                items.append(item)
+            before = {"number": number, "en": row["en"], "zh": row["zh"]}
     if per_cell or skip:
         seen: dict[tuple[str, str, str], int] = {}
         kept = []
@@ -148,6 +158,7 @@ class Systems:
             from xxai.slang.glossary import default_glossary
 
             opts = dict(self.opts)
+            opts.pop("context", None)  # context=previous: read by load_items and run
             if "protect" in opts:  # protect=url+mention+topic: the kinds frozen as placeholders
                 opts["protect_kinds"] = frozenset(str(opts.pop("protect")).split("+"))
             if opts.get("pivot") == "none":  # pivot=none: translate zh->de directly
@@ -172,7 +183,8 @@ class Systems:
             reqs = [TranslationRequest(t, src, tgt) for t in texts]
             outs = self.engine.translate_plain(reqs)
         elif system == "ours":
-            results = self.ours.translate_many(texts, tgt, src)
+            context = [it.get("context", "") for it in items] if "context" in items[0] else []
+            results = self.ours.translate_many(texts, tgt, src, context=context)
             outs = [r.translation for r in results]
             extra = [_diagnostics(r) for r in results]
         elif system == "pivot":
@@ -364,11 +376,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     systems = [s for s in args.systems.split(",") if s]
-    items = load_items(args.data, args.per_cell, args.limit, args.skip)
+    opts = parse_opts(args.opts)
+    if opts.get("context", "previous") != "previous":
+        raise SystemExit("--opts context=previous is the only context there is (NTREX)")
+    items = load_items(args.data, args.per_cell, args.limit, args.skip, "context" in opts)
     if args.direction:
         src, _, tgt = args.direction.partition("-")
         items = [it for it in items if it["from"] == src and it["to"] == tgt]
-    opts = parse_opts(args.opts)
     keys = {s: system_key(s, opts, args.tag, args.max_tokens) for s in systems}
     runner = Systems(opts, args.max_tokens)
     if not args.report_only:
