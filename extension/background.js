@@ -23,10 +23,11 @@ const handlers = {
   },
   async translate(msg, s) {
     const texts = msg.texts.map(String);
-    return callServer(s, "/api/v1/translate", {
-      method: "POST",
-      body: { text: texts, target: msg.target || s.target, source: "auto" },
-    });
+    const body = { text: texts, target: msg.target || s.target, source: "auto" };
+    if (Array.isArray(msg.contexts) && msg.contexts.length === texts.length) {
+      body.context = msg.contexts.map(String);
+    }
+    return callServer(s, "/api/v1/translate", { method: "POST", body });
   },
   async explain(msg, s) {
     const q = new URLSearchParams({ term: String(msg.term), limit: "1" });

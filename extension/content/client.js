@@ -38,9 +38,10 @@ XXAI.Translator = class Translator {
     this.onStatus = onStatus || (() => {});
   }
 
-  /** Resolve to the API result for text, or to {error}; urgent (a click) skips the wait. */
-  translate(text, target, urgent = false) {
-    const key = target + "\u0000" + text;
+  /** Resolve to the API result for text, or to {error}; urgent (a click) skips the wait.
+   * context: what the text replies to, read by the model but not translated. */
+  translate(text, target, urgent = false, context = "") {
+    const key = target + "\u0000" + text + "\u0000" + context;
     if (this.cache.has(key)) return Promise.resolve(this.cache.get(key));
     return new Promise((resolve) => {
       if (this.waiting.has(key)) {
@@ -48,7 +49,7 @@ XXAI.Translator = class Translator {
         return;
       }
       this.waiting.set(key, [resolve]);
-      this.queue.push({ key, text, target, tries: 0 });
+      this.queue.push({ key, text, target, context, tries: 0 });
       // Bulk work waits 30 ms to gather a batch; a click goes out in this turn's batch.
       this.schedule(urgent ? 0 : 30);
     });
@@ -86,7 +87,9 @@ XXAI.Translator = class Translator {
   async send(batch, target) {
     this.inFlight += 1;
     this.requests += 1;
-    const answer = await XXAI.send({ type: "translate", texts: batch.map((b) => b.text), target });
+    const message = { type: "translate", texts: batch.map((b) => b.text), target };
+    if (batch.some((b) => b.context)) message.contexts = batch.map((b) => b.context || "");
+    const answer = await XXAI.send(message);
     this.inFlight -= 1;
     if (answer.ok && answer.data && Array.isArray(answer.data.results)) {
       batch.forEach((item, i) => this.settle(item.key, answer.data.results[i], true));

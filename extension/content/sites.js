@@ -16,6 +16,13 @@ XXAI.sites = [
       { kind: "reply", selector: ".reply-container .comment-item-sub .note-text" },
       { kind: "card", selector: "section.note-item a.title" },
     ],
+    // What a comment replies to, sent with it as context (read by the model, not translated):
+    // a reply, its parent comment (within the `within` ancestor); a comment, the note's title
+    // (or its text when it has none). The first selector that finds text wins.
+    context: {
+      comment: { selectors: ["#detail-title", "#detail-desc .note-text"] },
+      reply: { within: ".parent-comment", selectors: [":scope > .comment-item .note-text"] },
+    },
     // Text inside these stays as it is (hashtags link to searches, mentions to people).
     keep: ["a.tag", "a.note-content-user", "img"],
     inputs: ["#content-textarea", "p.content-input", "textarea", "[contenteditable='true']"],
@@ -34,6 +41,7 @@ XXAI.sites = [
       { kind: "paragraph", selector: "p, li, blockquote, dd, figcaption, td" },
     ],
     keep: ["code", "pre", "kbd", "samp", "script", "style"],
+    context: {},
     inputs: ["textarea", "[contenteditable='true']", "[contenteditable='']"],
     images: null,
     root: "body",

@@ -63,6 +63,20 @@ function showState(unit, state, shown) {
   state.control.classList.toggle("xxai-on", shown);
 }
 
+/** Return what a unit replies to (the site's context rule for its kind), or "". */
+XXAI.contextOf = function contextOf(unit, kind) {
+  const rule = ((XXAI.site && XXAI.site.context) || {})[kind];
+  if (!rule) return "";
+  const scope = rule.within ? unit.closest(rule.within) : document;
+  if (!scope) return "";
+  for (const selector of rule.selectors) {
+    const found = scope.querySelector(selector);
+    const text = found && found !== unit ? XXAI.textOf(found).trim() : "";
+    if (text) return text;
+  }
+  return "";
+};
+
 /** First click translates, the next hides, the next shows again (no new request). */
 XXAI.toggleUnit = function toggleUnit(unit, wanted, urgent = false) {
   const state = states.get(unit);
@@ -81,7 +95,8 @@ XXAI.translateUnit = async function translateUnit(unit, state, urgent = false) {
   block.classList.add("xxai-loading");
   block.replaceChildren(XXAI.el("span", "xxai-progress", "Translating…"));
   const text = XXAI.textOf(unit);
-  const result = await XXAI.translator.translate(text, XXAI.settings.target, urgent);
+  const context = XXAI.contextOf(unit, state.kind);
+  const result = await XXAI.translator.translate(text, XXAI.settings.target, urgent, context);
   state.pending = false;
   block.classList.remove("xxai-loading");
   XXAI.updatePageButton();

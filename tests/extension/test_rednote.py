@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,26 @@ def test_comment_translation_appears_under_the_comment(
     page.click(f"{COMMENT} .xxai-btn")
     assert block.is_visible()
     assert xxai_server.app.counts["/api/v1/translate"] == requests
+    assert not browser.errors
+    page.close()
+
+
+def test_a_comment_goes_with_the_note_title_and_a_reply_with_its_comment(
+    browser: Browser, xxai_server: Xxai
+) -> None:
+    # What a comment replies to is sent as context, read by the model and not translated.
+    browser.configure(xxai_server.url)
+    page = browser.open("note.html")
+    before = len(xxai_server.app.bodies)
+    translate_unit(page, COMMENT)
+    translate_unit(page, "#r1")
+    sent = [json.loads(b) for b in xxai_server.app.bodies[before:]]
+    assert [(b["text"], b["context"]) for b in sent] == [
+        (["真的绝绝子，周末就去"], ["周末探店：这家火锅真的yyds"]),
+        (["冲就完事了"], ["真的绝绝子，周末就去"]),
+    ]
+    # The engine saw it in the prompt, and the translation is of the comment alone.
+    assert any(r.context == "周末探店：这家火锅真的yyds" for r in xxai_server.engine.requests)
     assert not browser.errors
     page.close()
 
