@@ -165,9 +165,9 @@ def _texts(value: Any, what: str, fail: type[XxaiError], limit: int = MAX_TEXT) 
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a table", list: "a list", str: "text", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
+    names = {dict: "a table", list: "a list", str: "text", bool: "true/false", int: "a number"}
+    names[float] = "a number"
+    return names.get(type(value), type(value).__name__)
 
 
 def _lang(code: Any, what: str, fail: type[XxaiError], allowed: Sequence[str] = LANGS) -> str:
