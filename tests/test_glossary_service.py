@@ -72,6 +72,8 @@ def test_explain_list_search_and_gloss_see_the_merged_glossary(
     assert [e.term for e in mine] == ["小红书", "阿强"]
     assert mine[0].renderings["en"] == ["Little Red Book"]
     assert "阿强" in [e.term for e in service.glossary_entries("cousin")]
+    cards = service.search("阿强", translate_query=False, translate_results=False, web=False)
+    assert [card["term"] for card in cards.to_json()["glossary"]] == ["阿强"]
     words = service.gloss("我在小红书上看到阿强").words
     cousin = next(w for w in words if w.word == "阿强")
     assert cousin.slang is not None and cousin.slang.meaning["en"] == "my cousin"
