@@ -220,7 +220,7 @@ def _check(raw: Any, fail: type[XxaiError]) -> dict[str, Any]:
     if "meaning" in raw:
         meaning = raw["meaning"]
         if isinstance(meaning, str):
-            # One meaning written once stands for every language without its own.
+            # One meaning, written once, is the meaning in every language.
             text = _text(meaning, "meaning", fail)
             fields["meaning"] = dict.fromkeys(LANGS, text) if text else {}
         else:
