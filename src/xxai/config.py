@@ -180,6 +180,14 @@ SETTINGS: dict[str, Setting] = {
             affects_output=True,
             choices=("hint", "plain", "plain+hint", "target"),
         ),
+        _S(
+            "glossary_file",
+            str,
+            "",
+            "Your own glossary: a TOML file of [[term]] entries merged over the shipped "
+            "glossary, yours winning a term both have; `xxai glossary add` writes it (empty: "
+            "glossary.toml in home).",
+        ),
         _S("notes", bool, True, "Show the slang notes block under CLI translations."),
         _S("searxng_url", str, "", "SearXNG instance for web search (empty = web off)."),
         _S("host", str, "127.0.0.1", "Address `xxai serve` listens on."),
@@ -394,6 +402,7 @@ class Settings:
     max_chars: int
     unit_chars: int
     slang_mode: str
+    glossary_file: str
     notes: bool
     searxng_url: str
     host: str

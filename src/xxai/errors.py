@@ -11,7 +11,7 @@ XxaiError                500  base of every error we raise on purpose
 │   └── OutputError      400  a batch output file does not belong to its input
 ├── ModelError           503  a model file is missing, corrupt or cannot be loaded
 ├── EngineError          503  a translation engine failed (server down, bad response, ...)
-├── GlossaryError        500  the shipped glossary data is invalid
+├── GlossaryError        500  glossary data is invalid (shipped, or the user's glossary_file)
 ├── DictionaryError      500  the CC-CEDICT data is missing or cannot be read
 ├── StoreError           503  the search database cannot be read or written
 │   └── StoreDataError   503  one value the database cannot hold (a row is skipped)
@@ -105,7 +105,7 @@ class EngineError(XxaiError):
 
 
 class GlossaryError(XxaiError):
-    """The shipped glossary data is invalid."""
+    """Glossary data is invalid: the shipped data, or the user's file (named with its line)."""
 
 
 class DictionaryError(XxaiError):

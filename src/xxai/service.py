@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from xxai.search.query import Searcher, SearchResponse
     from xxai.search.store import PostStore
     from xxai.slang.glossary import Entry, Glossary
+    from xxai.slang.user import GlossaryChange
     from xxai.storage.jobs import JobQueue, JobStatus
 
 __all__ = ["Service"]
@@ -120,13 +121,22 @@ class Service:
             return self._cache
 
     def glossary(self) -> Glossary:
-        """Return the slang glossary, loaded once."""
+        """Return the slang glossary with the user's file merged over it, loaded once.
+
+        A malformed user file raises GlossaryError naming the file and line: translating
+        without the terms the user asked for would be wrong without a word.
+        """
         with self._lock:
             if self._glossary is None:
-                from xxai.slang.glossary import default_glossary
+                from xxai.slang.user import user_glossary
 
-                self._glossary = default_glossary()
+                self._glossary = user_glossary(self.user_glossary_path())
             return self._glossary
+
+    def user_glossary_path(self) -> Path:
+        """Return the user's glossary file (setting glossary_file, else home/glossary.toml)."""
+        raw = self.settings.glossary_file
+        return Path(raw).expanduser() if raw else self.settings.home / "glossary.toml"
 
     def lexicon(self) -> Lexicon:
         """Return the word renderer for words a model leaves in Chinese (CC-CEDICT, pinyin)."""
@@ -398,18 +408,55 @@ class Service:
             entries.extend(lookup_entries(word, self.settings.home))
         return {"query": term, "found": bool(entries), "entries": entries}
 
-    def glossary_entries(self, query: str = "", kind: str = "", lang: str = "") -> list[Entry]:
-        """Return glossary entries whose spellings, pinyin or meanings contain ``query``."""
+    def glossary_entries(
+        self, query: str = "", kind: str = "", lang: str = "", mine: bool = False
+    ) -> list[Entry]:
+        """Return glossary entries whose spellings, pinyin or meanings contain ``query``
+        (``mine``: only those of the user's file, each as merged)."""
         from xxai.slang.explain import browse
 
-        return browse(self.glossary(), query, kind, lang)
+        found = browse(self.glossary(), query, kind, lang)
+        if mine:
+            source = str(self.user_glossary_path())
+            found = [e for e in found if e.source_file == source]
+        return found
 
     def validate_glossary(self) -> tuple[list[Entry], list[str]]:
-        """Load the shipped glossary data afresh; return its entries and every problem."""
-        from xxai.slang.glossary import Glossary, load_entries, validate
+        """Load the shipped data and the user's file afresh; return the merged entries and
+        every problem (a malformed user file raises GlossaryError)."""
+        from xxai.slang.glossary import Glossary, validate
+        from xxai.slang.user import check_user_glossary
 
-        entries = load_entries()
+        entries = check_user_glossary(self.user_glossary_path())
         return entries, validate(Glossary(entries))
+
+    def add_glossary_term(
+        self,
+        term: str,
+        renderings: Mapping[str, Sequence[str]],
+        meaning: str = "",
+        lang: str = "",
+        variants: Sequence[str] = (),
+    ) -> GlossaryChange:
+        """Add a term to the user's glossary file, or update the entry that spells it."""
+        from xxai.slang.user import add_term
+
+        change = add_term(self.user_glossary_path(), term, renderings, meaning, lang, variants)
+        self._forget_glossary()
+        return change
+
+    def remove_glossary_term(self, term: str) -> GlossaryChange:
+        """Remove a term from the user's glossary file (shipped terms stay)."""
+        from xxai.slang.user import remove_term
+
+        change = remove_term(self.user_glossary_path(), term)
+        self._forget_glossary()
+        return change
+
+    def _forget_glossary(self) -> None:
+        """Load the glossary again on next use (the user's file changed)."""
+        with self._lock:
+            self._glossary = None
 
     def gloss(self, text: str, hsk_standard: str = "") -> Gloss:
         """Gloss Chinese text word by word: pinyin, meaning, slang and HSK level."""
@@ -424,7 +471,9 @@ class Service:
                 f"the text has {len(text):,} characters, over the limit of "
                 f"{self.settings.max_chars:,} (setting max_chars)"
             )
-        glosser = default_glosser(self.settings.home, hsk_standard or DEFAULT_STANDARD)
+        glosser = default_glosser(
+            self.settings.home, hsk_standard or DEFAULT_STANDARD, self.glossary()
+        )
         return glosser.gloss(text)
 
     def convert(self, text: str, target: str, region: str = "tw") -> dict[str, Any]:
@@ -452,7 +501,7 @@ class Service:
         from xxai.learn.gloss import default_glosser
         from xxai.learn.reply import compose_reply
 
-        glosser = default_glosser(self.settings.home)
+        glosser = default_glosser(self.settings.home, glossary=self.glossary())
         translator = self.translator()
         return compose_reply(
             translator, self.glossary(), glosser, text, target, tone, source, numbers

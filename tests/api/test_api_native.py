@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -179,6 +180,20 @@ def test_glossary_endpoint_filters(client: TestClient) -> None:
     data = r.json()
     assert data["total"] > 5 and len(data["entries"]) == 5
     assert all(e["kind"] == "en-slang" for e in data["entries"])
+
+
+def test_glossary_endpoint_shows_the_servers_own_terms(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[[term]]\nterm = "小红书"\nrendering.en = ["Little Red Book"]\n')
+    client = make_client(glossary_file=str(path))
+    entry = client.get("/api/v1/glossary", params={"q": "小红书"}).json()["entries"][0]
+    assert entry["term"] == "小红书" and entry["renderings"]["en"] == ["Little Red Book"]
+    mine = client.get("/api/v1/glossary", params={"mine": "true"}).json()
+    assert mine["total"] == 1 and mine["entries"][0]["term"] == "小红书"
+    r = client.post("/api/v1/translate", json={"text": "我在小红书上", "target": "en"})
+    assert "Little Red Book" in r.json()["translation"]
 
 
 def test_gloss_gives_word_pinyin(client: TestClient) -> None:

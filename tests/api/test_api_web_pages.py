@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -132,6 +133,21 @@ def test_glossary_page_filters_by_text_kind_and_language(client: TestClient) -> 
     assert '<option value="en-slang" selected>' in html
     html = client.get("/glossary", params={"q": "zzzzqqq"}).text
     assert "No term matches" in html
+
+
+def test_glossary_and_translate_pages_use_the_servers_own_terms(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[[term]]\nterm = "Digga"\nlang = "de"\nrendering.en = ["dude"]\n')
+    client = make_client(glossary_file=str(path))
+    html = client.get("/glossary", params={"q": "digga"}).text
+    assert_accessible(html)
+    assert "Digga" in html and "→ dude" in html
+    r = client.post("/", data={"text": "Na Digga, alles gut?", "source": "de", "target": "en"})
+    assert r.status_code == 200 and "dude" in r.text
+    # The card is the user's entry, not a look-alike shipped one (bruh: "variant of 'bro'").
+    assert "variant of" not in r.text
 
 
 def test_search_page(client: TestClient) -> None:

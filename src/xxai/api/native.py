@@ -199,16 +199,17 @@ def posts(
     return state.service.feed(offset, limit).to_json()
 
 
-@router.get("/glossary", summary="Browse the slang glossary")
+@router.get("/glossary", summary="Browse the slang glossary (the server's own terms merged in)")
 def glossary(
     state: Guarded,
     q: str = "",
     kind: str = "",
     lang: str = "",
+    mine: Annotated[bool, Query(description="Only the terms of the glossary_file")] = False,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    found = state.service.glossary_entries(q, kind, lang)
+    found = state.service.glossary_entries(q, kind, lang, mine)
     return {
         "total": len(found),
         "offset": offset,

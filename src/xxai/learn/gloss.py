@@ -507,18 +507,24 @@ def _mixed_syllables(word: str) -> tuple[str, ...]:
 _to_simplified = to_simplified
 
 
-@functools.cache
-def _glosser_for(home: str, hsk_standard: str) -> Glosser:
-    return Glosser(default_dictionary(Path(home)), default_glossary(), hsk_standard)
+@functools.lru_cache(maxsize=8)
+def _glosser_for(home: str, hsk_standard: str, glossary: Glossary) -> Glosser:
+    return Glosser(default_dictionary(Path(home)), glossary, hsk_standard)
 
 
-def default_glosser(home: Path | None = None, hsk_standard: str = DEFAULT_STANDARD) -> Glosser:
-    """Return the shared glosser (shipped glossary, dictionary indexed in ``home``)."""
+def default_glosser(
+    home: Path | None = None,
+    hsk_standard: str = DEFAULT_STANDARD,
+    glossary: Glossary | None = None,
+) -> Glosser:
+    """Return the shared glosser for a glossary (default: the shipped one) and the
+    dictionary indexed in ``home``."""
     from xxai.config import home_dir
     from xxai.learn.hsk import hsk_words
 
     hsk_words(hsk_standard)  # refuse an unknown standard before building anything
-    return _glosser_for(str(home or home_dir()), hsk_standard)
+    chosen = glossary if glossary is not None else default_glossary()
+    return _glosser_for(str(home or home_dir()), hsk_standard, chosen)
 
 
 def gloss(text: str, home: Path | None = None, hsk_standard: str = DEFAULT_STANDARD) -> Gloss:

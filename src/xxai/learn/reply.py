@@ -143,7 +143,7 @@ def suggest_slang(
                 best = (where, phrase)
         if best is not None:
             where, phrase = best
-            meaning = entry.meaning.get(src_lang) or entry.meaning["en"]
+            meaning = entry.meaning_in(src_lang)
             hint = Hint(text[where : where + len(phrase)], entry.term, meaning)
             scored.append((-len(phrase), where, entry.term, hint))
     scored.sort(key=lambda item: (item[0], item[1]))
@@ -165,7 +165,7 @@ def _used_terms(glossary: Glossary, reply: str, target: str, user_lang: str) -> 
     for start, end, entry in glossary.matches(reply):
         if entry.lang != base_lang(target) or entry.kind == "emoji" or entry.term in used:
             continue
-        meaning = entry.meaning.get(lang) or entry.meaning["en"]
+        meaning = entry.meaning_in(lang)
         used[entry.term] = UsedTerm(
             reply[start:end], entry.term, meaning, entry.pinyin, entry.register
         )

@@ -33,6 +33,7 @@ __all__ = [
     "default_glossary",
     "fold",
     "load_entries",
+    "spellings",
     "validate",
 ]
 
@@ -76,6 +77,16 @@ class Entry:
             "renderings": {k: list(v) for k, v in self.renderings.items()},
             "example": dict(self.example),
         }
+
+    def meaning_in(self, lang: str) -> str:
+        """Return the meaning written for ``lang``, else the English one, else any ("")."""
+        fallback = next(iter(self.meaning.values()), "")
+        return self.meaning.get(lang) or self.meaning.get("en") or fallback
+
+    def renderings_in(self, lang: str) -> tuple[str, ...]:
+        """Return the renderings into ``lang``, else the English ones (a user's entry may
+        have neither: then none)."""
+        return tuple(self.renderings.get(lang) or self.renderings.get("en") or ())
 
 
 def _strip_tones(pinyin: str) -> str:
@@ -262,6 +273,18 @@ def _is_latin(key: str) -> bool:
     return bool(_ASCII_ALNUM.search(key))
 
 
+def spellings(entry: Entry) -> list[str]:
+    """Return every spelling the matcher knows a term by: the term, its variants and, for
+    Chinese terms, their forms in the other scripts (OpenCC)."""
+    found = [entry.term, *entry.variants]
+    if entry.lang == "zh":
+        for spelling in list(found):
+            if _HAN.search(spelling):
+                for config in ("s2t", "s2tw", "s2hk", "t2s"):
+                    found.append(convert(spelling, config))
+    return list(dict.fromkeys(s for s in found if s))
+
+
 @dataclass(frozen=True)
 class _MeaningIndex:
     """What lookups by meaning compare against, folded once."""
@@ -280,7 +303,7 @@ class Glossary:
         self._automaton = ahocorasick.Automaton()
         self._keys: dict[str, list[int]] = {}
         for index, entry in enumerate(self.entries):
-            for spelling in self._spellings(entry):
+            for spelling in spellings(entry):
                 key = fold(spelling)
                 if key and index not in self._keys.setdefault(key, []):
                     self._keys[key].append(index)
@@ -330,16 +353,6 @@ class Glossary:
             zh_texts = [*entry.renderings.get("zh", []), entry.meaning.get("zh", "")]
             zh.append((i, [fold(t) for t in zh_texts if t]))
         return _MeaningIndex(exact, words, zh)
-
-    @staticmethod
-    def _spellings(entry: Entry) -> list[str]:
-        spellings = [entry.term, *entry.variants]
-        if entry.lang == "zh":
-            for spelling in list(spellings):
-                if _HAN.search(spelling):
-                    for config in ("s2t", "s2tw", "s2hk", "t2s"):
-                        spellings.append(convert(spelling, config))
-        return list(dict.fromkeys(s for s in spellings if s))
 
     # -- matching ----------------------------------------------------------------------
 
@@ -442,13 +455,15 @@ class Glossary:
                 # Emoji stay as they are; their meaning goes into the notes.
                 renderings: tuple[str, ...] = (text[start:end],)
             else:
-                renderings = tuple(entry.renderings.get(lang) or entry.renderings["en"])
+                renderings = entry.renderings_in(lang)
+                if not renderings:
+                    continue  # a user's term with no rendering into this language
             out.append(
                 TermMatch(
                     term=text[start:end],
                     start=start,
                     end=end,
-                    meaning=entry.meaning.get(lang) or entry.meaning["en"],
+                    meaning=entry.meaning_in(lang),
                     renderings=renderings,
                     entry=entry.term,
                     address="address" in entry.tags,

@@ -5,11 +5,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from xxai.text.script import HAN_RUN
 from xxai.types import TranslationResult
+
+if TYPE_CHECKING:
+    from xxai.slang.glossary import Glossary
 
 __all__ = ["Card", "Segment", "bilingual", "html_lang", "linkify", "ruby_chunks", "same_language"]
 
@@ -106,12 +110,14 @@ def ruby_chunks(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _entry_details(term: str) -> tuple[str, str, str]:
-    try:
-        from xxai.slang.glossary import default_glossary
-    except ImportError:
-        return "", "", ""
-    found = default_glossary().lookup(term, 1)
+def _entry_details(term: str, glossary: Glossary | None) -> tuple[str, str, str]:
+    if glossary is None:
+        try:
+            from xxai.slang.glossary import default_glossary
+        except ImportError:
+            return "", "", ""
+        glossary = default_glossary()
+    found = glossary.lookup(term, 1)
     if not found:
         return "", "", ""
     entry = found[0]
@@ -135,9 +141,10 @@ def _mark(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
 
 
 def bilingual(
-    result: TranslationResult, prefix: str = "card"
+    result: TranslationResult, prefix: str = "card", glossary: Glossary | None = None
 ) -> tuple[list[Segment], list[Segment], list[Card]]:
-    """Return the original and the translation as segments, and one card per term."""
+    """Return the original and the translation as segments, and one card per term (its
+    pinyin and literal sense from ``glossary``, default the shipped one)."""
     cards: list[Card] = []
     source_spans: list[tuple[int, int, str]] = []
     target_spans: list[tuple[int, int, str]] = []
@@ -145,7 +152,7 @@ def bilingual(
     cursor = 0
     for index, term in enumerate(result.terms):
         card_id = f"{prefix}-{index + 1}"
-        pinyin, literal, register = _entry_details(term.term)
+        pinyin, literal, register = _entry_details(term.term, glossary)
         cards.append(
             Card(card_id, term.term, term.rendering, term.meaning, pinyin, literal, register)
         )

@@ -134,7 +134,7 @@ async def translate_submit(request: Request) -> Response:
         status, message = _failure(exc)
         return _render(request, "translate.html", status, error=message, **context)
     result = results[0]
-    original, translated, cards = bilingual(result)
+    original, translated, cards = bilingual(result, glossary=state.service.glossary())
     return _render(
         request,
         "translate.html",
