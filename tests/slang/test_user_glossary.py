@@ -241,4 +241,41 @@ def test_an_edit_replaces_the_file_atomically_keeping_its_mode_and_link(tmp_path
     assert link.is_symlink()  # the link's target was replaced, not the link
     assert "小红书" in real.read_text(encoding="utf-8")
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["glossary.toml", "real.toml"]
+    # No temporary file left; the lock file of edits (glossary.toml.lock) stays.
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["glossary.toml", "glossary.toml.lock", "real.toml"]
+
+
+def _add_ten(path: str, n: int) -> None:
+    for i in range(10):
+        add_term(Path(path), f"用户词{n}{i}", {"en": [f"user word {n}{i}"]})
+
+
+def test_concurrent_adds_lose_no_term(tmp_path: Path) -> None:
+    # Four processes add ten terms each at once: each edit reads, changes and renames the
+    # file, so without the lock a rename would drop the terms of the edits before it.
+    import multiprocessing
+
+    path = tmp_path / "glossary.toml"
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(4) as pool:
+        pool.starmap(_add_ten, [(str(path), n) for n in range(4)])
+    want = sorted(f"用户词{n}{i}" for n in range(4) for i in range(10))
+    assert sorted(t.term for t in read_user_terms(path)) == want
+
+
+def test_an_edit_waits_for_another_then_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    import xxai.slang.user as user
+
+    path = tmp_path / "glossary.toml"
+    monkeypatch.setattr(user, "_LOCK_WAIT", 0.2)
+    with (
+        FileLock(tmp_path / "glossary.toml.lock"),
+        pytest.raises(InputError, match="being changed by another xxai"),
+    ):
+        add_term(path, "阿强", {"en": ["Ah Keung"]})
+    assert not path.exists()

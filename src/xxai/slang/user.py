@@ -13,6 +13,7 @@ check the whole new file as the loader would, and replace the file atomically.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import os
@@ -21,13 +22,14 @@ import stat
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
+from filelock import FileLock, Timeout
 from tomlkit.items import AoT, Table
 
 from xxai.errors import GlossaryError, InputError, XxaiError
@@ -58,6 +60,7 @@ __all__ = [
 
 MAX_TERM = 100  # characters in a term or a variant
 MAX_TEXT = 500  # characters in a rendering, a meaning or any other text
+_LOCK_WAIT = 10.0  # seconds another `glossary add` may hold the file
 TERM_LANGS = ("zh", "en", "de")  # what a user's term may be written in
 
 _TEXT_KEYS = ("pinyin", "literal", "origin", "context")
@@ -488,21 +491,38 @@ def add_term(
     if extra := [v for v in variants if v.strip()]:
         given["variants"] = extra
     fields = _check(given, InputError)
-    text = _read_for_edit(path)
-    doc = _parse(path, text)
-    terms = _terms_table(path, doc)
-    index = _index_of(terms, _keys(fields))
-    if index is None:
-        # Parsed again with a blank line at the end, so the new [[term]] stands apart.
-        doc = _parse(path, text.rstrip("\n") + "\n\n")
-        _terms_table(path, doc).append(_new_table(fields))
-        action = "added"
-    else:
-        _update(terms[index], fields)
-        action = "updated"
-        fields = {**fields, "term": str(terms[index]["term"]).strip()}
-    _save(path, doc)
+    with _editing(path):
+        text = _read_for_edit(path)
+        doc = _parse(path, text)
+        terms = _terms_table(path, doc)
+        index = _index_of(terms, _keys(fields))
+        if index is None:
+            # Parsed again with a blank line at the end, so the new [[term]] stands apart.
+            doc = _parse(path, text.rstrip("\n") + "\n\n")
+            _terms_table(path, doc).append(_new_table(fields))
+            action = "added"
+        else:
+            _update(terms[index], fields)
+            action = "updated"
+            fields = {**fields, "term": str(terms[index]["term"]).strip()}
+        _save(path, doc)
     return GlossaryChange(action, fields["term"], path, _shipped_term(fields))
+
+
+@contextlib.contextmanager
+def _editing(path: Path) -> Iterator[None]:
+    """Hold the user's file for one read-change-write: two `glossary add` at once would
+    otherwise both read the old file, and the second rename would drop the first's term."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path.with_name(path.name + ".lock"))
+    try:
+        with lock.acquire(timeout=_LOCK_WAIT):
+            yield
+    except Timeout:
+        raise InputError(
+            f"{path} is being changed by another xxai (waited {_LOCK_WAIT:.0f} s for "
+            f"{lock.lock_file}); try again"
+        ) from None
 
 
 def _new_table(fields: Mapping[str, Any]) -> Table:
@@ -557,6 +577,11 @@ def remove_term(path: Path, term: str) -> GlossaryChange:
         raise InputError("give the term to remove")
     if not path.exists():
         raise InputError(f"there is no glossary of yours at {path}: nothing to remove")
+    with _editing(path):
+        return _remove(path, wanted)
+
+
+def _remove(path: Path, wanted: str) -> GlossaryChange:
     doc = _parse(path, _read_for_edit(path))
     terms = _terms_table(path, doc)
     index = _index_of(terms, _keys({"term": wanted}))
