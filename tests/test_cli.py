@@ -124,3 +124,10 @@ def test_a_plugin_adds_commands_through_the_entry_point_group(
     xxai.cli._register_commands()
     assert run("hello").stdout == "hello from a plugin\n"
     assert "translate" in cli.commands  # the built-in groups are still there
+
+
+def test_tables_show_brackets_as_written(engine: FakeEngine) -> None:
+    # Rich reads [doge] or [[term]] as markup and drops it; cells are shown as written.
+    result = run("config")
+    assert result.exit_code == 0, result.output
+    assert "[[term]]" in " ".join(result.output.split())

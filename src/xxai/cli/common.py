@@ -62,9 +62,19 @@ out = Console(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class _PlainTable(Table):
+    """A table whose text cells are shown as written: posts, words and settings hold
+    brackets that rich would read as markup (the sticker code [doge] vanished, [[term]]
+    became [])."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:
+        super().add_row(*(escape(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+
 def table(*headers: str) -> Table:
-    """Return a table whose cells wrap (fold) instead of being cut with an ellipsis."""
-    grid = Table(show_lines=False)
+    """Return a table whose cells wrap (fold) instead of being cut with an ellipsis, and
+    whose text cells are never read as markup."""
+    grid = _PlainTable(show_lines=False)
     for header in headers:
         grid.add_column(header, overflow="fold")
     return grid

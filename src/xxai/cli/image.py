@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from xxai.cli.common import (
     err,
@@ -61,9 +62,12 @@ def _print_result(data: dict[str, Any], notes: bool) -> None:
     terms = {t["term"]: t for b in data["blocks"] for t in b["terms"]}
     if notes and terms:
         for term in terms.values():
-            err.print(f"[cyan]{term['term']}[/] → {term['rendering']}: [dim]{term['meaning']}[/]")
+            err.print(
+                f"[cyan]{escape(term['term'])}[/] → {escape(term['rendering'])}: "
+                f"[dim]{escape(term['meaning'])}[/]"
+            )
     for note in data["notes"]:
-        err.print(f"[dim]({note})[/]")
+        err.print(f"[dim]({escape(note)})[/]")
 
 
 def _save(image: Any, output: Path) -> None:
@@ -156,7 +160,7 @@ def _print_many(
             continue
         click.secho(f"== {path}", bold=True)
         if "error" in data:
-            err.print(f"[bold red]error:[/] {data['error']}")
+            err.print(f"[bold red]error:[/] {escape(str(data['error']))}")
         else:
             _print_result(data, notes=service.settings.notes)
 

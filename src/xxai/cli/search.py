@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 from rich.text import Text
 
 from xxai.cli.common import (
@@ -112,7 +113,7 @@ def import_command(
         print_json({"file": str(report.path), **report.to_json(store.count())})
         return
     for line, message in report.errors[:_MAX_ERRORS_SHOWN]:
-        err.print(f"[yellow]skipped[/] line {line}: {message}", highlight=False)
+        err.print(f"[yellow]skipped[/] line {line}: {escape(message)}", highlight=False)
     if report.skipped > _MAX_ERRORS_SHOWN:
         err.print(f"… and {report.skipped - _MAX_ERRORS_SHOWN} more skipped rows")
     err.print(

@@ -152,9 +152,12 @@ def translate(
     if show_notes and result.terms:
         err.print()
         for term in result.terms:
-            err.print(f"[cyan]{term.term}[/] → {term.rendering}: [dim]{term.meaning}[/]")
+            err.print(
+                f"[cyan]{escape(term.term)}[/] → {escape(term.rendering)}: "
+                f"[dim]{escape(term.meaning)}[/]"
+            )
     if result.note:
-        err.print(f"[dim]({result.note})[/]")
+        err.print(f"[dim]({escape(result.note)})[/]")
     if result.confidence is not None and result.confidence.level == "low":
         err.print(f"[yellow]{escape(result.confidence.label())}[/]")
 
