@@ -197,6 +197,13 @@ SLANG: list[tuple[str, str | None]] = [
     ("这个月空瓶了三支口红", "空瓶"),
     ("Found a $12 dupe for the Dyson Airwrap", "dupe"),
     ("有需要的DM我", "DM"),
+    # Office grind vs real bricks; boyfriend types vs real dogs; jealousy vs vinegar;
+    # a lost love vs a red mole painted between the brows.
+    ("打工人今天也要努力搬砖", "搬砖"),
+    ("他是那种狼狗系男友", "小狼狗"),
+    ("姐弟恋就是要找奶狗", "小奶狗"),
+    ("我是醋精本精，他多看别人一眼我都不行", "醋坛子"),
+    ("她是他心口的朱砂痣", "朱砂痣"),
 ]
 
 EVERYDAY: list[tuple[str, str | None]] = [
@@ -350,6 +357,15 @@ EVERYDAY: list[tuple[str, str | None]] = [
     ("The CP value is high", None),
     ("爬墙虎长满了墙", None),
     ("捡了一个空瓶子", None),
+    ("暑假在工地搬砖，晒黑了一圈", None),
+    ("帮我爸搬砖头砌墙", None),
+    ("家里养了一条狼狗，特别凶", None),
+    ("德国狼狗看门很厉害", None),
+    ("路边捡到一只小奶狗，好可怜", None),
+    ("一窝奶狗刚满月", None),
+    ("用醋精泡一下水壶，水垢全没了", None),
+    ("白醋精兑水擦玻璃", None),
+    ("今天画了个朱砂痣妆", None),
     ("they tried to dupe investors", None),
     # An abbreviation is slang; the words it stands for are ordinary English, no term.
     ("sooner or later they'll be right back where they started", None),
