@@ -116,3 +116,16 @@ def test_the_cli_passes_a_context_and_reads_one_from_a_column(
     assert {r.text: r.context for r in fake.requests[1:]} == {"太真实了": "上班", "好吃": ""}
     wrong = _cli("translate", "好吃", "--to", "en", "--context-field", "title")
     assert wrong.exit_code != 0 and "--context-field needs --input" in wrong.stderr
+
+
+def test_a_copy_the_retries_keep_is_cut_and_a_shared_phrase_is_no_copy() -> None:
+    # A model that always writes the title in front: the title is cut from the output.
+    title = "My first week in Shanghai"
+    stubborn = FakeEngine(respond=lambda req: f"{title}: welcome to Shanghai!")
+    result = Translator(stubborn).translate("欢迎来上海！", "en", "zh", context=title)
+    assert result.translation == "welcome to Shanghai!"
+    # A reply may repeat words of what it answers: that is no copy, nothing goes back.
+    said = "I want to go to Shanghai this summer"
+    engine = FakeEngine(respond=lambda req: "I also want to go to Shanghai!")
+    result = Translator(engine).translate("我也想去上海！", "en", "zh", context=said)
+    assert result.translation == "I also want to go to Shanghai!" and len(engine.requests) == 1

@@ -802,6 +802,16 @@ class Translator:
         """
         seen = unit.protected.text
         unit.problem = cand.leak
+        if cand.leak == _CONTEXT_LEAK:
+            # The translation is there, with the context copied beside it: cut the copy.
+            run = _context_copied(unit.context, cand.output, unit.raw)
+            at = cand.output.casefold().find(run) if run else -1
+            cut = cand.output[:at] + cand.output[at + len(run) :] if at >= 0 else cand.output
+            cut = cut.strip(" \t:：-–—|,，.。")
+            if has_translatable_text(cut):
+                unit.problem = ""
+                return cut
+            return seen
         repaired = leaks.repair(seen, cand.output)
         if not repaired or leaks.problem(seen, repaired, unit.source, target):
             return seen
@@ -895,7 +905,7 @@ class Translator:
             problems = output_problems(unit.protected, out, unit.source, target)
             leak = leaks.problem(unit.protected.text, out, unit.source, target) or ""
             if not leak and unit.context and _context_copied(unit.context, out, unit.raw):
-                leak = "the context was copied into the translation"
+                leak = _CONTEXT_LEAK
             if leak:
                 problems.append(LEAK)
             missed = [] if ask and ask.instruction else self._missed(unit.matches, out, target)
@@ -1082,6 +1092,7 @@ _HINT_RUN = 8
 # clause left in English, which dictionary words would not mend.
 _PATCH_WORDS = 3
 _CONTEXT_CHARS = 300  # of a context, what the engine reads
+_CONTEXT_LEAK = "the context was copied into the translation"
 _RETRY = "retry"  # _requests writes the retry note for each unit (_retry_note)
 # Where the last strategy cuts a text: placeholders, clause punctuation, quotes, spaces.
 _CLAUSE = re.compile(r"(\[\[\d+\]\]|[，。！？；：、,.!?;:（）()“”「」《》\"\s]+)")
@@ -1118,19 +1129,19 @@ def _contexts(context: Sequence[str], count: int) -> list[str]:
     return out
 
 
-def _context_copied(context: str, output: str, text: str) -> bool:
-    """Whether ``output`` holds a run of the context the text does not: four Han
-    characters, or three words, copied (the model translated the context too, or
-    answered it)."""
-    han = re.findall(r"[\u3400-\u9fff]{4,}", context)
-    grams = {run[i : i + 4] for run in han for i in range(len(run) - 3)}
-    words = re.findall(r"[^\W\d_]+", context.casefold())
-    grams |= {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
-    out = " ".join(re.findall(r"[^\W\d_]+", output.casefold())) if words else ""
-    return any(
-        g not in text.casefold() and (g in output or (" " in g and f" {g} " in f" {out} "))
-        for g in grams
-    )
+def _context_copied(context: str, output: str, text: str) -> str:
+    """Return the longest run of the context that ``output`` copies and the text does not
+    hold, when it is long enough to be the context itself and not a shared phrase: a
+    reply may well repeat "want to go to Shanghai" or 我也想去 from what it answers. Long
+    enough: at least 8 Han characters or 24 other characters, and at least half the
+    context (the model wrote the title into the translation, or answered it)."""
+    a, b = context.casefold(), output.casefold()
+    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+    run = a[match.a : match.a + match.size].strip()
+    han = sum(1 for c in run if "\u3400" <= c <= "\u9fff")
+    if run in text.casefold() or len(run) < len(a.strip()) / 2:
+        return ""
+    return run if han >= 8 or len(run) >= 24 else ""
 
 
 def _retry_note(text: str, glossary: bool) -> str:
