@@ -36,6 +36,18 @@ def fake_engine() -> FakeEngine:
 
 
 @pytest.fixture
+def cli_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    """The FakeEngine every Service the CLI builds in this test gets."""
+    fake = FakeEngine()
+
+    def create(name: str, settings: Any, **_: Any) -> FakeEngine:
+        return fake
+
+    monkeypatch.setattr("xxai.service.create_engine", create)
+    return fake
+
+
+@pytest.fixture
 def make_service(tmp_path: Path) -> Iterator[MakeService]:
     """Build Services over an engine (a new FakeEngine when none is given); closed after.
 

@@ -16,14 +16,8 @@ from fakes import FakeEngine
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    fake = FakeEngine()
-
-    def create(name: str, settings: Any, **_: Any) -> FakeEngine:
-        return fake
-
-    monkeypatch.setattr("xxai.service.create_engine", create)
-    return fake
+def engine(cli_engine: FakeEngine) -> FakeEngine:
+    return cli_engine
 
 
 def run(*args: str, input: str | bytes | None = None) -> Any:

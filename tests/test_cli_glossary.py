@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,14 +14,8 @@ from fakes import FakeEngine
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    fake = FakeEngine()
-
-    def create(name: str, settings: Any, **_: Any) -> FakeEngine:
-        return fake
-
-    monkeypatch.setattr("xxai.service.create_engine", create)
-    return fake
+def engine(cli_engine: FakeEngine) -> FakeEngine:
+    return cli_engine
 
 
 @pytest.fixture

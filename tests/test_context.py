@@ -83,24 +83,14 @@ def test_zh_to_de_reads_the_context_in_the_first_pass_only() -> None:
     assert (second.source, second.context) == ("en", "")
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    engine = FakeEngine()
-
-    def create(name: str, settings: Any, **_: Any) -> FakeEngine:
-        return engine
-
-    monkeypatch.setattr("xxai.service.create_engine", create)
-    return engine
-
-
 def _cli(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_the_cli_passes_a_context_and_reads_one_from_a_column(
-    fake: FakeEngine, tmp_path: Path
+    cli_engine: FakeEngine, tmp_path: Path
 ) -> None:
+    fake = cli_engine
     done = _cli("translate", "太真实了", "--to", "en", "--context", TITLE)
     assert done.exit_code == 0, done.output
     assert fake.requests[-1].context == TITLE
