@@ -75,12 +75,16 @@ def test_an_output_that_copies_the_context_goes_back() -> None:
     assert len(engine.requests) == 2 and engine.requests[1].context == title
 
 
-def test_zh_to_de_reads_the_context_in_the_first_pass_only() -> None:
+def test_zh_to_de_through_english_leaves_the_context_out() -> None:
+    # Measured on NTREX zh->de: the context cost about a point of chrF there.
     engine = FakeEngine()
     Translator(engine).translate("好吃", "de", "zh", context=TITLE)
     first, second = engine.requests
-    assert (first.target, first.context) == ("en", TITLE)
+    assert (first.target, first.context) == ("en", "")
     assert (second.source, second.context) == ("en", "")
+    direct = FakeEngine()
+    Translator(direct).translate("好吃", "en", "zh", context=TITLE)
+    assert direct.requests[0].context == TITLE
 
 
 def _cli(*args: str) -> Any:
