@@ -651,11 +651,12 @@ class Translator:
         units: Sequence[_Unit],
         target: str,
         ask: _Ask,
-        note: str = "",
+        retry: bool = False,
         extra: Mapping[int, tuple[Hint, ...]] | None = None,
         as_written: frozenset[int] = frozenset(),
     ) -> list[TranslationRequest]:
-        """Build one request per unit; units in ``as_written`` send their slang as written.
+        """Build one request per unit (``retry``: each with its retry note, _retry_note);
+        units in ``as_written`` send their slang as written.
 
         That is the retry of a unit whose rewritten slang went missing: the terms as the
         user wrote them, each with its rendering as a glossary line (a second strategy).
@@ -667,7 +668,7 @@ class Translator:
             if unit.alt is not None and id(unit) in as_written:
                 text = unit.alt.text
                 hints = _glossary_lines(unit.matches, text) + more + ask.hints
-            said = _retry_note(text, bool(hints)) if note == _RETRY else note
+            said = _retry_note(text, bool(hints)) if retry else ""
             said = " ".join(n for n in (ask.instruction, said) if n)
             reqs.append(
                 TranslationRequest(
@@ -727,7 +728,7 @@ class Translator:
                 for u in retry
             }
             missed = frozenset(id(u) for u in retry if best[id(u)].missed)
-            reqs = self._requests(retry, target, ask, _RETRY, extra, missed)
+            reqs = self._requests(retry, target, ask, True, extra, missed)
             outs = self.engine.translate(reqs)
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
                 if cand.badness < best[id(unit)].badness:  # the first output wins a tie
@@ -1090,7 +1091,6 @@ _HINT_RUN = 8
 _PATCH_WORDS = 3
 _CONTEXT_CHARS = 300  # of a context, what the engine reads
 _CONTEXT_LEAK = "the context was copied into the translation"
-_RETRY = "retry"  # _requests writes the retry note for each unit (_retry_note)
 # Where the last strategy cuts a text: placeholders, clause punctuation, quotes, spaces.
 _CLAUSE = re.compile(r"(\[\[\d+\]\]|[，。！？；：、,.!?;:（）()“”「」《》\"\s]+)")
 _LATIN_PUNCT = str.maketrans(
