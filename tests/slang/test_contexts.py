@@ -219,6 +219,11 @@ EVERYDAY: list[tuple[str, str | None]] = [
     ("I'd like a cup of green tea", None),
     ("the tea is hot", None),
     ("I drink hot tea every morning", None),
+    # "hot tea" is gossip only when called so ("that's hot tea", "hot tea 👀"); a drink
+    # at the end of a line is a drink.
+    ("Cold hands, warm heart, soothing hot tea", None),
+    ("that's some hot tea", "tea"),
+    ("hot tea 👀", "tea"),
     ("My sis is visiting next week", None),
     ("I bet you can't do it", None),
     ("place your bet on red", None),
