@@ -800,3 +800,14 @@ def test_numbers_come_back_with_the_targets_separators() -> None:
         "Das Wachstum lag bei 2,8 % und 76.000 Stellen.", "en", "de"
     )
     assert "2.8 %" in english.translation and "76,000" in english.translation
+
+
+def test_german_output_quotes_the_german_way() -> None:
+    engine = FakeEngine(fallback="echo")
+    engine.respond = lambda req: 'Die Gruppe sei "nicht glücklich", sagte er. Ein "Rest'
+    result = Translator(engine, pivot={}).translate(
+        'The group was "not happy", he said. A "rest', "de", "en"
+    )
+    assert result.translation == 'Die Gruppe sei „nicht glücklich“, sagte er. Ein "Rest'
+    english = Translator(engine, pivot={}).translate('He said "hi".', "en", "zh")
+    assert '"nicht glücklich"' in english.translation  # only German is written so
