@@ -811,3 +811,20 @@ def test_german_output_quotes_the_german_way() -> None:
     assert result.translation == 'Die Gruppe sei „nicht glücklich“, sagte er. Ein "Rest'
     english = Translator(engine, pivot={}).translate('He said "hi".', "en", "zh")
     assert '"nicht glücklich"' in english.translation  # only German is written so
+
+
+def test_a_text_that_is_all_slang_is_its_renderings_without_the_model() -> None:
+    # Asked to translate its own English back into English, the model rewrote the
+    # sarcastic "thanks a lot" into a sincere "Thank you".
+    glossary = default_glossary()
+    engine = FakeEngine(respond=lambda req: "Thank you")
+    translator = Translator(engine, glossary, pivot={})
+    first = glossary.find("我真的会谢", "zh", "en")[0].renderings[0]
+    assert (
+        translator.translate("我真的会谢", "en", "zh").translation == first[:1].upper() + first[1:]
+    )
+    assert translator.translate("yyds！！", "en", "zh").translation.endswith("!!")
+    assert engine.requests == []
+    # With words of its own left, the model translates the text.
+    translator.translate("这家店yyds", "en", "zh")
+    assert [r.text for r in engine.requests] != []

@@ -703,12 +703,20 @@ class Translator:
         progress: Callable[[int], None] | None,
         ask: _Ask,
     ) -> None:
-        todo = []
+        todo, ready = [], []
         for unit in units:
-            if has_translatable_text(unit.protected.text):
-                todo.append(unit)
-            else:
+            if not has_translatable_text(unit.protected.text):
                 unit.output, unit.done = unit.raw, True
+            elif unit.forms and not _source_words(unit.protected.text, unit.source):
+                # Nothing left but the renderings written in (我真的会谢 is "Thanks a lot",
+                # yyds！ is "GOAT!"): already the translation; the model, asked to
+                # translate English into English, would rewrite it ("Thank you").
+                ready.append(unit)
+            else:
+                todo.append(unit)
+        checked_as_is = self._check(ready, [u.protected.text for u in ready], target, ask)
+        as_is = {id(u): c for u, c in zip(ready, checked_as_is, strict=True) if not c.problems}
+        todo += [u for u in ready if id(u) not in as_is]  # a check failed: the model's, then
         asked = self._tag_requests(units, target)
         tag_reqs = list(dict.fromkeys(asked.values()))
         outputs = self.engine.translate([*self._requests(todo, target, ask), *tag_reqs], progress)
@@ -717,6 +725,7 @@ class Translator:
         self._restore_tags(units, target, {key: done[req] for key, req in asked.items()})
         checked = self._check(todo, outputs, target, ask)
         best = {id(u): c for u, c in zip(todo, checked, strict=False)}
+        best.update(as_is)
         self._forget(todo, best, target, ask)
         retry = [
             u for u in todo if best[id(u)].problems or (best[id(u)].missed and self.retry_terms)
@@ -771,7 +780,7 @@ class Translator:
                     cand.badness == old.badness and han_count(cand.output) < han_count(old.output)
                 ):
                     best[id(unit)] = cand
-        for unit in todo:
+        for unit in [*todo, *(u for u in ready if id(u) in as_is)]:
             cand = self._patch(unit, best[id(unit)], target, words_only=id(unit) not in clauses)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
@@ -1157,6 +1166,15 @@ def _retry_note(text: str, glossary: bool) -> str:
         asks.append("use the glossary renderings")
     said = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + ", and " + asks[-1]
     return said[0].upper() + said[1:] + "."
+
+
+def _source_words(text: str, source: str) -> bool:
+    """Return True when ``text`` (placeholders aside) still has words in the source
+    language's script: Han characters for Chinese or Japanese, Latin letters otherwise."""
+    bare = PLACEHOLDER_RE.sub(" ", text)
+    if base_lang(source) in {"zh", "ja"}:
+        return bool(_HAN_RUN.search(bare))
+    return bool(re.search(r"[^\W\d_]", _HAN_RUN.sub("", bare)))
 
 
 def _to_translate(part: str, han: bool) -> bool:
