@@ -828,3 +828,23 @@ def test_a_text_that_is_all_slang_is_its_renderings_without_the_model() -> None:
     # With words of its own left, the model translates the text.
     translator.translate("这家店yyds", "en", "zh")
     assert [r.text for r in engine.requests] != []
+
+
+def test_a_sentence_copied_whole_into_german_goes_clause_by_clause() -> None:
+    clauses = {
+        "In the spring": "Im Frühling",
+        "the old bridge over the river was finally opened again": (
+            "wurde die alte Brücke über den Fluss endlich wieder geöffnet"
+        ),
+        "and the whole town came out to celebrate it": "und die ganze Stadt feierte es",
+    }
+    engine = FakeEngine(respond=lambda req: clauses.get(req.text, req.text))
+    text = (
+        "In the spring, the old bridge over the river was finally opened again, "
+        "and the whole town came out to celebrate it."
+    )
+    result = Translator(engine, pivot={}).translate(text, "de", "en")
+    assert result.translation == (
+        "Im Frühling, wurde die alte Brücke über den Fluss endlich wieder geöffnet, "
+        "und die ganze Stadt feierte es."
+    )

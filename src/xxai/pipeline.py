@@ -769,6 +769,11 @@ class Translator:
             if (HAN_LEFTOVER in best[id(u)].problems and not _patchable(best[id(u)].output))
             or NO_TARGET_SCRIPT in best[id(u)].problems
             or _english_clause_left(u, best[id(u)], target)
+            # Into German, a sentence the model copies whole under every prompt ("In China,
+            # homosexuality was legalized…"): its clauses, one by one, it translates.
+            or (
+                base_lang(target) not in {"zh", "ja", "ko"} and leaks.untranslated(best[id(u)].leak)
+            )
         ]
         clauses = {id(u) for u in left}
         if left:
@@ -970,7 +975,9 @@ class Translator:
         return self._check([p[0] for p in plans], texts, target)
 
     def _by_clauses(self, units: list[_Unit], target: str) -> list[_Candidate]:
-        """Translate each unit clause by clause: the last strategy for text left untranslated.
+        """Translate each unit clause by clause: the last strategy for text left untranslated
+        (Chinese left in English or German, English in Chinese, a German output still
+        English).
 
         The text is cut at placeholders and clause punctuation (and, in Chinese, at spaces
         and quotes); each clause still to translate goes to the engine on its own, and the
@@ -989,8 +996,14 @@ class Translator:
             plans.append((parts, han))
         outs = iter(self.engine.translate(reqs))
         texts = []
+        latin_target = tgt not in {"zh", "ja", "ko"}
         for parts, han in plans:
-            punctuation = _latin_punctuation if han else _chinese_punctuation
+            if han:
+                punctuation = _latin_punctuation
+            elif latin_target:  # Latin to Latin (en->de) keeps its punctuation
+                punctuation = _as_is
+            else:
+                punctuation = _chinese_punctuation
             pieces = []
             for i, part in enumerate(parts):
                 if i % 2:
@@ -1341,6 +1354,10 @@ def _german_quotes(text: str) -> str:
     “nicht glücklich” become „nicht glücklich“ (NTREX's German references write them so,
     91 of 400; the model writes straight quotes). A quote mark without its pair stays."""
     return _QUOTED.sub(lambda m: f"„{m.group(1) if m.group(2) is None else m.group(2)}“", text)
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def _latin_punctuation(text: str) -> str:

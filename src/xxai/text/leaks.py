@@ -93,6 +93,16 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
     return None
 
 
+UNTRANSLATED = "the text came back untranslated"
+_WRONG_LANGUAGE = "the output is in "
+
+
+def untranslated(reason: str) -> bool:
+    """Return True when :func:`problem`'s ``reason`` says the model did not translate (the
+    text came back as it was, or in another language), not that it leaked or cut."""
+    return reason == UNTRANSLATED or reason.startswith(_WRONG_LANGUAGE)
+
+
 def _wrong_language(seen: str, output: str, source: str, target: str) -> str | None:
     target_base = base_lang(target)
     if target_base not in LATIN_TARGETS or base_lang(source) == target_base:
@@ -102,7 +112,7 @@ def _wrong_language(seen: str, output: str, source: str, target: str) -> str | N
     if len(words) < 4:
         return None  # names, "OK Boomer lol": too short to judge
     if _fold(PLACEHOLDER_RE.sub(" ", seen)) == _fold(bare_out):
-        return "the text came back untranslated"
+        return UNTRANSLATED
     found = detect_language(bare_out)
     scores = dict(found.alternatives)
     if (
@@ -111,7 +121,7 @@ def _wrong_language(seen: str, output: str, source: str, target: str) -> str | N
         and found.confidence >= 0.9
         and scores.get(target_base, 0.0) < 0.05
     ):
-        return f"the output is in {found.lang}, not {target_base}"
+        return f"{_WRONG_LANGUAGE}{found.lang}, not {target_base}"
     return None
 
 
