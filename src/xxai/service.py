@@ -630,13 +630,29 @@ class Service:
             return self._jobs
 
     def job_submit(
-        self, records: Sequence[dict[str, Any]], field: str, target: str, source: str = "auto"
+        self,
+        records: Sequence[dict[str, Any]],
+        field: str,
+        target: str,
+        source: str = "auto",
+        context_field: str | None = None,
     ) -> int:
-        """Queue the translation of ``field`` in each record; return the job's id."""
+        """Queue the translation of ``field`` in each record; return the job's id.
+
+        ``context_field``: a field read with each row's text as its context (the title of
+        the note a comment is under), not translated; a row without it has none.
+        """
         missing = [i for i, r in enumerate(records) if not isinstance(r.get(field), str)]
         if missing:
             raise InputError(f"row {missing[0] + 1} has no text field {field!r}")
-        return self.jobs().submit(records, field, self.normalize_lang(target), source)
+        if context_field:
+            bad = [
+                i for i, r in enumerate(records) if not isinstance(r.get(context_field, ""), str)
+            ]
+            if bad:
+                raise InputError(f"row {bad[0] + 1}: context field {context_field!r} is no text")
+        target = self.normalize_lang(target)
+        return self.jobs().submit(records, field, target, source, context_field or None)
 
     def job_status(self, job: int) -> JobStatus:
         """Return how far a job has come."""
@@ -649,8 +665,11 @@ class Service:
     def run_worker(self, wait: bool = True) -> None:
         """Run queued jobs' chunks through this service's engine until stopped."""
 
-        def translate(texts: Sequence[str], target: str, source: str) -> list[str]:
-            return [r.translation for r in self.translate_many(texts, target, source)]
+        def translate(
+            texts: Sequence[str], target: str, source: str, contexts: Sequence[str]
+        ) -> list[str]:
+            found = self.translate_many(texts, target, source, context=contexts)
+            return [r.translation for r in found]
 
         self.jobs().run_worker(translate, wait=wait)
 

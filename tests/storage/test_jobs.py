@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -33,10 +33,14 @@ def _en(text: str) -> str:
 
 
 class _Model(ChatHandler):
-    """An OpenAI-compatible chat endpoint: 30 ms a text, answers EN(<the text>)."""
+    """An OpenAI-compatible chat endpoint: 30 ms a text, answers EN(<the text>); keeps the
+    contexts it was given."""
+
+    contexts: ClassVar[list[str]] = []
 
     def answer(self, body: dict[str, Any]) -> str:
         content = body["messages"][-1]["content"]
+        self.contexts.extend(re.findall(r"<context>(.*?)</context>", content, re.S))
         found = re.search(r"<text>(.*?)(?:</text>|$)", content, re.S)
         time.sleep(0.03)
         return _en(found.group(1).strip() if found else "?")
@@ -83,11 +87,14 @@ def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
         "XXAI_EMBED_MODEL": "none",
         "XXAI_CACHE": "false",  # every chunk really goes to the model
     }
-    rows = [{"id": i, "text": f"第{i}行：今天天气很好"} for i in range(160)]
+    rows = [{"id": i, "text": f"第{i}行：今天天气很好", "title": f"帖子{i}"} for i in range(160)]
     source = tmp_path / "posts.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    _Model.contexts.clear()
     submitted = CliRunner().invoke(
-        cli, ["jobs", "submit", str(source), "--to", "en", "--json"], env=env
+        cli,
+        ["jobs", "submit", str(source), "--to", "en", "--context-field", "title", "--json"],
+        env=env,
     )
     assert submitted.exit_code == 0, submitted.output
     job = json.loads(submitted.output)["id"]
@@ -116,6 +123,8 @@ def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
     # Every row once, in order, each with its own translation.
     assert [r["id"] for r in out] == list(range(len(rows)))
     assert all(r["text_translated"] == _en(r["text"]) for r in out)
+    # Each row went to the model with its own title as the context.
+    assert {r["title"] for r in rows} <= set(_Model.contexts)
     with psycopg.connect(database) as conn:
         workers = conn.execute(
             "SELECT count(DISTINCT done_by) FROM job_rows WHERE job = %s", (job,)
@@ -130,10 +139,14 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
 
     from fakes import FakeEngine
 
-    service = make_service(FakeEngine(), database_url=database, rate_limit=0, embed_model="none")
+    fake = FakeEngine()
+    service = make_service(fake, database_url=database, rate_limit=0, embed_model="none")
     client = TestClient(create_app(service, warm=False), base_url="http://127.0.0.1")
-    rows = [{"n": i, "body": f"你好 {i}"} for i in range(40)]
-    made = client.post("/api/v1/jobs", json={"records": rows, "field": "body", "target": "en"})
+    rows = [{"n": i, "body": f"你好 {i}", "note": f"标题 {i}"} for i in range(40)]
+    made = client.post(
+        "/api/v1/jobs",
+        json={"records": rows, "field": "body", "target": "en", "context_field": "note"},
+    )
     assert made.status_code == 202, made.text
     job = made.json()["id"]
     assert client.get(f"/api/v1/jobs/{job}").json()["state"] == "running"
@@ -143,6 +156,13 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
     out = client.get(f"/api/v1/jobs/{job}/result").json()["results"]
     assert [r["n"] for r in out] == list(range(40))
     assert all(r["body_translated"] for r in out)
+    assert {r["note"] for r in rows} <= {q.context for q in fake.requests}
+    wrong = [{"body": "你好", "note": 3}]
+    bad = client.post(
+        "/api/v1/jobs",
+        json={"records": wrong, "field": "body", "target": "en", "context_field": "note"},
+    )
+    assert bad.status_code == 400 and "note" in bad.json()["error"]
     missing = client.post("/api/v1/jobs", json={"records": rows, "field": "nope", "target": "en"})
     assert missing.status_code == 400 and "nope" in missing.json()["error"]
     assert client.get("/api/v1/jobs/999999").status_code in {400, 404}

@@ -22,13 +22,23 @@ class JobIn(BaseModel):
     field: str = Field("text", description="The field to translate in each record.")
     target: str = Field(description="Target language.")
     source: str = Field("auto", description="Source language, or auto.")
+    context_field: str | None = Field(
+        None,
+        description="A field read as each record's context (what a comment replies to, "
+        "e.g. the note's title), never translated.",
+    )
 
 
 @router.post("", status_code=202, summary="Queue a translation job")
 async def submit(body: JobIn, state: Guarded) -> dict[str, Any]:
     """Store the records and queue them for `xxai worker`; answer the job's id at once."""
     job = await anyio.to_thread.run_sync(
-        state.service.job_submit, body.records, body.field, body.target, body.source
+        state.service.job_submit,
+        body.records,
+        body.field,
+        body.target,
+        body.source,
+        body.context_field,
     )
     return {"id": job, "rows": len(body.records), "status": f"/api/v1/jobs/{job}"}
 

@@ -31,13 +31,31 @@ def jobs() -> None:
 @click.option("--to", "target", required=True, help="Target language.")
 @click.option("--from", "source", default="auto", show_default=True, help="Source language.")
 @click.option("--field", default="text", show_default=True, help="The field to translate.")
+@click.option(
+    "--context-field",
+    metavar="FIELD",
+    help="A field read as each row's context, not translated (e.g. the note's title).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
 @handle_errors
-def submit(file: Path, target: str, source: str, field: str, as_json: bool, **kwargs: Any) -> None:
-    """Queue the translation of FILE (JSONL, JSON or CSV); print the job's id."""
+def submit(
+    file: Path,
+    target: str,
+    source: str,
+    field: str,
+    context_field: str | None,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
+    """Queue the translation of FILE (JSONL, JSON or CSV); print the job's id.
+
+    A comment reads better with what it replies to: --context-field names the column
+    that holds it (the note's title, the parent comment), read by the engine and never
+    translated.
+    """
     records = read_rows(file, detect_format(file), field)
-    job = service_for(kwargs).job_submit(records, field, target, source)
+    job = service_for(kwargs).job_submit(records, field, target, source, context_field)
     if as_json:
         print_json({"id": job, "rows": len(records)})
     else:

@@ -28,8 +28,9 @@ __all__ = ["JobQueue", "JobStatus", "Translate"]
 log = logging.getLogger(__name__)
 
 QUEUE = "xxai"
-# (texts, target, source) -> translations, one per text.
-Translate = Callable[[Sequence[str], str, str], list[str]]
+# (texts, target, source, contexts) -> translations, one per text; contexts: one per text
+# (what it replies to, read but not translated), or none.
+Translate = Callable[[Sequence[str], str, str, Sequence[str]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,26 @@ class JobQueue:
     # -- submitting and reading -----------------------------------------------------------
 
     def submit(
-        self, records: Sequence[dict[str, Any]], field: str, target: str, source: str = "auto"
+        self,
+        records: Sequence[dict[str, Any]],
+        field: str,
+        target: str,
+        source: str = "auto",
+        context_field: str | None = None,
     ) -> int:
-        """Store a job's records and queue its chunks; return the job's id."""
+        """Store a job's records and queue its chunks; return the job's id.
+
+        ``context_field``: a field read with each row's text as its context, not translated.
+        """
         if not records:
             raise InputError("the job has no rows")
         from xxai.storage.migrations import connect
 
         with connect(self.url) as conn, conn.transaction():
             (job,) = conn.execute(
-                "INSERT INTO jobs (kind, source, target, field, total, created) "
-                "VALUES ('translate', %s, %s, %s, %s, %s) RETURNING id",
-                (source, target, field, len(records), time.time()),
+                "INSERT INTO jobs (kind, source, target, field, context_field, total, created) "
+                "VALUES ('translate', %s, %s, %s, %s, %s, %s) RETURNING id",
+                (source, target, field, context_field, len(records), time.time()),
             ).fetchone()
             with conn.cursor() as cursor:
                 cursor.executemany(
@@ -136,11 +145,11 @@ class JobQueue:
         assert self._translate is not None, "run_worker sets the translate function"
         with connect(self.url) as conn:
             meta = conn.execute(
-                "SELECT source, target, field FROM jobs WHERE id = %s", (job,)
+                "SELECT source, target, field, context_field FROM jobs WHERE id = %s", (job,)
             ).fetchone()
             if meta is None:
                 return  # the job was deleted
-            source, target, field = meta
+            source, target, field, context_field = meta
             todo = conn.execute(
                 "SELECT row_no, record FROM job_rows WHERE job = %s AND row_no >= %s "
                 "AND row_no < %s AND output IS NULL ORDER BY row_no",
@@ -148,7 +157,9 @@ class JobQueue:
             ).fetchall()
             if not todo:
                 return
-            outputs = self._translate([str(r[1][field]) for r in todo], target, source)
+            texts = [str(r[1][field]) for r in todo]
+            contexts = [str(r[1].get(context_field) or "") for r in todo] if context_field else []
+            outputs = self._translate(texts, target, source, contexts)
             worker = f"{socket.gethostname()}:{os.getpid()}"
             with conn.transaction(), conn.cursor() as cursor:
                 cursor.executemany(
