@@ -236,3 +236,17 @@ def test_first_ctrl_c_in_the_cli_keeps_the_rows_in_progress(tmp_path: Path) -> N
     done = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     # The batch under way when Ctrl-C came was finished and written, not thrown away.
     assert len(done) % 8 == 0 and 16 <= len(done) < 200 and done == list(range(len(done)))
+
+
+def test_each_row_says_how_far_to_trust_it(service: Service, tmp_path: Path) -> None:
+    rows = [{"id": 1, "text": "好吃"}, {"id": 2, "text": "这家店的菜很好吃，" * 20}]
+    src = _jsonl(tmp_path / "in.jsonl", rows)
+    report = translate_file(_fn(service), src, tmp_path / "out.jsonl", "text")
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["confidence"] for r in out] == ["high", "low"]
+    assert out[0]["confidence_reasons"] == [] and out[1]["confidence_reasons"]
+    assert report.low == 1
+    translate_file(_fn(service), src, tmp_path / "out.csv", "text")
+    table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8", newline="")))
+    assert table[1]["confidence"] == "low"
+    assert table[1]["confidence_reasons"] == "; ".join(out[1]["confidence_reasons"])

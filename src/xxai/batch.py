@@ -38,6 +38,7 @@ class BatchReport:
     translated: int
     output: Path
     stopped: bool = False  # asked to stop: every finished row is written, the rest is not
+    low: int = 0  # rows translated this run whose confidence is low (worth a look)
 
 
 def read_rows(path: Path, fmt: str, field: str) -> list[dict[str, Any]]:
@@ -147,7 +148,7 @@ def translate_file(
     in_fmt = detect_format(source, fmt)
     out_fmt = _output_format(output, in_fmt)
     rows = read_rows(source, in_fmt, field)
-    extra = [out_field, "source_lang", "target_lang"]
+    extra = [out_field, "source_lang", "target_lang", "confidence", "confidence_reasons"]
     columns = list(dict.fromkeys([*(rows[0] if rows else [field]), *extra]))
     done_rows: list[dict[str, Any]] = []
     if output.exists() and not overwrite:
@@ -167,7 +168,7 @@ def translate_file(
     if progress and skipped:
         progress(skipped, len(rows))
     todo = list(range(skipped, len(rows)))
-    written = 0
+    written = low = 0
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("a", encoding="utf-8", newline="") as fh:
         if out_fmt == "csv" and fh.tell() == 0:
@@ -193,6 +194,12 @@ def translate_file(
                 row[out_field] = result.translation
                 row["source_lang"] = result.source_lang
                 row["target_lang"] = result.target_lang
+                # How far to trust it: "low" with its reasons (a list; in CSV one text).
+                level = result.confidence.level if result.confidence else ""
+                reasons = list(result.confidence.reasons) if result.confidence else []
+                row["confidence"] = level
+                row["confidence_reasons"] = reasons if out_fmt == "jsonl" else "; ".join(reasons)
+                low += level == "low"
                 out_rows.append(row)
             if out_fmt == "jsonl":
                 text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out_rows)
@@ -203,8 +210,8 @@ def translate_file(
             if progress:
                 progress(len(chunk) - shown[0], len(rows))
             if should_stop is not None and should_stop():
-                return BatchReport(len(rows), skipped, written, output, stopped=True)
-    return BatchReport(len(rows), skipped, written, output)
+                return BatchReport(len(rows), skipped, written, output, True, low)
+    return BatchReport(len(rows), skipped, written, output, low=low)
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: list[str], header: bool) -> str:

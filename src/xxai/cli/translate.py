@@ -132,6 +132,11 @@ def translate(
             )
         resumed = f", {report.skipped} already done" if report.skipped else ""
         err.print(f"{report.translated} rows translated{resumed} → {report.output}")
+        if report.low:
+            err.print(
+                f"{report.low} of them with low confidence: see their confidence_reasons "
+                "and check them against the notes (xxai explain TERM)"
+            )
         if report.stopped:
             err.print("stopped: every finished row is in the output; rerun to resume")
             raise SystemExit(130)
