@@ -667,9 +667,8 @@ class Service:
 
         def translate(
             texts: Sequence[str], target: str, source: str, contexts: Sequence[str]
-        ) -> list[str]:
-            found = self.translate_many(texts, target, source, context=contexts)
-            return [r.translation for r in found]
+        ) -> list[TranslationResult]:
+            return self.translate_many(texts, target, source, context=contexts)
 
         self.jobs().run_worker(translate, wait=wait)
 

@@ -123,6 +123,7 @@ def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
     # Every row once, in order, each with its own translation.
     assert [r["id"] for r in out] == list(range(len(rows)))
     assert all(r["text_translated"] == _en(r["text"]) for r in out)
+    assert {r["text_confidence"] for r in out} <= {"high", "low"}
     # Each row went to the model with its own title as the context.
     assert {r["title"] for r in rows} <= set(_Model.contexts)
     with psycopg.connect(database) as conn:
@@ -142,7 +143,8 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
     fake = FakeEngine()
     service = make_service(fake, database_url=database, rate_limit=0, embed_model="none")
     client = TestClient(create_app(service, warm=False), base_url="http://127.0.0.1")
-    rows = [{"n": i, "body": f"你好 {i}", "note": f"标题 {i}"} for i in range(40)]
+    rows = [{"n": i, "body": f"你好 {i}", "note": f"标题 {i}"} for i in range(39)]
+    rows.append({"n": 39, "body": "这家店的菜很好吃，" * 20, "note": "标题 39"})  # long: low
     made = client.post(
         "/api/v1/jobs",
         json={"records": rows, "field": "body", "target": "en", "context_field": "note"},
@@ -156,6 +158,9 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
     out = client.get(f"/api/v1/jobs/{job}/result").json()["results"]
     assert [r["n"] for r in out] == list(range(40))
     assert all(r["body_translated"] for r in out)
+    # Each row says how far to trust it, as every other result does.
+    assert out[0]["body_confidence"] == "high" and out[0]["body_confidence_reasons"] == []
+    assert out[-1]["body_confidence"] == "low" and out[-1]["body_confidence_reasons"]
     assert {r["note"] for r in rows} <= {q.context for q in fake.requests}
     wrong = [{"body": "你好", "note": 3}]
     bad = client.post(

@@ -22,15 +22,16 @@ from typing import Any
 
 from xxai.errors import InputError, StoreError
 from xxai.storage.memory import redact
+from xxai.types import TranslationResult
 
 __all__ = ["JobQueue", "JobStatus", "Translate"]
 
 log = logging.getLogger(__name__)
 
 QUEUE = "xxai"
-# (texts, target, source, contexts) -> translations, one per text; contexts: one per text
-# (what it replies to, read but not translated), or none.
-Translate = Callable[[Sequence[str], str, str, Sequence[str]], list[str]]
+# (texts, target, source, contexts) -> results, one per text; contexts: one per text (what
+# it replies to, read but not translated), or none.
+Translate = Callable[[Sequence[str], str, str, Sequence[str]], list[TranslationResult]]
 
 
 @dataclass(frozen=True)
@@ -126,20 +127,34 @@ class JobQueue:
         return JobStatus(int(row[0]), row[1], row[2], int(row[3]), int(row[4]))
 
     def results(self, job: int) -> list[dict[str, Any]]:
-        """Return the job's records with their translations, in input order."""
+        """Return the job's records with their translations, in input order: each gains
+        ``<field>_translated``, ``<field>_confidence`` ("high"/"low") and
+        ``<field>_confidence_reasons`` (None until its row is done)."""
         from xxai.storage.migrations import connect
 
         self.status(job)
         with connect(self.url) as conn:
             (field,) = conn.execute("SELECT field FROM jobs WHERE id = %s", (job,)).fetchone()
             rows = conn.execute(
-                "SELECT record, output FROM job_rows WHERE job = %s ORDER BY row_no", (job,)
+                "SELECT record, output, confidence, confidence_reasons FROM job_rows "
+                "WHERE job = %s ORDER BY row_no",
+                (job,),
             ).fetchall()
-        return [{**record, f"{field}_translated": output} for record, output in rows]
+        return [
+            {
+                **record,
+                f"{field}_translated": output,
+                f"{field}_confidence": level,
+                f"{field}_confidence_reasons": reasons,
+            }
+            for record, output, level, reasons in rows
+        ]
 
     # -- working --------------------------------------------------------------------------
 
     def _run_chunk(self, job: int, start: int, stop: int) -> None:
+        from psycopg.types.json import Jsonb
+
         from xxai.storage.migrations import connect
 
         assert self._translate is not None, "run_worker sets the translate function"
@@ -159,13 +174,23 @@ class JobQueue:
                 return
             texts = [str(r[1][field]) for r in todo]
             contexts = [str(r[1].get(context_field) or "") for r in todo] if context_field else []
-            outputs = self._translate(texts, target, source, contexts)
+            results = self._translate(texts, target, source, contexts)
             worker = f"{socket.gethostname()}:{os.getpid()}"
             with conn.transaction(), conn.cursor() as cursor:
                 cursor.executemany(
-                    "UPDATE job_rows SET output = %s, done_by = %s "
-                    "WHERE job = %s AND row_no = %s AND output IS NULL",
-                    [(out, worker, job, r[0]) for r, out in zip(todo, outputs, strict=True)],
+                    "UPDATE job_rows SET output = %s, confidence = %s, confidence_reasons = %s, "
+                    "done_by = %s WHERE job = %s AND row_no = %s AND output IS NULL",
+                    [
+                        (
+                            res.translation,
+                            res.confidence.level if res.confidence else None,
+                            Jsonb(list(res.confidence.reasons) if res.confidence else []),
+                            worker,
+                            job,
+                            r[0],
+                        )
+                        for r, res in zip(todo, results, strict=True)
+                    ],
                 )
 
     def run_worker(
