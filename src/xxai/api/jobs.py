@@ -52,6 +52,7 @@ async def status(job: int, state: Guarded) -> dict[str, Any]:
 
 @router.get("/{job}/result", summary="A job's rows with their translations")
 async def result(job: int, state: Guarded) -> dict[str, Any]:
-    """The records in input order, each with ``<field>_translated`` (null until done)."""
+    """The records in input order, each with ``<field>_translated``, ``<field>_confidence``
+    and ``<field>_confidence_reasons`` (null until done)."""
     rows = await anyio.to_thread.run_sync(state.service.job_results, job)
     return {"id": job, "results": rows}
