@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from xxai.slang.glossary import contains_rendering
 from xxai.text.checks import (
     FOREIGN_SCRIPT,
@@ -204,3 +206,34 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
     assert missing_numbers("3月8日", "at the market on the 8th", "en") == ["3"]
     prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
     assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "translation", "source", "target", "coarse"),
+    [
+        # The model coarsened a news sentence on an assault charge.
+        (
+            "一名球员被指控在酒店房间性侵一名女子",
+            "Ein Spieler soll eine Frau in einem Hotelzimmer gefickt haben.",
+            "zh",
+            "de",
+            "gefickt",
+        ),
+        ("真的好累", "I am so shitty tired", "zh", "en", "shitty"),
+        ("What a stupid game", "什么傻逼游戏", "en", "zh", "傻逼"),
+        # The writer's own words: a vulgar original may have a vulgar translation.
+        ("卧槽，这家店太好吃了", "Holy shit, this place is so good", "zh", "en", None),
+        ("What the fuck is this", "Was zum Teufel ist das, Scheiße", "en", "de", None),
+        # Innocent strings that hold a vulgar one: 我妈的 (my mom's), Scunthorpe, Dickens.
+        ("Strawberry cake for my mom's birthday", "我妈的生日草莓蛋糕", "en", "zh", None),
+        ("I love Scunthorpe and Dickens", "Ich liebe Scunthorpe und Dickens", "en", "de", None),
+    ],
+)
+def test_a_vulgar_word_the_original_lacks_lowers_confidence(
+    text: str, translation: str, source: str, target: str, coarse: str | None
+) -> None:
+    reasons = estimate(text, translation, source, target, [], []).reasons
+    vulgar = [r for r in reasons if "vulgar" in r]
+    assert vulgar == (
+        [f'a vulgar word the original has no counterpart of: "{coarse}"'] if coarse else []
+    )

@@ -10,6 +10,9 @@ Cheap signals a reader can act on, no second model:
   longer one added or repeated something;
 - long posts (150 characters or more: the small model often drops or garbles a part),
   from our blind review (benchmarks/review.py);
+- a vulgar word the original has no counterpart of (an NTREX news sentence on an assault
+  charge came back with German "ficken"): the small model sometimes coarsens a text, and
+  a reader must not take that for the writer's own voice;
 - when the engine can score its own output (the local model, ``confidence = model``): the
   three tokens of the translation the model finds least likely as its reply to the
   original. When their mean log-probability is under the floor for the language pair, a
@@ -28,6 +31,7 @@ flagged more right translations than it found wrong ones beyond the other signal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from xxai.languages import base_lang
@@ -74,6 +78,51 @@ _PUNCTUATION = ".,;:!?\"'()[]，。！？；：、“”‘’（）《》…"
 _DRIFT = "the meaning may have drifted from the original: a wrong sense or a lost part"
 _MIN_CHARS = 12  # shorter texts vary too much in length to judge
 _LONG_CHARS = 150
+# Strongly vulgar words a translation may hold, by language (Latin words whole, any case,
+# a * ends a stem; Chinese only strings with no innocent reading: 妈的 is also 我妈的生日).
+_VULGAR = {
+    "en": "fuck* motherfuck* shit shits shitty shitting bullshit cunt* asshole* bitch "
+    "bitches whore* slut* wtf",
+    "de": "fick* gefickt* scheiße* scheiss* scheiß* beschissen* arschloch* fotze* hure "
+    "huren* wichser* schlampe*",
+    "zh": "肏 傻逼 煞笔 卧槽 操你 草泥马 婊子 鸡巴",
+}
+# What in an original may stand behind a vulgar translation: any of the words above, and
+# Chinese characters and initialisms that are often (not always) vulgar (草, 妈的, sb, tmd).
+_MARKERS = {
+    **_VULGAR,
+    "zh": _VULGAR["zh"] + " 操 艹 草 妈的 尼玛 傻b 沙比 我靠 贱人 屌 sb tmd nmsl cnm mlgb nmb wc",
+}
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_HAN_WORD = re.compile(r"[\u3400-\u9fff]")
+
+
+def _vulgar(text: str, langs: Sequence[str], words: dict[str, str] = _VULGAR) -> list[str]:
+    """Return the vulgar words of ``text`` in ``langs`` (each once, as written)."""
+    found: list[str] = []
+    for lang in langs:
+        for word in words[lang].split():
+            if _HAN_WORD.match(word):
+                hit = word if word in text else None
+            else:
+                stem = word.rstrip("*")
+                hit = next(
+                    (
+                        w
+                        for w in _LATIN_WORD.findall(text)
+                        if (
+                            w.casefold().startswith(stem)
+                            if word.endswith("*")
+                            else w.casefold() == stem
+                        )
+                    ),
+                    None,
+                )
+            if hit and hit not in found:
+                found.append(hit)
+    return found
+
+
 _REASONS = {
     HAN_LEFTOVER: "Chinese left untranslated",
     FOREIGN_SCRIPT: "letters of another script in the output",
@@ -122,6 +171,13 @@ def estimate(
             reasons.append("much longer than the original: something may be added")
     if src_len >= _LONG_CHARS:
         reasons.append("a long post: the small model often drops or garbles a part")
+    tgt = base_lang(target)
+    coarse = _vulgar(translation, [tgt]) if tgt in _VULGAR else []
+    if coarse and not _vulgar(text, list(_MARKERS), _MARKERS):
+        reasons.append(
+            "a vulgar word the original has no counterpart of: "
+            + ", ".join(f'"{w}"' for w in coarse)
+        )
     pair = (base_lang(source), base_lang(target))
     least = sorted(unlikely or (), key=lambda t: t.logprob)[:_LEAST]
     if least and pair in LIKELIHOOD_FLOORS:
