@@ -99,27 +99,17 @@ _HAN_WORD = re.compile(r"[\u3400-\u9fff]")
 
 def _vulgar(text: str, langs: Sequence[str], words: dict[str, str] = _VULGAR) -> list[str]:
     """Return the vulgar words of ``text`` in ``langs`` (each once, as written)."""
+    latin = [(w, w.casefold()) for w in _LATIN_WORD.findall(text)]
     found: list[str] = []
     for lang in langs:
         for word in words[lang].split():
             if _HAN_WORD.match(word):
-                hit = word if word in text else None
+                hits = [word] if word in text else []
+            elif word.endswith("*"):
+                hits = [w for w, folded in latin if folded.startswith(word[:-1])]
             else:
-                stem = word.rstrip("*")
-                hit = next(
-                    (
-                        w
-                        for w in _LATIN_WORD.findall(text)
-                        if (
-                            w.casefold().startswith(stem)
-                            if word.endswith("*")
-                            else w.casefold() == stem
-                        )
-                    ),
-                    None,
-                )
-            if hit and hit not in found:
-                found.append(hit)
+                hits = [w for w, folded in latin if folded == word]
+            found += [h for h in hits[:1] if h not in found]
     return found
 
 
