@@ -716,6 +716,7 @@ class Translator:
                 todo.append(unit)
         checked_as_is = self._check(ready, [u.protected.text for u in ready], target, ask)
         as_is = {id(u): c for u, c in zip(ready, checked_as_is, strict=True) if not c.problems}
+        kept = [u for u in ready if id(u) in as_is]
         todo += [u for u in ready if id(u) not in as_is]  # a check failed: the model's, then
         asked = self._tag_requests(units, target)
         tag_reqs = list(dict.fromkeys(asked.values()))
@@ -770,10 +771,9 @@ class Translator:
             or NO_TARGET_SCRIPT in best[id(u)].problems
             or _english_clause_left(u, best[id(u)], target)
             # Into German, a sentence the model copies whole under every prompt ("In China,
-            # homosexuality was legalized…"): its clauses, one by one, it translates.
-            or (
-                base_lang(target) not in {"zh", "ja", "ko"} and leaks.untranslated(best[id(u)].leak)
-            )
+            # homosexuality was legalized…"): its clauses, one by one, it translates (the
+            # leak check says "untranslated" only of Latin-script targets).
+            or leaks.untranslated(best[id(u)].leak)
         ]
         clauses = {id(u) for u in left}
         if left:
@@ -785,7 +785,7 @@ class Translator:
                     cand.badness == old.badness and han_count(cand.output) < han_count(old.output)
                 ):
                     best[id(unit)] = cand
-        for unit in [*todo, *(u for u in ready if id(u) in as_is)]:
+        for unit in [*todo, *kept]:
             cand = self._patch(unit, best[id(unit)], target, words_only=id(unit) not in clauses)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
