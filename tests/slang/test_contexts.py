@@ -204,6 +204,10 @@ SLANG: list[tuple[str, str | None]] = [
     ("姐弟恋就是要找奶狗", "小奶狗"),
     ("我是醋精本精，他多看别人一眼我都不行", "醋坛子"),
     ("她是他心口的朱砂痣", "朱砂痣"),
+    # 人均 is "per person" before an amount; 人均 + a noun is the meme "everyone's a …".
+    ("这家火锅人均80，味道不错", "人均"),
+    ("人均消费不到一百", "人均"),
+    ("这个小区的保安人均特种兵", None),
 ]
 
 EVERYDAY: list[tuple[str, str | None]] = [
