@@ -848,3 +848,26 @@ def test_a_sentence_copied_whole_into_german_goes_clause_by_clause() -> None:
         "Im Frühling, wurde die alte Brücke über den Fluss endlich wieder geöffnet, "
         "und die ganze Stadt feierte es."
     )
+
+
+def test_known_stickers_are_named_from_our_table_without_the_model() -> None:
+    # Into German through English the model had made [笑哭R] "[laufen und weinen R]".
+    def german(req: TranslationRequest) -> str:
+        if req.target == "de":
+            return "So lecker [[0]]" if "[[0]]" in req.text else req.text
+        return "So tasty [[0]]" if "[[0]]" in req.text else req.text
+
+    engine = FakeEngine(respond=german)
+    result = Translator(engine).translate("太好吃了[笑哭R]", "de", "zh")
+    assert result.translation == "So lecker [Freudentränen R]"
+    english = FakeEngine(respond=german)
+    assert Translator(english).translate("太好吃了[笑哭R]", "en", "zh").translation == (
+        "So tasty [tears of joy R]"
+    )
+    # Neither pass sent the sticker's words on their own.
+    assert all("笑哭" not in r.text and "tears" not in r.text for r in engine.requests)
+    # An English post's sticker our table names goes into Chinese as RedNote writes it; a
+    # sticker it lacks is still translated as words.
+    back = FakeEngine(respond=lambda r: "哭哭" if r.text == "crying emoji" else "好累 [[0]] [[1]]")
+    out = Translator(back).translate("so tired [Selfie R] [crying emoji R]", "zh", "en")
+    assert "[自拍R]" in out.translation and "[哭哭R]" in out.translation

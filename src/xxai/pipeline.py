@@ -42,7 +42,7 @@ from xxai.text.protect import (
 )
 from xxai.text.script import convert_script
 from xxai.text.segment import Piece, join_pieces, split_units, starts_sentence
-from xxai.text.tags import TRANSLATED_KINDS, rebuild, tag_words, words_of
+from xxai.text.tags import TRANSLATED_KINDS, known_sticker, rebuild, tag_words, words_of
 from xxai.text.validate import check_text
 from xxai.types import (
     Confidence,
@@ -1032,6 +1032,8 @@ class Translator:
         reqs: dict[tuple[str, str], TranslationRequest] = {}
         for unit in units:
             for original, kind in zip(unit.protected.originals, unit.protected.kinds, strict=True):
+                if kind == "sticker" and known_sticker(words_of(original, kind), target):
+                    continue  # our own table has it: see _restore_tags
                 words = tag_words(original, kind, unit.source)
                 if words and (words, unit.source) not in reqs:
                     reqs[words, unit.source] = self._tag_request(words, unit.source, target)
@@ -1077,7 +1079,12 @@ class Translator:
                 continue
             new = []
             for original, kind in zip(prot.originals, prot.kinds, strict=True):
-                if kind in TRANSLATED_KINDS:
+                known = (
+                    known_sticker(words_of(original, kind), target) if kind == "sticker" else None
+                )
+                if known:
+                    original = rebuild(original, kind, known, target)
+                elif kind in TRANSLATED_KINDS:
                     words = tag_words(original, kind, unit.source)
                     out = done.get((words, unit.source), "") if words else words_of(original, kind)
                     original = rebuild(original, kind, _clean_output(out, words or ""), target)

@@ -208,6 +208,13 @@ SLANG: list[tuple[str, str | None]] = [
     ("这家火锅人均80，味道不错", "人均"),
     ("人均消费不到一百", "人均"),
     ("这个小区的保安人均特种兵", None),
+    # 画饼画得真香 is one phrase: the promises sound tempting (not a painting, not 真香).
+    ("老板画饼画得真香，我直接躺平了", "画饼画得真香"),
+    ("这饼画得真香，可惜我已经不信了", "画饼画得真香"),
+    # 破防 with its cause as the subject is "broke me", not "I broke down".
+    ("他一句话就让我破防了", "让我破防"),
+    ("视频结尾太让人破防了", "让人破防"),
+    ("我直接破防了", "破防"),
 ]
 
 EVERYDAY: list[tuple[str, str | None]] = [
@@ -416,3 +423,9 @@ def test_context_regexes_compile_for_every_spelling() -> None:
         if entry.context:
             for spelling in (entry.term, *entry.variants):
                 re.compile(entry.context.replace("{T}", re.escape(spelling)))
+
+
+def test_a_longer_phrase_is_one_term_not_its_parts() -> None:
+    # The parts read alone gave "The boss made empty promises. The painting is really good."
+    assert _found("老板画饼画得真香") == ["画饼画得真香"]
+    assert _found("他的话让我破防了") == ["让我破防"]

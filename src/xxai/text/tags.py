@@ -7,11 +7,14 @@ translate and :func:`rebuild` writes the item back in the target language's form
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from pathlib import Path
 
 from xxai.languages import base_lang
 
-__all__ = ["TRANSLATED_KINDS", "rebuild", "tag_words", "words_of"]
+__all__ = ["TRANSLATED_KINDS", "known_sticker", "rebuild", "tag_words", "words_of"]
 
 TRANSLATED_KINDS = frozenset({"topic", "sticker", "hashtag"})
 
@@ -22,6 +25,27 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _BRACKETS = re.compile(r"[\[\]【】#]")
 _STRIP = "#[]【】\"'“”‘’.。!！?？,，:：;；()（） \t"
+
+
+@functools.cache
+def _sticker_names() -> dict[str, dict[str, str]]:
+    """Each name a sticker has in ``stickers.toml`` (casefolded, any language) -> its names
+    by language, the Chinese code's own included."""
+    table = tomllib.loads((Path(__file__).with_name("stickers.toml")).read_text("utf-8"))
+    index: dict[str, dict[str, str]] = {}
+    for code, names in table["stickers"].items():
+        entry = {"zh": code, **names}
+        for name in entry.values():
+            index.setdefault(name.casefold(), entry)
+    return index
+
+
+def known_sticker(words: str, target: str) -> str | None:
+    """Return the words of a RedNote sticker in ``target`` from our own table ([笑哭R] is
+    "tears of joy", in German "Freudentränen"), or None when the table lacks the sticker or
+    the language."""
+    entry = _sticker_names().get(" ".join(words.split()).casefold())
+    return entry.get(base_lang(target)) if entry else None
 
 
 def words_of(original: str, kind: str) -> str:
