@@ -215,6 +215,9 @@ SLANG: list[tuple[str, str | None]] = [
     ("他一句话就让我破防了", "让我破防"),
     ("视频结尾太让人破防了", "让人破防"),
     ("我直接破防了", "破防"),
+    # ... and as a clause of its own, with no subject, it is the writer who broke down.
+    ("收拾行李时看到那封信，破防了", "破防了"),
+    ("我看完直接破防了", "破防"),
 ]
 
 EVERYDAY: list[tuple[str, str | None]] = [
@@ -429,3 +432,4 @@ def test_a_longer_phrase_is_one_term_not_its_parts() -> None:
     # The parts read alone gave "The boss made empty promises. The painting is really good."
     assert _found("老板画饼画得真香") == ["画饼画得真香"]
     assert _found("他的话让我破防了") == ["让我破防"]
+    assert _found("我又破防了") == ["破防"]
