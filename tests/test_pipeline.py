@@ -871,3 +871,16 @@ def test_known_stickers_are_named_from_our_table_without_the_model() -> None:
     back = FakeEngine(respond=lambda r: "哭哭" if r.text == "crying emoji" else "好累 [[0]] [[1]]")
     out = Translator(back).translate("so tired [Selfie R] [crying emoji R]", "zh", "en")
     assert "[自拍R]" in out.translation and "[哭哭R]" in out.translation
+
+
+def test_a_line_cut_off_at_a_comma_is_not_continued_by_the_model() -> None:
+    # Given "…的生活情况，" the model went on: "…of 6000-8000 RMB, so I think it's reasonable."
+    def continuing(req: TranslationRequest) -> str:
+        return "My income of 6000 RMB" + (
+            ", so I think it's fine." if req.text.endswith("，") else "."
+        )
+
+    engine = FakeEngine(respond=continuing)
+    result = Translator(engine).translate("我觉得大概等于我们收入6000人民币，", "en", "zh")
+    assert engine.requests[0].text == "我觉得大概等于我们收入6000人民币"
+    assert result.translation == "My income of 6000 RMB,"

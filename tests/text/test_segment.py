@@ -46,3 +46,16 @@ def test_a_word_starts_a_sentence_after_its_end_a_line_break_or_a_placeholder() 
     assert starts_sentence(text, text.index("more"), ".!?", placeholder=True)
     assert starts_sentence(text, text.index("and"), ".!?")
     assert not starts_sentence(text, text.index("so"), ".!?", placeholder=True)
+
+
+def test_a_comma_or_colon_ending_a_line_is_kept_out_of_the_unit_and_written_back() -> None:
+    # A model given a sentence cut off at a comma went on writing it ("…, so I think
+    # it's reasonable."); a heading's colon before a list was lost.
+    text = "我觉得这样的生活情况，\n推荐：\n- 洗发水"
+    pieces = split_units(text)
+    assert [p.text for p in pieces if p.unit] == ["我觉得这样的生活情况", "推荐", "- 洗发水"]
+    out = join_pieces(pieces, ["I think this way of living.", "Recommended", "- shampoo"], True)
+    assert out == "I think this way of living,\nRecommended:\n- shampoo"
+    # Into Chinese the marks are Chinese ones; a smiley's colon is not a mark.
+    english = split_units("calm down, \nlook :)")
+    assert join_pieces(english, ["冷静", "看 :)"], spaced=False) == "冷静， \n看 :)"

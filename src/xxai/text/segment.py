@@ -45,12 +45,17 @@ class Piece:
     """A unit to translate (``unit=True``), or text kept as it is.
 
     A ``joint`` is the boundary between two sentences of one long line that had no space
-    between them (Chinese); it becomes a space when the target language uses spaces.
+    between them (Chinese); it becomes a space when the target language uses spaces. A
+    ``mark`` is a comma or colon that ends a line (a comment cut off mid-sentence, a
+    heading before a list): kept out of the unit, since a model given a sentence that ends
+    in a comma goes on writing it ("…, so I think it's reasonable."), and written back in
+    the target's form.
     """
 
     text: str
     unit: bool
     joint: bool = False
+    mark: bool = False  # a comma or colon ending a line: written the target's way
 
 
 def _split_long(line: str, limit: int) -> list[Piece]:
@@ -80,6 +85,12 @@ def _split_long(line: str, limit: int) -> list[Piece]:
     return pieces
 
 
+# A comma, enumeration comma or colon ending a line, after a word or a closing bracket.
+_END_MARK = re.compile(r"(?<=[^\W_]|[)）」』”\]])[ \t]*[，,、：:]$")
+# ... and how each is written in a language with spaces and in one without.
+_SPACED_MARK = {"，": ",", "、": ",", "：": ":"}
+_UNSPACED_MARK = {",": "，", ":": "："}
+
 # One or more @mentions opening a line, each followed by a space (a reply's addressees).
 _ADDRESSEES = re.compile(rf"(?:{MENTION}[ \t\u3000]+)+")
 
@@ -107,10 +118,15 @@ def split_units(text: str, unit_chars: int = 400) -> list[Piece]:
             stripped = stripped[addressees.end() :]
         if lead:
             pieces.append(Piece(lead, unit=False))
+        end = _END_MARK.search(stripped)
+        mark = stripped[end.start() :] if end else ""
+        stripped = stripped[: len(stripped) - len(mark)]
         if len(stripped) > unit_chars:
             pieces.extend(_split_long(stripped, unit_chars))
         else:
             pieces.append(Piece(stripped, unit=True))
+        if mark:
+            pieces.append(Piece(mark, unit=False, mark=True))
         if trail:
             pieces.append(Piece(trail, unit=False))
     return pieces
@@ -123,6 +139,11 @@ def join_pieces(pieces: list[Piece], outputs: list[str], spaced: bool) -> str:
     for piece in pieces:
         if piece.unit:
             out.append(next(it))
+        elif piece.mark:
+            # The model may have closed the sentence the mark continues: "…situation."
+            last = out.pop().rstrip().rstrip(".。") if out else ""
+            mark = piece.text.strip()
+            out.append(last + (_SPACED_MARK if spaced else _UNSPACED_MARK).get(mark, mark))
         elif piece.joint:
             out.append(" " if spaced else "")
         else:
