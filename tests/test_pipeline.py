@@ -884,3 +884,22 @@ def test_a_line_cut_off_at_a_comma_is_not_continued_by_the_model() -> None:
     result = Translator(engine).translate("我觉得大概等于我们收入6000人民币，", "en", "zh")
     assert engine.requests[0].text == "我觉得大概等于我们收入6000人民币"
     assert result.translation == "My income of 6000 RMB,"
+
+
+def test_a_vulgar_word_the_original_lacks_sends_the_unit_back() -> None:
+    # The model coarsened a news sentence on an assault charge ("…gefickt haben").
+    answers = iter(
+        [
+            "Ein Spieler soll eine Frau gefickt haben.",
+            "Ein Spieler soll eine Frau angegriffen haben.",
+        ]
+    )
+    engine = FakeEngine(respond=lambda req: next(answers))
+    result = Translator(engine, pivot={}).translate("一名球员被指控侵犯一名女子", "de", "zh")
+    assert result.translation == "Ein Spieler soll eine Frau angegriffen haben."
+    assert len(engine.requests) == 2 and result.confidence.level == "high"
+    # The writer's own slang may be rendered coarsely: nb is "fucking awesome".
+    coarse = FakeEngine(respond=lambda req: "That move is fucking awesome")
+    result = Translator(coarse, default_glossary()).translate("这操作太nb了", "en", "zh")
+    assert len(coarse.requests) == 1
+    assert not any("vulgar" in r for r in result.confidence.reasons)

@@ -26,11 +26,12 @@ from xxai.text.checks import (
     NO_TARGET_SCRIPT,
     PATCHED,
     PLACEHOLDERS,
+    VULGAR_ADDED,
     han_count,
     latin_leftovers,
     output_problems,
 )
-from xxai.text.confidence import estimate, likelihood_floor, outside
+from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
 from xxai.text.langid import detect_language
 from xxai.text.protect import (
     KINDS,
@@ -130,6 +131,12 @@ class _Candidate:
 _LABEL = re.compile(
     r"^(?:translation|übersetzung|翻译|译文|reply|antwort|回复)\s*[:：]\s*", re.IGNORECASE
 )
+
+
+def _vulgar_slang(matches: Sequence[TermMatch], target: str) -> bool:
+    """Return True when a glossary term found has a vulgar rendering in ``target`` (nb is
+    "fucking awesome", 🐎 "motherfucker"): the writer's own coarseness, not the model's."""
+    return any(added_vulgarity("", r, target) for m in matches for r in m.renderings)
 
 
 def _clean_output(raw: str, unit: str) -> str:
@@ -441,6 +448,13 @@ class Translator:
         """Give each translated result its confidence: the rules, then one call of the
         likelihood scorer (pairs with a floor for it) or the meaning scorer for the rest."""
 
+        # A vulgar rendering of the writer's own slang (nb "fucking awesome") is no addition.
+        licensed = {
+            id(r)
+            for r in results
+            if _vulgar_slang(self._terms(r.text, r.source_lang, target), target)
+        }
+
         def rated(
             result: TranslationResult,
             similarity: float | None = None,
@@ -455,6 +469,7 @@ class Translator:
                 result.missed,
                 similarity=similarity,
                 unlikely=unlikely,
+                vulgar_slang=id(result) in licensed,
             )
 
         by_rules = [rated(r) for r in results]
@@ -922,6 +937,8 @@ class Translator:
                 leak = _CONTEXT_LEAK
             if leak:
                 problems.append(LEAK)
+            if added_vulgarity(unit.raw, out, target) and not _vulgar_slang(unit.matches, target):
+                problems.append(VULGAR_ADDED)  # another pass, and only then the word stands
             missed = [] if ask and ask.instruction else self._missed(unit.matches, out, target)
             cands.append(_Candidate(out, problems, missed, leak))
         return cands

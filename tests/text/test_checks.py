@@ -227,6 +227,9 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
         # Innocent strings that hold a vulgar one: 我妈的 (my mom's), Scunthorpe, Dickens.
         ("Strawberry cake for my mom's birthday", "我妈的生日草莓蛋糕", "en", "zh", None),
         ("I love Scunthorpe and Dickens", "Ich liebe Scunthorpe und Dickens", "en", "de", None),
+        # Schlamper (sloppy) is not Schlampe; vulgar initialisms are the writer's (nb, mmp).
+        ("entering goblin mode", "im Schlampermodus", "en", "de", None),
+        ("这操作太nb了", "That move is fucking awesome", "zh", "en", None),
     ],
 )
 def test_a_vulgar_word_the_original_lacks_lowers_confidence(

@@ -31,6 +31,7 @@ __all__ = [
     "NUMBER_MISSING",
     "PATCHED",
     "PLACEHOLDERS",
+    "VULGAR_ADDED",
     "foreign_letters",
     "han_count",
     "instruction_text",
@@ -53,6 +54,8 @@ NO_TARGET_SCRIPT = "no-target-script"
 PLACEHOLDERS = "placeholders"
 # A number of the source is nowhere in the output (numbers are the model's to write).
 NUMBER_MISSING = "number-missing"
+# A strongly vulgar word the original has no counterpart of (xxai.text.confidence).
+VULGAR_ADDED = "vulgar-added"
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Letters of scripts other than Latin and Han, and the target languages that write in them

@@ -45,6 +45,7 @@ from xxai.text.checks import (
     NUMBER_MISSING,
     PATCHED,
     PLACEHOLDERS,
+    VULGAR_ADDED,
     latin_leftovers,
 )
 from xxai.types import Confidence, TokenScore
@@ -53,6 +54,7 @@ __all__ = [
     "LIKELIHOOD_FLOORS",
     "SIMILARITY_FLOORS",
     "Confidence",
+    "added_vulgarity",
     "estimate",
     "likelihood_floor",
     "outside",
@@ -84,14 +86,17 @@ _VULGAR = {
     "en": "fuck* motherfuck* shit shits shitty shitting bullshit cunt* asshole* bitch "
     "bitches whore* slut* wtf",
     "de": "fick* gefickt* scheiße* scheiss* scheiß* beschissen* arschloch* fotze* hure "
-    "huren* wichser* schlampe*",
+    "huren* wichser* schlampe schlampen",
     "zh": "肏 傻逼 煞笔 卧槽 操你 草泥马 婊子 鸡巴",
 }
 # What in an original may stand behind a vulgar translation: any of the words above, and
 # Chinese characters and initialisms that are often (not always) vulgar (草, 妈的, sb, tmd).
+# The initialisms are the glossary's vulgar slang (nb is "fucking awesome", mmp "fuck").
 _MARKERS = {
     **_VULGAR,
-    "zh": _VULGAR["zh"] + " 操 艹 草 妈的 尼玛 傻b 沙比 我靠 贱人 屌 sb tmd nmsl cnm mlgb nmb wc",
+    "en": _VULGAR["en"] + " sucks crap damn* pissed",
+    "zh": _VULGAR["zh"] + " 操 艹 草 妈的 尼玛 傻b 沙比 我靠 贱人 屌 逼 "
+    "sb tmd nmsl cnm mlgb nmb wc nb mdzz rnm mmp md nmd ntm qnmd wcnm dsb",
 }
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]")
@@ -111,6 +116,15 @@ def _vulgar(text: str, langs: Sequence[str], words: dict[str, str] = _VULGAR) ->
                 hits = [w for w, folded in latin if folded == word]
             found += [h for h in hits[:1] if h not in found]
     return found
+
+
+def added_vulgarity(text: str, translation: str, target: str) -> list[str]:
+    """Return the strongly vulgar words of ``translation`` when ``text`` has nothing that
+    may stand behind them (a vulgar word or marker in any language: 卧槽, 草, sb, tmd); an
+    NTREX news sentence on an assault charge came back with ``ficken``."""
+    tgt = base_lang(target)
+    coarse = _vulgar(translation, [tgt]) if tgt in _VULGAR else []
+    return coarse if coarse and not _vulgar(text, list(_MARKERS), _MARKERS) else []
 
 
 _REASONS = {
@@ -135,12 +149,15 @@ def estimate(
     missed: list[str],
     similarity: float | None = None,
     unlikely: Sequence[TokenScore] | None = None,
+    vulgar_slang: bool = False,
 ) -> Confidence:
     """Estimate the quality of ``translation`` of ``text``.
 
     ``similarity``: the source-translation similarity score, when a scorer is configured;
     ``unlikely``: the translation's tokens with the model's log-probabilities, when the
-    engine scored it (used instead of ``similarity`` for pairs with a likelihood floor).
+    engine scored it (used instead of ``similarity`` for pairs with a likelihood floor);
+    ``vulgar_slang``: the original holds slang whose rendering is vulgar, so a vulgar word
+    in the translation is its rendering, not an addition.
     """
     # One English word copied into Chinese is often a brand or a loanword the reader knows
     # ("ok", "vlog"); two or more are a sentence half translated (benchmarks/review.py).
@@ -148,7 +165,8 @@ def estimate(
     fewest = 1 if base_lang(target) == "de" else 2
     if LATIN_LEFTOVER in flags and len(set(latin_leftovers(translation, text, target))) < fewest:
         flags = [f for f in flags if f != LATIN_LEFTOVER]
-    reasons = [_REASONS.get(f, f) for f in flags]
+    # The rule below names the words of the final translation.
+    reasons = [_REASONS.get(f, f) for f in flags if f != VULGAR_ADDED]
     if missed:
         reasons.append("slang rendered freely: " + ", ".join(missed))
     bounds = _RATIO.get((base_lang(source), base_lang(target)))
@@ -161,9 +179,8 @@ def estimate(
             reasons.append("much longer than the original: something may be added")
     if src_len >= _LONG_CHARS:
         reasons.append("a long post: the small model often drops or garbles a part")
-    tgt = base_lang(target)
-    coarse = _vulgar(translation, [tgt]) if tgt in _VULGAR else []
-    if coarse and not _vulgar(text, list(_MARKERS), _MARKERS):
+    coarse = [] if vulgar_slang else added_vulgarity(text, translation, target)
+    if coarse:
         reasons.append(
             "a vulgar word the original has no counterpart of: "
             + ", ".join(f'"{w}"' for w in coarse)
