@@ -250,3 +250,31 @@ def test_each_row_says_how_far_to_trust_it(service: Service, tmp_path: Path) -> 
     table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8", newline="")))
     assert table[1]["confidence"] == "low"
     assert table[1]["confidence_reasons"] == "; ".join(out[1]["confidence_reasons"])
+
+
+def test_each_row_carries_the_slang_found_and_its_rendering(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [{"id": 1, "text": "这家店yyds"}, {"id": 2, "text": "好吃"}]
+    src = _jsonl(tmp_path / "in.jsonl", rows)
+    translate_file(_fn(service), src, tmp_path / "out.jsonl", "text")
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(t["term"], t["rendering"]) for t in out[0]["terms"]] == [("yyds", "the GOAT")]
+    assert out[0]["terms"][0]["meaning"] and out[1]["terms"] == []
+    translate_file(_fn(service), src, tmp_path / "out.csv", "text")
+    table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8", newline="")))
+    assert [r["terms"] for r in table] == ["yyds → the GOAT", ""]
+
+
+def test_a_csv_begun_without_the_terms_column_is_resumed_in_its_own_shape(
+    service: Service, tmp_path: Path
+) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"好吃{i}"} for i in range(3)])
+    old = tmp_path / "out.csv"
+    columns = "id,text,translation,source_lang,target_lang,confidence,confidence_reasons"
+    old.write_text(f"{columns}\n0,好吃0,Tasty 0,zh,en,high,\n", encoding="utf-8")
+    report = translate_file(_fn(service), src, old, "text", target="en")
+    assert report.skipped == 1 and report.translated == 2
+    table = list(csv.DictReader(old.open(encoding="utf-8", newline="")))
+    assert [r["id"] for r in table] == ["0", "1", "2"]
+    assert all(len(r) == 7 and None not in r for r in table)

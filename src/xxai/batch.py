@@ -14,7 +14,7 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +87,14 @@ def _existing_jsonl(out: Path) -> list[dict[str, Any]]:
 
 
 def _existing_csv(out: Path, columns: list[str]) -> list[dict[str, Any]]:
+    """Return the complete rows of an output CSV (a torn last row is dropped); ``columns``
+    becomes its header when it has one (a file begun by an older xxai, without a column
+    this one adds, keeps its shape)."""
     text = out.read_text("utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    if reader.fieldnames:
+        columns[:] = reader.fieldnames
     complete = text.endswith("\n")
     if rows and (not complete or None in rows[-1] or len(rows[-1]) != len(columns)):
         rows = rows[:-1]
@@ -148,7 +154,7 @@ def translate_file(
     in_fmt = detect_format(source, fmt)
     out_fmt = _output_format(output, in_fmt)
     rows = read_rows(source, in_fmt, field)
-    extra = [out_field, "source_lang", "target_lang", "confidence", "confidence_reasons"]
+    extra = [out_field, "source_lang", "target_lang", "confidence", "confidence_reasons", "terms"]
     columns = list(dict.fromkeys([*(rows[0] if rows else [field]), *extra]))
     done_rows: list[dict[str, Any]] = []
     if output.exists() and not overwrite:
@@ -199,6 +205,13 @@ def translate_file(
                 reasons = list(result.confidence.reasons) if result.confidence else []
                 row["confidence"] = level
                 row["confidence_reasons"] = reasons if out_fmt == "jsonl" else "; ".join(reasons)
+                # The slang found and how it was rendered, as `xxai translate --json` gives
+                # it; in CSV one text ("yyds → the GOAT; 冲 → go for it").
+                row["terms"] = (
+                    [asdict(t) for t in result.terms]
+                    if out_fmt == "jsonl"
+                    else "; ".join(f"{t.term} → {t.rendering}" for t in result.terms)
+                )
                 low += level == "low"
                 out_rows.append(row)
             if out_fmt == "jsonl":

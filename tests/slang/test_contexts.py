@@ -208,6 +208,13 @@ SLANG: list[tuple[str, str | None]] = [
     ("这家火锅人均80，味道不错", "人均"),
     ("人均消费不到一百", "人均"),
     ("这个小区的保安人均特种兵", None),
+    # 38 is the insult only said of someone; a temperature or a number elsewhere.
+    ("你这个38，少管闲事", "38"),
+    ("今天38度，热死了", None),
+    ("你好 38", None),
+    # A unit or a measure word after number slang makes it a quantity.
+    ("这部剧我看了250集", None),
+    ("体温38℃", None),
     # 画饼画得真香 is one phrase: the promises sound tempting (not a painting, not 真香).
     ("老板画饼画得真香，我直接躺平了", "画饼画得真香"),
     ("这饼画得真香，可惜我已经不信了", "画饼画得真香"),

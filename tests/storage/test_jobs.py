@@ -161,6 +161,15 @@ def test_jobs_through_the_api(database: str, make_service: Any, tmp_path: Path) 
     # Each row says how far to trust it, as every other result does.
     assert out[0]["body_confidence"] == "high" and out[0]["body_confidence_reasons"] == []
     assert out[-1]["body_confidence"] == "low" and out[-1]["body_confidence_reasons"]
+    # ... and the slang it found, with its meaning and rendering (none in 你好 0).
+    assert out[0]["body_terms"] == []
+    slang = client.post(
+        "/api/v1/jobs", json={"records": [{"body": "这家店yyds"}], "field": "body", "target": "en"}
+    ).json()["id"]
+    service.run_worker(wait=False)
+    (row,) = client.get(f"/api/v1/jobs/{slang}/result").json()["results"]
+    assert [(t["term"], t["rendering"]) for t in row["body_terms"]] == [("yyds", "the GOAT")]
+    assert row["body_terms"][0]["meaning"]
     assert {r["note"] for r in rows} <= {q.context for q in fake.requests}
     wrong = [{"body": "你好", "note": 3}]
     bad = client.post(

@@ -186,8 +186,11 @@ def load_entries(files: Iterable[tuple[str, str]] | None = None) -> list[Entry]:
 _HAN = HAN
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NUMBER_BEFORE = set("0123456789.,:/-+¥￥$€£#@_第") | set("abcdefghijklmnopqrstuvwxyz")
-_NUMBER_AFTER = set("0123456789.,:/-+%_") | set(
+# ... and after: a unit, a measure word or a numeral makes it a quantity (38度 is a
+# temperature, not the insult 38; 520次列车 a train).
+_NUMBER_AFTER = set("0123456789.,:/-+%_°℃") | set(
     "元块号路年月日点个岁万米楼室层线次分秒斤克人位天期届kKwW"
+    "度周张只本件条家间台部场集章页首套瓶杯碗份双码寸倍折两里千百十亿"
 )
 # A Latin word of two letters or more right after a number (an English noun or verb).
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")

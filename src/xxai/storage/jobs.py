@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from xxai.errors import InputError, StoreError
@@ -128,15 +128,16 @@ class JobQueue:
 
     def results(self, job: int) -> list[dict[str, Any]]:
         """Return the job's records with their translations, in input order: each gains
-        ``<field>_translated``, ``<field>_confidence`` ("high"/"low") and
-        ``<field>_confidence_reasons`` (None until its row is done)."""
+        ``<field>_translated``, ``<field>_confidence`` ("high"/"low"),
+        ``<field>_confidence_reasons`` and ``<field>_terms`` (the slang found, with its
+        meaning and rendering; each None until its row is done)."""
         from xxai.storage.migrations import connect
 
         self.status(job)
         with connect(self.url) as conn:
             (field,) = conn.execute("SELECT field FROM jobs WHERE id = %s", (job,)).fetchone()
             rows = conn.execute(
-                "SELECT record, output, confidence, confidence_reasons FROM job_rows "
+                "SELECT record, output, confidence, confidence_reasons, terms FROM job_rows "
                 "WHERE job = %s ORDER BY row_no",
                 (job,),
             ).fetchall()
@@ -146,8 +147,9 @@ class JobQueue:
                 f"{field}_translated": output,
                 f"{field}_confidence": level,
                 f"{field}_confidence_reasons": reasons,
+                f"{field}_terms": terms,
             }
-            for record, output, level, reasons in rows
+            for record, output, level, reasons, terms in rows
         ]
 
     # -- working --------------------------------------------------------------------------
@@ -179,12 +181,13 @@ class JobQueue:
             with conn.transaction(), conn.cursor() as cursor:
                 cursor.executemany(
                     "UPDATE job_rows SET output = %s, confidence = %s, confidence_reasons = %s, "
-                    "done_by = %s WHERE job = %s AND row_no = %s AND output IS NULL",
+                    "terms = %s, done_by = %s WHERE job = %s AND row_no = %s AND output IS NULL",
                     [
                         (
                             res.translation,
                             res.confidence.level if res.confidence else None,
                             Jsonb(list(res.confidence.reasons) if res.confidence else []),
+                            Jsonb([asdict(t) for t in res.terms]),
                             worker,
                             job,
                             r[0],
