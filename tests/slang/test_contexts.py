@@ -208,6 +208,17 @@ SLANG: list[tuple[str, str | None]] = [
     ("这家火锅人均80，味道不错", "人均"),
     ("人均消费不到一百", "人均"),
     ("这个小区的保安人均特种兵", None),
+    # 有点东西 is praise ending a clause; "some things" elsewhere.
+    ("这个新人歌手有点东西，一开口就惊艳了", "有点东西"),
+    ("这家店的厨师还是有点东西的", "有点东西"),
+    ("桌上有点东西，你看看", None),
+    ("我有点东西要买", None),
+    ("我真的无语了，又下雨", "无语"),
+    # 男同/女同 are gay and lesbian, never inside 男同学 (classmate) or 女同事 (colleague).
+    ("这部电影讲的是两个男同的爱情故事", "男同"),
+    ("她们是一对女同情侣", "女同"),
+    ("我的男同学都去打球了", None),
+    ("新来的女同事很友好", None),
     # 38 is the insult only said of someone; a temperature or a number elsewhere.
     ("你这个38，少管闲事", "38"),
     ("今天38度，热死了", None),
@@ -440,3 +451,15 @@ def test_a_longer_phrase_is_one_term_not_its_parts() -> None:
     assert _found("老板画饼画得真香") == ["画饼画得真香"]
     assert _found("他的话让我破防了") == ["让我破防"]
     assert _found("我又破防了") == ["破防"]
+
+
+def test_an_english_posts_own_abbreviations_are_not_pinyin_initialisms() -> None:
+    glossary = default_glossary()
+    # An English post going into Chinese: MD is a doctor, WC a toilet, NT$ Taiwan dollars.
+    for text in ("I am an MD at the hospital", "Where is the WC?", "Average cost NT$1000+"):
+        assert glossary.find(text, "en", "zh") == [], text
+    assert glossary.find("NB: the shop closes at 5", "en", "de") == []
+    # Longer initialisms are Chinese slang in any post, and Chinese posts keep the short ones.
+    assert [m.term for m in glossary.find("yyds this place", "en", "zh")] == ["yyds"]
+    assert [m.term for m in glossary.find("MD又加班", "zh", "en")] == ["MD"]
+    assert glossary.find("台北一晚NT$1000", "zh", "en") == []

@@ -368,6 +368,8 @@ class Glossary:
         if _is_latin(key):
             if before and _ASCII_ALNUM.match(before) and _ASCII_ALNUM.match(key[0]):
                 return False
+            if after == "$":
+                return False  # a currency: NT$1000 is Taiwan dollars, not 脑瘫 (NT)
             if after and _ASCII_ALNUM.match(after) and _ASCII_ALNUM.match(key[-1]):
                 return False
         elif (
@@ -452,8 +454,14 @@ class Glossary:
         """Return terms in ``text`` with meanings and renderings for ``target``."""
         tgt = base_lang(target)
         lang = tgt if tgt in LANGS else "en"
+        latin_source = base_lang(source) not in {"zh", "ja", "ko"}
         out = []
         for start, end, entry in self.matches(text):
+            if latin_source and entry.lang == "zh" and entry.kind == "initials" and end - start < 3:
+                # In an English or German post two capitals are the writer's own
+                # abbreviation: MD is a doctor, WC a toilet, TM a trademark (not 妈的, 卧槽,
+                # 他妈). Longer pinyin initialisms (yyds, xswl) are Chinese slang anywhere.
+                continue
             if entry.kind == "emoji":
                 # Emoji stay as they are; their meaning goes into the notes.
                 renderings: tuple[str, ...] = (text[start:end],)
