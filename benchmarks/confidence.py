@@ -44,8 +44,12 @@ SETS = [
     ("review-judgments-fresh6.jsonl", 70, 81, "c964d40b12"),
     ("review-judgments-fresh7.jsonl", 80, 91, "c964d40b12"),
     ("review-judgments-fresh8.jsonl", 90, 101, "85bfff6067"),
+    # Session 16: items 1-10 again (no unjudged item was left), on session 16's outputs,
+    # judged blind by a helper that saw only the sheet. Session 4's rules were chosen on
+    # these items (with session 4's outputs), not the floors.
+    ("review-judgments-s16.jsonl", 0, 111, "30421a6c6e"),
 ]
-CHOSEN_ON = 40  # sets with skip < 40 (items 11-40) chose the floors
+CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
 
 def judged() -> list[dict[str, Any]]:
@@ -114,7 +118,7 @@ def rates(rows: list[dict[str, Any]], mode: str) -> dict[str, list[int]]:
 def choose(rows: list[dict[str, Any]]) -> None:
     """Show the floor sweep on items 11-40: the floor is the one that catches the most
     wrong outputs there while flagging at most 16% of the right ones."""
-    chosen = [r for r in rows if r["skip"] < CHOSEN_ON]
+    chosen = [r for r in rows if 10 <= r["skip"] < CHOSEN_ON]
     keep = dict(confidence.LIKELIHOOD_FLOORS)
     lines = []
     for tenth in range(-40, -19):
@@ -141,7 +145,7 @@ def main() -> None:
     if args.choose:
         choose(rows)
     groups = {
-        "items 11-40 (chose the floors)": [r for r in rows if r["skip"] < CHOSEN_ON],
+        "items 11-40 (chose the floors)": [r for r in rows if 10 <= r["skip"] < CHOSEN_ON],
         "items 41-100 (held out)": [r for r in rows if r["skip"] >= CHOSEN_ON],
     }
     for _name, skip, _seed, _key in SETS:
