@@ -449,10 +449,12 @@ class Translator:
         likelihood scorer (pairs with a floor for it) or the meaning scorer for the rest."""
 
         # A vulgar rendering of the writer's own slang (nb "fucking awesome") is no addition.
+        # Looked up only for a translation that holds a vulgar word (rare).
         licensed = {
             id(r)
             for r in results
-            if _vulgar_slang(self._terms(r.text, r.source_lang, target), target)
+            if added_vulgarity(r.text, r.translation, target)
+            and _vulgar_slang(self._terms(r.text, r.source_lang, target), target)
         }
 
         def rated(
@@ -1049,7 +1051,7 @@ class Translator:
         reqs: dict[tuple[str, str], TranslationRequest] = {}
         for unit in units:
             for original, kind in zip(unit.protected.originals, unit.protected.kinds, strict=True):
-                if kind == "sticker" and known_sticker(words_of(original, kind), target):
+                if known_sticker(original, kind, target):
                     continue  # our own table has it: see _restore_tags
                 words = tag_words(original, kind, unit.source)
                 if words and (words, unit.source) not in reqs:
@@ -1096,9 +1098,7 @@ class Translator:
                 continue
             new = []
             for original, kind in zip(prot.originals, prot.kinds, strict=True):
-                known = (
-                    known_sticker(words_of(original, kind), target) if kind == "sticker" else None
-                )
+                known = known_sticker(original, kind, target)
                 if known:
                     original = rebuild(original, kind, known, target)
                 elif kind in TRANSLATED_KINDS:

@@ -40,11 +40,13 @@ def _sticker_names() -> dict[str, dict[str, str]]:
     return index
 
 
-def known_sticker(words: str, target: str) -> str | None:
+def known_sticker(original: str, kind: str, target: str) -> str | None:
     """Return the words of a RedNote sticker in ``target`` from our own table ([笑哭R] is
-    "tears of joy", in German "Freudentränen"), or None when the table lacks the sticker or
-    the language."""
-    entry = _sticker_names().get(" ".join(words.split()).casefold())
+    "tears of joy", in German "Freudentränen"), or None for another kind of item, or when
+    the table lacks the sticker or the language."""
+    if kind != "sticker":
+        return None
+    entry = _sticker_names().get(" ".join(words_of(original, kind).split()).casefold())
     return entry.get(base_lang(target)) if entry else None
 
 
