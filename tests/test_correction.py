@@ -134,3 +134,37 @@ def test_a_failed_correction_call_keeps_the_translation() -> None:
 
     result = Translator(FakeEngine(respond=respond), default_glossary()).translate(TEXT, "en", "zh")
     assert result.translation == DRAFT and result.missed == ["摸鱼"]
+
+
+def test_number_slang_left_in_a_draft_is_corrected_into_its_rendering() -> None:
+    # "did this 666": the correction puts the rendering where the number stood, and the
+    # number check does not refuse it for the number gone.
+    text = "主播这操作666，我练了三个月都打不出来"
+
+    def respond(req: TranslationRequest) -> str:
+        if req.draft:
+            return req.draft.replace("666", req.hints[0].rendering)
+        return "The streamer did this 666, I practised for three months and still can't."
+
+    result = Translator(FakeEngine(respond=respond), default_glossary()).translate(text, "en", "zh")
+    rendering = default_glossary().find(text, "zh", "en")[0].renderings[0]
+    assert (
+        result.translation
+        == f"The streamer did this {rendering}, I practised for three months and still can't."
+    )
+    assert result.missed == []
+
+
+def test_a_real_number_lost_in_a_correction_is_still_refused() -> None:
+    text = "主播这操作666，我练了三个月都打不出来"
+
+    def respond(req: TranslationRequest) -> str:
+        if req.draft:  # the rendering in, and the three months' number lost
+            return req.draft.replace("666", req.hints[0].rendering).replace("3", "some")
+        return "The streamer did this 666, I practised for 3 months and still can't."
+
+    result = Translator(FakeEngine(respond=respond), default_glossary()).translate(text, "en", "zh")
+    assert (
+        result.translation == "The streamer did this 666, I practised for 3 months and still can't."
+    )
+    assert result.missed == ["666"]

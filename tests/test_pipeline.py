@@ -539,6 +539,24 @@ def test_target_mode_writes_the_target_rendering_into_a_pivots_second_pass() -> 
     assert result.terms[0].rendering == german and result.missed == []
 
 
+def test_a_pivots_rendering_bent_by_the_sentence_still_gets_the_target_rendering() -> None:
+    # The first pass wrote "eating my words" as "eating his words": the second pass gets
+    # the German rendering in its place, not the English idiom to translate word by word.
+    glossary = default_glossary()
+    text = "来德国前说自己不吃面包，现在每天早上一个Brezel，真香"
+    german = glossary.find(text, "zh", "de")[0].renderings[0]
+
+    def respond(req: TranslationRequest) -> str:
+        if req.target == "en":
+            return "He said he ate no bread; now he has a Brezel every morning, eating his words."
+        return req.text
+
+    engine = FakeEngine(respond=respond)
+    Translator(engine, glossary, slang="target").translate(text, "de", "zh")
+    second = next(r for r in engine.requests if r.target == "de")
+    assert second.text == f"He said he ate no bread; now he has a Brezel every morning, {german}."
+
+
 def test_a_pivots_rendering_that_starts_a_sentence_keeps_the_capital() -> None:
     glossary = default_glossary()
     german = glossary.find("上班摸鱼", "zh", "de")[0].renderings[0]

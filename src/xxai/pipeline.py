@@ -328,17 +328,9 @@ class Translator:
             shown = via_by.get(m.entry)
             if shown is None or not m.renderings:
                 continue
-            glossary = self.glossary
-            used = next(
-                (
-                    r
-                    for r in shown.renderings
-                    if glossary.rendered(
-                        dataclasses.replace(shown, renderings=(r,)), first.translation, via
-                    )
-                ),
-                None,
-            )
+            # The words as the first pass wrote them: "eating his words" for the
+            # rendering "eating my words" is what the second pass gets a line for.
+            used = self.glossary.rendering_used(shown, first.translation, via)
             if used is not None:
                 out.append(Hint(used, m.renderings[0], m.meaning))
         return tuple(out)
@@ -418,7 +410,10 @@ class Translator:
             hints = tuple(Hint(t, rendering[t]) for t in result.missed if t in rendering)
             if not hints or not result.translation.strip():
                 continue
-            draft = protect(result.translation)
+            # Number slang left in the draft (主播这操作666 -> "did this 666") is what the
+            # correction replaces: not frozen there, and not asked for by the number check.
+            numbers = {t for t in result.missed if t.isdigit()}
+            draft = protect(result.translation, kinds=_FROZEN if numbers else None)
             src, tgt = base_lang(result.source_lang), base_lang(target)
             req = TranslationRequest(result.text, src, tgt, hints, draft=draft.text)
             plans.append((result, draft, req))
@@ -434,8 +429,9 @@ class Translator:
         for (result, draft, _req), raw in zip(plans, outputs, strict=True):
             out = _clean_output(raw, draft.text)
             src = result.source_lang
-            before = set(output_problems(draft, draft.text, src, target))
-            if set(output_problems(draft, out, src, target)) - before:
+            checked = _without(draft, {t for t in result.missed if t.isdigit()})
+            before = set(output_problems(checked, draft.text, src, target))
+            if set(output_problems(checked, out, src, target)) - before:
                 continue
             if leaks.problem(draft.text, out, target, target) or not _small_edit(draft.text, out):
                 continue
@@ -1413,6 +1409,15 @@ def _small_edit(old: str, new: str) -> bool:
         all(i1 >= last for _t, i1, _i2, _j1, _j2 in edits)
         or all(i2 <= first for _t, _i1, i2, _j1, _j2 in edits)
     )
+
+
+def _without(protected: Protected, numbers: Collection[str]) -> Protected:
+    """Return ``protected`` with each of ``numbers`` blanked where it stands alone, so a
+    check no longer asks for it."""
+    text = protected.text
+    for number in numbers:
+        text = re.sub(rf"(?<!\d){re.escape(number)}(?!\d)", " ", text)
+    return dataclasses.replace(protected, text=text) if text != protected.text else protected
 
 
 def _unique_terms(matches: Sequence[TermMatch]) -> list[TermMatch]:

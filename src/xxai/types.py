@@ -106,6 +106,11 @@ class TermFinder(Protocol):
         """Return True when ``translation`` contains an acceptable rendering of the term."""
         ...
 
+    def rendering_used(self, match: TermMatch, translation: str, target: str) -> str | None:
+        """Return the words of ``translation`` that render the term, as written there
+        ("eating his words" for the rendering "eating my words"), or None."""
+        ...
+
     def abbreviations(self) -> frozenset[str]:
         """Return known pinyin-initial abbreviations (for language detection)."""
         ...

@@ -151,3 +151,34 @@ def test_juan_is_competition_not_curly_hair() -> None:
     assert "别卷了" in _found("周末还在刷题？别卷了！")
     # Hair curls too: no slang there.
     assert _found("我的头发今天太卷了") == [] and _found("烫完头发不卷了") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "used"),
+    [
+        # An object after the verb, another person's pronoun, a space for a hyphen, an ending.
+        ("He sent three messages, but he left them on read.", "已读不回", "left them on read"),
+        ("…now he eats a pretzel every morning, eating his words.", "真香", "eating his words"),
+        ("This sunscreen is a must buy.", "闭眼入", "must buy"),
+    ],
+)
+def test_a_rendering_counts_as_a_sentence_bends_it(text: str, term: str, used: str) -> None:
+    glossary = default_glossary()
+    match = next(m for m in glossary.find(term, "zh", "en") if m.term == term)
+    assert glossary.rendered(match, text, "en")
+    assert glossary.rendering_used(match, text, "en") == used
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("He sent three messages, but he left them unread.", "已读不回"),
+        ("He buys her breakfast every day. Pure simple behavior.", "舔狗"),
+        ("That news hit me, then it broke.", "破防"),
+    ],
+)
+def test_a_rendering_bent_into_other_words_is_still_missing(text: str, term: str) -> None:
+    glossary = default_glossary()
+    match = next(m for m in glossary.find(term, "zh", "en") if m.term == term)
+    assert not glossary.rendered(match, text, "en")
+    assert glossary.rendering_used(match, text, "en") is None

@@ -33,6 +33,8 @@ __all__ = [
     "default_glossary",
     "fold",
     "load_entries",
+    "rendering_in",
+    "rendering_span",
     "spellings",
     "validate",
 ]
@@ -272,6 +274,61 @@ def contains_rendering(haystack: str, rendering: str, target: str = "en") -> boo
     return False
 
 
+_POSSESSIVE = ("my", "your", "his", "her", "their", "our")
+_OBJECT = ("me", "you", "him", "her", "them", "us", "it")
+_ANY_POSSESSIVE = "(?:" + "|".join(_POSSESSIVE) + ")"
+_ANY_OBJECT = "(?:" + "|".join(_OBJECT) + ")"
+
+
+@functools.lru_cache(maxsize=4096)
+def _english_pattern(rendering: str) -> re.Pattern[str] | None:
+    """Return a pattern for a folded English rendering of two or more words as a sentence
+    bends it, or None for one word.
+
+    A pronoun may be another person's ("eating my words" is said "eating his words", "sold
+    me on" "sold her on"), an object may stand after the first word ("left on read" is
+    "left them on read"), a hyphen may be a space ("must-buy", "must buy"), and the first
+    word may take an English ending ("ghost them" is "ghosted them").
+    """
+    words = re.findall(r"[a-z0-9']+|[^\sa-z0-9'-]+", rendering)
+    if len(words) < 2 or not all(re.fullmatch(r"[a-z0-9']+", w) for w in words):
+        return None
+    parts = []
+    for i, word in enumerate(words):
+        if word in _POSSESSIVE:
+            part = _ANY_POSSESSIVE
+        elif word in _OBJECT:
+            part = _ANY_OBJECT
+        else:
+            part = re.escape(word) + ("(?:e?s|e?d|ing)?" if i == 0 else "(?:e?s)?")
+        parts.append(part)
+    joined = parts[0]
+    if words[1] not in _OBJECT:
+        joined += rf"(?:[\s-]+{_ANY_OBJECT})?"
+    joined += "".join(rf"[\s-]+{part}" for part in parts[1:])
+    return re.compile(rf"(?<![a-z0-9']){joined}(?![a-z0-9'])")
+
+
+def rendering_in(haystack: str, rendering: str, target: str = "en") -> bool:
+    """Return True when ``rendering`` is in ``haystack`` (both folded) as the pipeline's
+    checks read it: as whole words (:func:`contains_rendering`) or, into English, bent as a
+    sentence bends it (:func:`_english_pattern`). The slang benchmark reads the stricter
+    :func:`contains_rendering`, with its own accepted renderings."""
+    return rendering_span(haystack, rendering, target) is not None
+
+
+def rendering_span(text: str, rendering: str, target: str = "en") -> str | None:
+    """Return the words of ``text`` that render ``rendering`` as :func:`rendering_in` reads
+    them ("eating his words" for "eating my words"), or None."""
+    folded, wanted = fold(text), fold(rendering)
+    if contains_rendering(folded, wanted, target):
+        return rendering
+    pattern = _english_pattern(wanted) if base_lang(target) == "en" else None
+    found = pattern.search(folded) if pattern is not None else None
+    # Folding keeps offsets (one character for one), so the span is the text's own.
+    return text[found.start() : found.end()] if found else None
+
+
 def _is_latin(key: str) -> bool:
     return bool(_ASCII_ALNUM.search(key))
 
@@ -483,14 +540,24 @@ class Glossary:
         return out
 
     def rendered(self, match: TermMatch, translation: str, target: str) -> bool:
-        """Return True when the translation holds one of the term's renderings."""
+        """Return True when the translation holds one of the term's renderings (as
+        :func:`rendering_in` reads them: "left them on read" renders "left on read"); an
+        emoji always does (it stays in the text, and its meaning goes to the notes)."""
         entry = self._by_term.get(match.entry)
         if entry is not None and entry.kind == "emoji":
             return True
-        haystack = fold(translation)
-        if base_lang(target) == "zh":
-            haystack += "\n" + fold(convert(translation, "t2s"))
-        return any(contains_rendering(haystack, fold(r), target) for r in match.renderings)
+        return self.rendering_used(match, translation, target) is not None
+
+    def rendering_used(self, match: TermMatch, translation: str, target: str) -> str | None:
+        """Return the words of ``translation`` that render the term, as written there
+        ("eating his words" for "eating my words"), or None."""
+        for rendering in match.renderings:
+            span = rendering_span(translation, rendering, target)
+            if span is None and base_lang(target) == "zh":
+                span = rendering_span(convert(translation, "t2s"), rendering, target)
+            if span is not None:
+                return span
+        return None
 
     def plain_form(self, match: TermMatch, lang: str) -> str | None:
         """Return the term's plain equivalent in ``lang`` (its first rendering there)."""
