@@ -147,6 +147,8 @@ def main() -> None:
     groups = {
         "items 11-40 (chose the floors)": [r for r in rows if 10 <= r["skip"] < CHOSEN_ON],
         "items 41-100 (held out)": [r for r in rows if r["skip"] >= CHOSEN_ON],
+        # Every judged output that chose nothing: items 41-100 and session 16's items 1-10.
+        "every set not used to choose": [r for r in rows if not 10 <= r["skip"] < CHOSEN_ON],
     }
     for _name, skip, _seed, _key in SETS:
         members = [r for r in rows if r["skip"] == skip]
