@@ -134,11 +134,16 @@ def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> No
     drifted = estimate(*args, similarity=floor - 0.01)
     assert drifted.level == "low" and "drifted" in drifted.label()
     assert estimate(*args, similarity=floor + 0.01).level == "high"
-    # One English word left in Chinese (a brand, a loanword) does not lower confidence;
-    # two or more (a half-translated sentence) do.
-    source = "I am so desperate and tired in the backroom"
-    one = estimate(source, "我在后台非常 desperate，很累", "en", "zh", [LATIN_LEFTOVER], [])
-    assert one.level == "high"
+    # One English word left in Chinese that Chinese posts use too (a loanword: vlog,
+    # brunch) does not lower confidence; one they never use, or two or more (a
+    # half-translated sentence), do.
+    source = "My brunch vlog: I am so desperate and tired in the backroom"
+    loan = estimate(source, "我的 brunch 视频：在后台又绝望又累", "en", "zh", [LATIN_LEFTOVER], [])
+    assert loan.level == "high"
+    one = estimate(
+        source, "我的早午餐视频：在后台非常 desperate，很累", "en", "zh", [LATIN_LEFTOVER], []
+    )
+    assert one.level == "low" and "English words" in one.label()
     two = estimate(source, "我在 backroom 非常 desperate，很累", "en", "zh", [LATIN_LEFTOVER], [])
     assert two.level == "low" and "English words" in two.label()
     # A pair without a measured floor is judged by the rules alone.
@@ -240,3 +245,34 @@ def test_a_vulgar_word_the_original_lacks_lowers_confidence(
     assert vulgar == (
         [f'a vulgar word the original has no counterpart of: "{coarse}"'] if coarse else []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "translation", "looped"),
+    [
+        ("📍raw kitchen hall", "📍厨房厨房", "厨房"),
+        ("Dr.Whitaker前列腺康", "Dr. Whitaker Prostate Health Prostate Health", "Prostate Health"),
+        ("这个真的很好", "This is very very good", "very"),
+    ],
+)
+def test_a_word_written_twice_in_a_row_lowers_confidence(
+    text: str, translation: str, looped: str
+) -> None:
+    source, target = ("en", "zh") if text.startswith("📍") else ("zh", "en")
+    conf = estimate(text, translation, source, target, [], [])
+    assert conf.level == "low"
+    assert any(f'"{looped}" written twice' in r for r in conf.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "translation"),
+    [
+        ("哈哈哈哈笑死", "哈哈哈哈 so funny"),  # one character again and again
+        ("好多好多人排队", "So many many people in line"),  # the writer repeats too
+        ("集齐五版嘿嘿黑", "Collect all five Hey Hey Black"),
+        ("慢慢来，看看再说", "Take it slow, let's see"),
+    ],
+)
+def test_a_repetition_the_original_has_is_no_loop(text: str, translation: str) -> None:
+    reasons = estimate(text, translation, "zh", "en", [], []).reasons
+    assert not any("twice in a row" in r for r in reasons)

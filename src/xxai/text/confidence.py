@@ -127,6 +127,39 @@ def added_vulgarity(text: str, translation: str, target: str) -> list[str]:
     return coarse if coarse and not _vulgar(text, list(_MARKERS), _MARKERS) else []
 
 
+# Zipf frequency (log10 per billion words) under which Chinese text does not use an
+# English word: under once per hundred million words (wordfreq's Chinese list holds the
+# ones it does: "ok" 4.3, "nice" 3.5, "vlog" 2.1, "brunch" 1.4; "desperate" is 0.85).
+_CHINESE_BELOW = 1.0
+
+
+def _unused_in_chinese(word: str) -> bool:
+    from wordfreq import zipf_frequency  # loads its lists once, on the first call
+
+    return zipf_frequency(word, "zh") < _CHINESE_BELOW
+
+
+# Two to four Chinese characters (not one character again and again: 哈哈哈, 慢慢), or one to
+# three Latin words, written twice in a row.
+_TWICE = re.compile(
+    r"(?P<han>(?![\u3400-\u9fff]*?(\w)\2)[\u3400-\u9fff]{2,4})(?P=han)"
+    r"|\b(?P<lat>[^\W\d_]{3,}(?:\s+[^\W\d_]{3,}){0,2})\s+(?P=lat)\b",
+    re.IGNORECASE,
+)
+# Anything written twice in a row in an original: the writer's own repetition (好多好多,
+# 嘿嘿, "so so").
+_ANY_TWICE = re.compile(r"([\u3400-\u9fff]+?)\1|\b(\w+)\s+\2\b")
+
+
+def _looped(text: str, translation: str) -> str:
+    """Return a unit the translation writes twice in a row ("厨房厨房", "Prostate Health
+    Prostate Health") where the original repeats nothing, or ""."""
+    found = _TWICE.search(translation)
+    if found is None or _ANY_TWICE.search(text):
+        return ""
+    return found.group("han") or found.group("lat")
+
+
 _REASONS = {
     HAN_LEFTOVER: "Chinese left untranslated",
     FOREIGN_SCRIPT: "letters of another script in the output",
@@ -162,8 +195,11 @@ def estimate(
     # One English word copied into Chinese is often a brand or a loanword the reader knows
     # ("ok", "vlog"); two or more are a sentence half translated (benchmarks/review.py).
     # Into German one is already a word the reader does not get.
+    # A word Chinese writers never use in Chinese ("这个 narcissist", "multinational") is
+    # a leftover even alone.
     fewest = 1 if base_lang(target) == "de" else 2
-    if LATIN_LEFTOVER in flags and len(set(latin_leftovers(translation, text, target))) < fewest:
+    left = set(latin_leftovers(translation, text, target)) if LATIN_LEFTOVER in flags else set()
+    if left and len(left) < fewest and not any(_unused_in_chinese(w) for w in left):
         flags = [f for f in flags if f != LATIN_LEFTOVER]
     # The rule below names the words of the final translation.
     reasons = [_REASONS.get(f, f) for f in flags if f != VULGAR_ADDED]
@@ -179,6 +215,9 @@ def estimate(
             reasons.append("much longer than the original: something may be added")
     if src_len >= _LONG_CHARS:
         reasons.append("a long post: the small model often drops or garbles a part")
+    twice = _looped(text, translation)
+    if twice:
+        reasons.append(f'"{twice}" written twice in a row: the model may have looped')
     coarse = [] if vulgar_slang else added_vulgarity(text, translation, target)
     if coarse:
         reasons.append(
