@@ -48,6 +48,9 @@ SETS = [
     # judged blind by a helper that saw only the sheet. Session 4's rules were chosen on
     # these items (with session 4's outputs), not the floors.
     ("review-judgments-s16.jsonl", 0, 111, "30421a6c6e"),
+    # Session 17: items 41-50 again, on session 17's outputs (after its two confidence
+    # rules were written), judged blind by a helper that saw only the sheet.
+    ("review-judgments-s17.jsonl", 40, 121, "55d7e8d385"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 

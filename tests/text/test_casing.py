@@ -65,6 +65,11 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     # "the Forbidden City" in CC-CEDICT, shared by 紫禁城 ("same as 故宫") and 故宫.
     rope = "Forbidden City Series Braided Rope"
     assert ordinary.names(rope, "zh") == [("Forbidden City", "故宫")]
+    # A Chinese place in pinyin, even of two characters (the model made Laoshan 莱山); a
+    # word that only looks like a name is not.
+    beach = "My beach house is in Laoshan Scenic Area. Long Beach and Bowen are far."
+    assert ("Laoshan", "崂山") in ordinary.names(beach, "zh")
+    assert {"Long Beach", "Bowen", "Long"}.isdisjoint(dict(ordinary.names(beach, "zh")))
 
 
 def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:

@@ -230,10 +230,23 @@ class WordHints:
         # 斯图加特 Stuttgart): not a word ("May"), a nationality or language ("Chinese"
         # is 中国籍 in CC-CEDICT, "Finnish" 芬兰语) or a short form with other senses.
         return (
-            len(chinese) >= 3
+            (len(chinese) >= 3 or self._spelled_in_pinyin(phrase, chinese))
             and not self.ordinary(phrase)
             and not phrase.endswith(("ese", "ish", "ian", "ern"))
             and not chinese.endswith(("籍", "语", "人", "片"))
+        )
+
+    def _spelled_in_pinyin(self, phrase: str, chinese: str) -> bool:
+        """Whether a one-word name is its Chinese form's pinyin, syllable for syllable
+        (Laoshan is 崂山 Lao2 shan1): a Chinese place written in Latin letters, which the
+        small model turned into another place (莱山), not a short form with other senses."""
+        dictionary = self._dict()
+        if dictionary is None or len(chinese) < 2:
+            return False
+        spelled = re.sub(r"[^a-z]", "", phrase.casefold())
+        return any(
+            re.sub(r"[^a-z]", "", entry.reading.casefold()) == spelled
+            for entry in dictionary.lookup(chinese)
         )
 
     def _sense(self, word: str, longest: int = _MAX_SENSE) -> str:
