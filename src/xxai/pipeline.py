@@ -20,6 +20,7 @@ from xxai.languages import LANGUAGES, base_lang, normalize_lang
 from xxai.text import amounts, leaks
 from xxai.text.casing import sentence_case
 from xxai.text.checks import (
+    CHINESE_DROPPED,
     HAN_LEFTOVER,
     LATIN_LEFTOVER,
     LEAK,
@@ -750,7 +751,13 @@ class Translator:
                 id(u): self._leftover_hints(best[id(u)].output, target, u.protected.text)
                 for u in retry
             }
-            missed = frozenset(id(u) for u in retry if best[id(u)].missed)
+            # A lost rendering, or the Chinese around the renderings dropped: the retry
+            # sends the slang as written, with its glossary lines.
+            missed = frozenset(
+                id(u)
+                for u in retry
+                if best[id(u)].missed or CHINESE_DROPPED in best[id(u)].problems
+            )
             reqs = self._requests(retry, target, ask, True, extra, missed)
             outs = self.engine.translate(reqs)
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
@@ -956,7 +963,14 @@ class Translator:
         plans: list[tuple[_Unit, list[str], list[int], bool]] = []
         reqs: list[TranslationRequest] = []
         for unit in units:
-            by_placeholders = plain or PLACEHOLDERS in best[id(unit)].problems
+            problems = best[id(unit)].problems
+            # Chinese dropped beside a placeholder (`[[0]]这个神器 is really something`):
+            # the words between the placeholders, alone, come back whole.
+            by_placeholders = (
+                plain
+                or PLACEHOLDERS in problems
+                or (CHINESE_DROPPED in problems and "[[" in unit.protected.text)
+            )
             if by_placeholders:
                 parts = PLACEHOLDER_RE.split(unit.protected.text)
                 todo = [i for i in range(0, len(parts), 2) if has_translatable_text(parts[i])]

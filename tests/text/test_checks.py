@@ -4,6 +4,7 @@ import pytest
 
 from xxai.slang.glossary import contains_rendering
 from xxai.text.checks import (
+    CHINESE_DROPPED,
     FOREIGN_SCRIPT,
     HAN_LEFTOVER,
     INSTRUCTION_TEXT,
@@ -276,3 +277,15 @@ def test_a_word_written_twice_in_a_row_lowers_confidence(
 def test_a_repetition_the_original_has_is_no_loop(text: str, translation: str) -> None:
     reasons = estimate(text, translation, "zh", "en", [], []).reasons
     assert not any("twice in a row" in r for r in reasons)
+
+
+def test_chinese_dropped_around_slang_renderings_is_a_problem() -> None:
+    # The model kept the rendering written in and left out the words around it.
+    seen = protect("🔥这个神器 is really something❗️")
+    dropped = output_problems(seen, "[[0]] is really something[[1]]", "zh", "en")
+    assert CHINESE_DROPPED in dropped
+    whole = "[[0]] This tool is really something[[1]]"
+    assert CHINESE_DROPPED not in output_problems(seen, whole, "zh", "en")
+    # A particle or an interjection is nothing to lose, and into Chinese nothing is dropped.
+    assert CHINESE_DROPPED not in output_problems(protect("GOAT 啊哈哈"), "GOAT", "zh", "en")
+    assert CHINESE_DROPPED not in output_problems(seen, "[[0]]这个神器真厉害[[1]]", "zh", "zh-Hant")

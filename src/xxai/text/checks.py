@@ -22,6 +22,7 @@ from xxai.text.protect import (
 )
 
 __all__ = [
+    "CHINESE_DROPPED",
     "FOREIGN_SCRIPT",
     "HAN_LEFTOVER",
     "INSTRUCTION_TEXT",
@@ -32,6 +33,7 @@ __all__ = [
     "PATCHED",
     "PLACEHOLDERS",
     "VULGAR_ADDED",
+    "chinese_dropped",
     "foreign_letters",
     "han_count",
     "instruction_text",
@@ -56,6 +58,9 @@ PLACEHOLDERS = "placeholders"
 NUMBER_MISSING = "number-missing"
 # A strongly vulgar word the original has no counterpart of (xxai.text.confidence).
 VULGAR_ADDED = "vulgar-added"
+# Every Chinese word of a text with slang renderings written in was dropped, the English
+# kept: `[[0]]这个神器 is really something` came back `[[0]] is really something`.
+CHINESE_DROPPED = "chinese-dropped"
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Letters of scripts other than Latin and Han, and the target languages that write in them
@@ -247,4 +252,23 @@ def output_problems(protected: Protected, output: str, source: str, target: str)
         problems.append(INSTRUCTION_TEXT)
     if missing_numbers(protected.text, output, target):
         problems.append(NUMBER_MISSING)
+    if base_lang(target) not in {"zh", "ja", "ko"} and chinese_dropped(protected.text, output):
+        problems.append(CHINESE_DROPPED)
     return problems
+
+
+_HAN_RUN_AROUND = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
+_NOT_WORDS = re.compile(r"[\W_]+")
+_PARTICLES = re.compile(r"[啊呀吧呢哦嘛啦了的哈呵嗯噢哇耶诶欸嘿哟呗咯]")
+
+
+def chinese_dropped(seen: str, output: str) -> bool:
+    """Return True when ``output`` is ``seen`` with its Chinese left out: the text held
+    Chinese words beside Latin ones (renderings written in, a name) and the output keeps
+    only the Latin ones, word for word."""
+    # Particles and interjections alone (yyds啊, 666哈哈) are no words to lose.
+    if len(_HAN.findall(_PARTICLES.sub("", seen))) < 2:
+        return False
+    latin = _NOT_WORDS.sub(" ", _HAN_RUN_AROUND.sub(" ", seen)).casefold().split()
+    kept = _NOT_WORDS.sub(" ", output).casefold().split()
+    return bool(latin) and kept == latin

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 
 from xxai.languages import base_lang
 from xxai.text.checks import (
+    CHINESE_DROPPED,
     FOREIGN_SCRIPT,
     HAN_LEFTOVER,
     INSTRUCTION_TEXT,
@@ -170,6 +171,7 @@ _REASONS = {
     NO_TARGET_SCRIPT: "not in the target language",
     NUMBER_MISSING: "a number of the original is missing",
     PATCHED: "words the model left in Chinese were filled in from the dictionary",
+    CHINESE_DROPPED: "the Chinese words around the slang were left out",
 }
 
 
