@@ -417,20 +417,20 @@ class Translator:
             draft = protect(result.translation, kinds=_FROZEN if numbers else None)
             src, tgt = base_lang(result.source_lang), base_lang(target)
             req = TranslationRequest(result.text, src, tgt, hints, draft=draft.text)
-            plans.append((result, draft, req))
+            plans.append((result, draft, req, numbers))
         if not plans:
             return
         try:
-            outputs = self.engine.translate([req for _r, _d, req in plans])
+            outputs = self.engine.translate([req for _r, _d, req, _n in plans])
         except (EngineError, LimitError) as exc:
             # Optional: the translations stand (their missing terms reported) rather than
             # being lost with the failed call.
             log.warning("correcting %d translation(s) failed: %s", len(plans), exc)
             return
-        for (result, draft, _req), raw in zip(plans, outputs, strict=True):
+        for (result, draft, _req, numbers), raw in zip(plans, outputs, strict=True):
             out = _clean_output(raw, draft.text)
             src = result.source_lang
-            checked = _without(draft, {t for t in result.missed if t.isdigit()})
+            checked = _without(draft, numbers)
             before = set(output_problems(checked, draft.text, src, target))
             if set(output_problems(checked, out, src, target)) - before:
                 continue
@@ -969,7 +969,9 @@ class Translator:
             by_placeholders = (
                 plain
                 or PLACEHOLDERS in problems
-                or (CHINESE_DROPPED in problems and "[[" in unit.protected.text)
+                or (
+                    CHINESE_DROPPED in problems and bool(PLACEHOLDER_RE.search(unit.protected.text))
+                )
             )
             if by_placeholders:
                 parts = PLACEHOLDER_RE.split(unit.protected.text)
