@@ -33,7 +33,6 @@ __all__ = [
     "default_glossary",
     "fold",
     "load_entries",
-    "rendering_in",
     "rendering_span",
     "spellings",
     "validate",
@@ -309,17 +308,12 @@ def _english_pattern(rendering: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9']){joined}(?![a-z0-9'])")
 
 
-def rendering_in(haystack: str, rendering: str, target: str = "en") -> bool:
-    """Return True when ``rendering`` is in ``haystack`` (both folded) as the pipeline's
-    checks read it: as whole words (:func:`contains_rendering`) or, into English, bent as a
-    sentence bends it (:func:`_english_pattern`). The slang benchmark reads the stricter
-    :func:`contains_rendering`, with its own accepted renderings."""
-    return rendering_span(haystack, rendering, target) is not None
-
-
 def rendering_span(text: str, rendering: str, target: str = "en") -> str | None:
-    """Return the words of ``text`` that render ``rendering`` as :func:`rendering_in` reads
-    them ("eating his words" for "eating my words"), or None."""
+    """Return the words of ``text`` that render ``rendering`` as the pipeline's checks read
+    them, or None: as whole words (:func:`contains_rendering`) or, into English, bent as a
+    sentence bends it (:func:`_english_pattern`: "eating his words" for "eating my words").
+    The slang benchmark reads the stricter :func:`contains_rendering`, with its own accepted
+    renderings."""
     folded, wanted = fold(text), fold(rendering)
     if contains_rendering(folded, wanted, target):
         return rendering
@@ -541,7 +535,7 @@ class Glossary:
 
     def rendered(self, match: TermMatch, translation: str, target: str) -> bool:
         """Return True when the translation holds one of the term's renderings (as
-        :func:`rendering_in` reads them: "left them on read" renders "left on read"); an
+        :func:`rendering_span` reads them: "left them on read" renders "left on read"); an
         emoji always does (it stays in the text, and its meaning goes to the notes)."""
         entry = self._by_term.get(match.entry)
         if entry is not None and entry.kind == "emoji":
