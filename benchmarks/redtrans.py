@@ -5,6 +5,8 @@ Systems, all on the same model with greedy decoding:
 - ``ours``: the xxai pipeline (prompt, glossary, checks), with ``--opts`` for levers.
 - ``pivot`` (NTREX zh->de only): ours zh->en, then ours en->de (``ours`` pivots zh->de by
   default; ``--opts pivot=none`` translates directly).
+- ``pivot-plain`` (zh sources only): ours zh->en, then the model asked plainly into the target
+  (a candidate for ``benchmarks/selection.py``).
 
 Every output is stored in ``benchmarks/results/cache/`` (git-ignored: outputs of licensed
 data stay out of the repository), keyed by system, configuration and item, so a run can be
@@ -192,6 +194,12 @@ class Systems:
             results = self.ours.translate_many(mid, tgt, "en")
             outs = [r.translation for r in results]
             extra = [{"pivot": m, **_diagnostics(r)} for m, r in zip(mid, results, strict=True)]
+        elif system == "pivot-plain":
+            from xxai.engines.base import TranslationRequest
+
+            mid = [r.translation for r in self.ours.translate_many(texts, "en", src)]
+            outs = self.engine.translate_plain([TranslationRequest(m, "en", tgt) for m in mid])
+            extra = [{"pivot": m} for m in mid]
         else:
             raise SystemExit(f"unknown system {system!r}")
         return [
@@ -262,7 +270,7 @@ def fill(
 
 
 def _applies(system: str, item: Item) -> bool:
-    return system != "pivot" or item["from"] == "zh"
+    return system not in {"pivot", "pivot-plain"} or item["from"] == "zh"
 
 
 def leftovers(text: str) -> int:
