@@ -118,6 +118,12 @@ def test_english_words_left_in_a_german_translation_are_a_problem() -> None:
     # German nouns are capitalised, and loanwords German uses are German too.
     fine = "Das neue Café ist echt cool, online buchbar, und der Chef ist super nett."
     assert latin_leftovers(fine, "", "de") == []
+    # An English noun capitalised like a German one is still English, where the source
+    # writes it in lower case; a name (capitalised in the source too) and a noun German
+    # shares with English (Team, Manager) are not.
+    source = "A spokesperson for the Democrats said the team and its manager were fine."
+    out = "Ein Spokesperson der Democrats sagte, das Team und sein Manager seien in Ordnung."
+    assert latin_leftovers(out, source, "de") == ["Spokesperson"]
     # Into German, one such word already lowers confidence, and the reason says why.
     conf = estimate(prot.text, out, "en", "de", [LATIN_LEFTOVER], [])
     assert conf.level == "low" and "English words left untranslated" in conf.label()

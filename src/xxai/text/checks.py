@@ -100,6 +100,7 @@ def instruction_text(output: str, source: str = "") -> bool:
 # An ordinary English word: lower case, three letters or more (names, brands and
 # abbreviations are capitalised or upper case and may stay in Latin letters).
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
+_CAPITAL_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]{3,}(?![A-Za-z])")
 
 
 def latin_leftovers(output: str, source: str, target: str = "zh") -> list[str]:
@@ -108,13 +109,22 @@ def latin_leftovers(output: str, source: str, target: str = "zh") -> list[str]:
     Into Chinese: the source's own lower-case words copied into the output. Into German
     (from English, or through it from Chinese): lower-case words that are common in
     English and rare in German by the wordfreq lists ("die Situation ist zunehmend tense";
-    nouns are capitalised in German, and a loanword German uses, such as "cool", is common
-    in German too). Other targets: none.
+    a loanword German uses, such as "cool", is common in German too), and such a word
+    capitalised like a German noun where the English source writes it in lower case ("Ein
+    Spokesperson sagte" for "a spokesperson said"; a name is capitalised in the source too).
+    Other targets: none.
     """
     # Hashtags are not words to translate: "#lulu" may stay as written.
     bare = HASHTAG_RE.sub(" ", PLACEHOLDER_RE.sub(" ", output))
     if base_lang(target) == "de":
-        return [w for w in _LOWER_WORD.findall(bare) if _english_not_german(w)]
+        lower = [w for w in _LOWER_WORD.findall(bare) if _english_not_german(w)]
+        source_words = set(_LOWER_WORD.findall(source))
+        nouns = [
+            w
+            for w in _CAPITAL_WORD.findall(bare)
+            if w.lower() in source_words and _english_not_german(w.lower())
+        ]
+        return lower + nouns
     if base_lang(target) != "zh":
         return []
     words = set(_LOWER_WORD.findall(HASHTAG_RE.sub(" ", PLACEHOLDER_RE.sub(" ", source))))
