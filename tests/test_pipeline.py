@@ -305,6 +305,19 @@ def test_chinese_punctuation_copied_into_english_is_written_the_latin_way() -> N
     assert result.translation == "#SpringIsHere, everything wakes up (again)!"
 
 
+def test_a_note_the_model_adds_about_its_translation_is_cut() -> None:
+    # Seen on NTREX en->de: a retry's answer ended with the model's own remark.
+    said = "Die Polizei sagte, niemand wurde verletzt."
+    engine = FakeEngine(respond=lambda req: f"{said} Note: This translation is fully into German.")
+    result = Translator(engine).translate("Police said nobody was hurt.", "de", "en")
+    assert result.translation == said
+    # A text that itself speaks of translating keeps every word its translation has.
+    kept = "Hinweis: Die Übersetzung folgt morgen."
+    engine = FakeEngine(respond=lambda req: kept)
+    result = Translator(engine).translate("Note: the translation follows tomorrow.", "de", "en")
+    assert result.translation == kept
+
+
 def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> None:
     result = Translator(FakeEngine(fallback="echo"), lexicon=_Lexicon()).translate(
         "旺仔免税", "en", "zh"

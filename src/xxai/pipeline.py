@@ -132,6 +132,13 @@ class _Candidate:
 _LABEL = re.compile(
     r"^(?:translation|übersetzung|翻译|译文|reply|antwort|回复)\s*[:：]\s*", re.IGNORECASE
 )
+# A note the model appends about its own translation, on the same line: "…mit der
+# Bestätigung. Note: This translation is fully into German." (NTREX en->de, a retry).
+_OWN_NOTE = re.compile(
+    r"\s*[(（]?\b(?:note|hinweis|anmerkung)\s*[:：][^\n]*?(?:translat|übersetz)[^\n]*$",
+    re.IGNORECASE,
+)
+_ABOUT_TRANSLATION = re.compile(r"translat|übersetz|翻译|翻譯|譯", re.IGNORECASE)
 
 
 def _vulgar_slang(matches: Sequence[TermMatch], target: str) -> bool:
@@ -147,6 +154,10 @@ def _clean_output(raw: str, unit: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     if paragraphs:
         text = " ".join(line.strip() for line in paragraphs[0].splitlines() if line.strip())
+    if not _ABOUT_TRANSLATION.search(unit):
+        # Never cut a text's own words: only when the text says nothing of translating.
+        cut = _OWN_NOTE.sub("", text).strip()
+        text = cut or text
     for left, right in ('""', "“”", "「」", "''"):
         if (
             len(text) > 2

@@ -78,7 +78,7 @@ _INSTRUCTION = re.compile(
     r"</?text>|^\s*(?:glossary|note|translation)\s*:|\bglossary\s*:\s*-\s"
     r"|\bTranslate from \w+ to\b"
     r"|\bKeep every \[\[|\bglossary renderings?\b|\bReply with the translation\b"
-    r"|\btarget language\b|\bplaceholder\b",
+    r"|\btarget language\b|\bplaceholder\b|\bnote\s*:\s*(?:the|this)\s+translation\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
