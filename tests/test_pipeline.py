@@ -833,6 +833,15 @@ def test_numbers_come_back_with_the_targets_separators() -> None:
     assert "2.8 %" in english.translation and "76,000" in english.translation
 
 
+def test_a_number_inside_a_link_keeps_its_point_in_german() -> None:
+    # Found by the fuzz test: "…/app2.5" became "…/app2,5", a link that leads nowhere.
+    engine = FakeEngine(respond=lambda req: "Hol sie dir unter [[0]] für 2.5 Euro")
+    result = Translator(engine, pivot={}).translate(
+        "Get it at https://x.com/app2.5 for 2.5 euros", "de", "en"
+    )
+    assert result.translation == "Hol sie dir unter https://x.com/app2.5 für 2,5 Euro"
+
+
 def test_german_output_quotes_the_german_way() -> None:
     engine = FakeEngine(fallback="echo")
     engine.respond = lambda req: 'Die Gruppe sei "nicht glücklich", sagte er. Ein "Rest'

@@ -139,6 +139,9 @@ _OWN_NOTE = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_TRANSLATION = re.compile(r"translat|übersetz|翻译|翻譯|譯", re.IGNORECASE)
+_PROMPT_WORDS = re.compile(
+    r"\[\[|</?text>|glossary|placeholder|target language|keep every", re.IGNORECASE
+)
 
 
 def _vulgar_slang(matches: Sequence[TermMatch], target: str) -> bool:
@@ -154,10 +157,11 @@ def _clean_output(raw: str, unit: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     if paragraphs:
         text = " ".join(line.strip() for line in paragraphs[0].splitlines() if line.strip())
-    if not _ABOUT_TRANSLATION.search(unit):
-        # Never cut a text's own words: only when the text says nothing of translating.
-        cut = _OWN_NOTE.sub("", text).strip()
-        text = cut or text
+    note = _OWN_NOTE.search(text)
+    # Never a text's own words (only when the text says nothing of translating), and never
+    # our prompt echoed: that is a leak, which the checks send back for another pass.
+    if note and not _ABOUT_TRANSLATION.search(unit) and not _PROMPT_WORDS.search(note.group(0)):
+        text = text[: note.start()].strip() or text
     for left, right in ('""', "“”", "「」", "''"):
         if (
             len(text) > 2
@@ -827,9 +831,11 @@ class Translator:
                     out = _german_quotes(out)
                 if base_lang(unit.source) in {"zh", "ja", "ko"}:
                     out = _spaced(out)
-            out = restore(unit.protected, convert_script(out, target))
-            # A number copied from the source gets the target's separators (2.8 -> 2,8).
-            unit.output = amounts.localised_in(out, unit.raw, unit.source, target)
+            out = convert_script(out, target)
+            # A number copied from the source gets the target's separators (2.8 -> 2,8),
+            # before the frozen items come back: a URL's "v2.0" stays as written.
+            out = amounts.localised_in(out, unit.protected.text, unit.source, target)
+            unit.output = restore(unit.protected, out)
             unit.done = True
 
     def _plainly(self, units: list[_Unit], target: str) -> list[_Candidate]:
