@@ -45,6 +45,14 @@ def test_translate_reads_stdin_and_shows_notes(engine: FakeEngine) -> None:
     assert "躺平" not in hidden.stderr
 
 
+def test_low_confidence_without_notes_points_to_the_original(engine: FakeEngine) -> None:
+    engine.respond = lambda req: "Er sagte, die Lage sei zunehmend tense."
+    result = run("translate", "He said things were getting tense.", "--to", "de")
+    assert result.exit_code == 0
+    assert "low confidence (English words left untranslated)" in result.stderr
+    assert "compare it with the original" in result.stderr  # there are no notes to check
+
+
 def test_invalid_utf8_on_stdin_is_a_clear_error(engine: FakeEngine) -> None:
     result = CliRunner().invoke(cli, ["translate", "--to", "en"], input=b"ok\n\xff\xfe")
     assert result.exit_code == 2

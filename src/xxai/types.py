@@ -175,11 +175,14 @@ class Confidence:
     level: str  # "high" or "low"
     reasons: list[str] = field(default_factory=list)
 
-    def label(self) -> str:
-        """Return a short line for readers, e.g. "low confidence: check the notes"."""
+    def label(self, notes: bool = True) -> str:
+        """Return a short line for readers, e.g. "low confidence (…): check the notes";
+        ``notes``: whether the reader is shown notes on the text's terms (without them, the
+        line points to the original instead)."""
         if self.level == "high":
             return "high confidence"
-        return f"low confidence ({'; '.join(self.reasons)}): check the notes"
+        advice = "check the notes" if notes else "compare it with the original"
+        return f"low confidence ({'; '.join(self.reasons)}): {advice}"
 
 
 @dataclass

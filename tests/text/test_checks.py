@@ -127,6 +127,9 @@ def test_english_words_left_in_a_german_translation_are_a_problem() -> None:
     # Into German, one such word already lowers confidence, and the reason says why.
     conf = estimate(prot.text, out, "en", "de", [LATIN_LEFTOVER], [])
     assert conf.level == "low" and "English words left untranslated" in conf.label()
+    # With no notes to show (no slang in the text), the line points to the original.
+    assert conf.label().endswith("check the notes")
+    assert conf.label(notes=False).endswith("compare it with the original")
 
 
 def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> None:

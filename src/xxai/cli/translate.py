@@ -164,7 +164,8 @@ def translate(
     if result.note:
         err.print(f"[dim]({escape(result.note)})[/]")
     if result.confidence is not None and result.confidence.level == "low":
-        err.print(f"[yellow]{escape(result.confidence.label())}[/]")
+        shown = bool(show_notes and result.terms)
+        err.print(f"[yellow]{escape(result.confidence.label(notes=shown))}[/]")
 
 
 @contextmanager

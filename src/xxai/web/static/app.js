@@ -498,7 +498,8 @@
       if (result.note) box.append(el("p", "note", result.note));
       if (result.confidence === "low") {
         const why = (result.confidence_reasons || []).join("; ");
-        box.append(el("p", "note low-confidence", `Low confidence (${why}): check the notes.`));
+        const advice = (result.terms || []).length ? "check the notes" : "compare it with the original";
+        box.append(el("p", "note low-confidence", `Low confidence (${why}): ${advice}.`));
       }
     });
     box.dataset.lang = target;
