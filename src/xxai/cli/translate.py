@@ -154,7 +154,8 @@ def translate(
         return
     click.echo(result.translation)
     show_notes = service.settings.notes if notes is None else notes
-    if show_notes and result.terms:
+    shown = bool(show_notes and result.terms)  # the notes block, which the advice points to
+    if shown:
         err.print()
         for term in result.terms:
             err.print(
@@ -164,7 +165,6 @@ def translate(
     if result.note:
         err.print(f"[dim]({escape(result.note)})[/]")
     if result.confidence is not None and result.confidence.level == "low":
-        shown = bool(show_notes and result.terms)
         err.print(f"[yellow]{escape(result.confidence.label(notes=shown))}[/]")
 
 
