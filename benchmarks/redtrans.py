@@ -7,6 +7,10 @@ Systems, all on the same model with greedy decoding:
   default; ``--opts pivot=none`` translates directly).
 - ``pivot-plain`` (zh sources only): ours zh->en, then the model asked plainly into the target
   (a candidate for ``benchmarks/selection.py``).
+- ``plain-pivot`` (zh sources only): the model asked plainly into English, then ours en->de.
+
+``--data ntrex-en`` scores zh->en on NTREX against its English original: the first leg of
+zh->de on its own.
 
 Every output is stored in ``benchmarks/results/cache/`` (git-ignored: outputs of licensed
 data stay out of the repository), keyed by system, configuration and item, so a run can be
@@ -70,6 +74,21 @@ def load_items(
                     "from": row["from"],
                     "to": row["to"],
                     "kind": row["kind"],
+                }
+            )
+    elif data == "ntrex-en":
+        # zh->en against NTREX's English (the English is the original the Chinese and
+        # German were translated from): how good the first leg of zh->de is.
+        for line in (DATA / "ntrex-dev.jsonl").read_text("utf-8").splitlines():
+            row = json.loads(line)
+            items.append(
+                {
+                    "id": f"{row['id']}-zh",
+                    "src": row["zh"],
+                    "ref": row["en"],
+                    "from": "zh",
+                    "to": "en",
+                    "kind": "news",
                 }
             )
     else:
@@ -194,6 +213,13 @@ class Systems:
             results = self.ours.translate_many(mid, tgt, "en")
             outs = [r.translation for r in results]
             extra = [{"pivot": m, **_diagnostics(r)} for m, r in zip(mid, results, strict=True)]
+        elif system == "plain-pivot":
+            from xxai.engines.base import TranslationRequest
+
+            mid = self.engine.translate_plain([TranslationRequest(t, src, "en") for t in texts])
+            results = self.ours.translate_many(mid, tgt, "en")
+            outs = [r.translation for r in results]
+            extra = [{"pivot": m, **_diagnostics(r)} for m, r in zip(mid, results, strict=True)]
         elif system == "pivot-plain":
             from xxai.engines.base import TranslationRequest
 
@@ -270,7 +296,7 @@ def fill(
 
 
 def _applies(system: str, item: Item) -> bool:
-    return system not in {"pivot", "pivot-plain"} or item["from"] == "zh"
+    return system not in {"pivot", "pivot-plain", "plain-pivot"} or item["from"] == "zh"
 
 
 def leftovers(text: str) -> int:
@@ -365,7 +391,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", choices=["redtrans", "ntrex"], default="redtrans")
+    parser.add_argument("--data", choices=["redtrans", "ntrex", "ntrex-en"], default="redtrans")
     parser.add_argument("--systems", default="plain,ours")
     parser.add_argument("--per-cell", type=int, help="first N items of each direction x kind")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N of each cell")
