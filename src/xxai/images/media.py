@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,44 +81,85 @@ def read_file(ref: MediaRef, media_dir: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-def _check_public(url: str) -> None:
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global
+
+
+def _public_address(url: str) -> str:
+    """Resolve ``url``'s host once and return the address to connect to.
+
+    Every address the name resolves to must be public; the fetch then connects to the
+    first one, so a name that resolves again to a private address (DNS rebinding) never
+    gets a second say.
+    """
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise InputError(f"not an http(s) image URL: {url!r}")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or None, type=socket.SOCK_STREAM)
-    except OSError:
+        port = parts.port  # a port that is not a number raises ValueError
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError):
         raise ImageError(f"cannot resolve the image's host {parts.hostname!r}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    if not addresses:
+        raise ImageError(f"cannot resolve the image's host {parts.hostname!r}")
+    for address in addresses:
+        if not _is_public(address):
             raise InputError(
                 f"refusing to fetch {url!r}: {parts.hostname} is a private or local address"
             )
+    return str(addresses[0])
 
 
-def fetch_url(url: str, max_bytes: int, timeout: float = 10.0) -> bytes:
-    """Fetch an image from a public http(s) URL, up to ``max_bytes``."""
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Return ``url`` with its host replaced by ``address``, the Host header to send, and
+    the TLS name to verify the certificate against (the original host name)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    target = parts._replace(netloc=netloc).geturl()
+    shown = f"[{host}]" if ":" in host else host
+    headers = {"Host": shown if parts.port is None else f"{shown}:{parts.port}"}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return target, headers, extensions
+
+
+def fetch_url(
+    url: str, max_bytes: int, timeout: float = 10.0, verify: ssl.SSLContext | bool = True
+) -> bytes:
+    """Fetch an image from a public http(s) URL, up to ``max_bytes``.
+
+    The host is resolved once per hop and checked, and the request goes to that address
+    (the certificate is still checked against the host's name). Proxies from the
+    environment are not used: a proxy would resolve the name again, out of our sight.
+    ``verify``: the TLS context to trust (tests pass one for their own certificate).
+    """
     import httpx
 
-    for _hop in range(4):
-        _check_public(url)
-        try:
-            with httpx.stream("GET", url, timeout=timeout, follow_redirects=False) as response:
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code != 200:
-                    raise ImageError(f"the image URL answered HTTP {response.status_code}")
-                data = bytearray()
-                for chunk in response.iter_bytes():
-                    data.extend(chunk)
-                    if len(data) > max_bytes:
-                        raise LimitError(
-                            f"the image at {url} is over {max_bytes:,} bytes "
-                            "(setting max_image_bytes)"
-                        )
-                return bytes(data)
-        except httpx.HTTPError as exc:
-            raise ImageError(f"cannot fetch the image: {exc}") from None
+    with httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, verify=verify
+    ) as client:
+        for _hop in range(4):
+            target, headers, extensions = _pinned(url, _public_address(url))
+            try:
+                with client.stream(
+                    "GET", target, headers=headers, extensions=extensions
+                ) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    if response.status_code != 200:
+                        raise ImageError(f"the image URL answered HTTP {response.status_code}")
+                    data = bytearray()
+                    for chunk in response.iter_bytes():
+                        data.extend(chunk)
+                        if len(data) > max_bytes:
+                            raise LimitError(
+                                f"the image at {url} is over {max_bytes:,} bytes "
+                                "(setting max_image_bytes)"
+                            )
+                    return bytes(data)
+            except httpx.HTTPError as exc:
+                raise ImageError(f"cannot fetch the image: {exc}") from None
     raise ImageError("the image URL redirects too many times")
