@@ -80,9 +80,26 @@ def test_security_headers_and_csp_on_pages_and_api(client: TestClient) -> None:
         assert r.headers["referrer-policy"] == "no-referrer"
 
 
+def test_api_docs_load_only_our_own_scripts(client: TestClient) -> None:
+    for path, script in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        r = client.get(path)
+        assert r.status_code == 200
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "http" not in csp
+        # No CDN and no inline script: the page's scripts are files on this server.
+        assert "cdn" not in r.text and "<script>" not in r.text
+        assert f'/docs-assets/{script}"' in r.text
+        assert client.get(f"/docs-assets/{script}").status_code == 200
+    assert client.get("/static/docs.js").status_code == 200
+
+
 def test_static_javascript_never_writes_html() -> None:
     from importlib import resources
 
+    for name in ("app.js", "docs.js"):
+        js = resources.files("xxai.web").joinpath(f"static/{name}").read_text("utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in js, name
     js = resources.files("xxai.web").joinpath("static/app.js").read_text("utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in js

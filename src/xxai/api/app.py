@@ -73,13 +73,16 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
         lifespan=lifespan,
         # A slash redirect is built from the Host header: answer 404 instead.
         redirect_slashes=False,
+        # /docs and /redoc are served without a CDN (xxai.web.docs).
+        docs_url=None,
+        redoc_url=None,
     )
     install_log_redaction()
     app.state.xxai = state
     install_error_handlers(app)
 
     from xxai.api import jobs, learner, libretranslate, native, operations
-    from xxai.web import pages
+    from xxai.web import docs, pages
 
     app.include_router(images.router)
     app.include_router(native.router)
@@ -88,6 +91,7 @@ def create_app(service: Service | None = None, *, warm: bool = True) -> FastAPI:
     app.include_router(learner.router)
     app.include_router(pages.router)
     pages.mount_static(app)
+    docs.install(app)
 
     app.include_router(operations.router)
 
