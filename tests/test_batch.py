@@ -98,6 +98,45 @@ def test_missing_field_and_bad_json_name_the_line(service: Service, tmp_path: Pa
         translate_file(_fn(service), src, tmp_path / "o.jsonl", "text")
 
 
+def test_skip_bad_translates_the_rest_and_lists_what_it_left_out(
+    service: Service, tmp_path: Path
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(
+        b'{"id": 1, "text": "\xe5\xa5\xbd\xe5\x90\x83"}\n'  # 好吃
+        b'{"id": 2, "text": \n'  # torn JSON
+        b'{"id": 3}\n'  # no text
+        b'{"id": 4, "text": "bad \xff\xfe"}\n'  # not UTF-8
+        b'{"id": 5, "text": "\xe7\xbb\x9d\xe7\xbb\x9d\xe5\xad\x90"}\n'  # 绝绝子
+    )
+    out = tmp_path / "out.jsonl"
+    report = translate_file(_fn(service), src, out, "text", skip_bad=True)
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [1, 5] and all(r["translation"] for r in rows)
+    assert report.translated == 2 and report.rejected == 3
+    assert report.rejects_file == tmp_path / "out.jsonl.rejected.jsonl"
+    rejects = [json.loads(line) for line in report.rejects_file.read_text().splitlines()]
+    assert [r["line"] for r in rejects] == [2, 3, 4]
+    assert rejects[0]["error"].startswith("not valid JSON")
+    assert rejects[1]["error"] == "no field 'text'"
+    assert rejects[2]["error"].startswith("not valid UTF-8")
+    assert rejects[1]["record"] == {"id": 3}
+    # A rerun resumes past the same rows; once the input is mended the list goes away.
+    again = translate_file(_fn(service), src, out, "text", skip_bad=True)
+    assert again.skipped == 2 and again.translated == 0 and again.rejected == 3
+    _jsonl(src, [{"id": 1, "text": "好吃"}, {"id": 5, "text": "绝绝子"}])
+    mended = translate_file(_fn(service), src, out, "text", skip_bad=True)
+    assert mended.skipped == 2 and mended.rejects_file is None
+    assert not (tmp_path / "out.jsonl.rejected.jsonl").exists()
+
+
+def test_skip_bad_still_refuses_a_field_no_row_has(service: Service, tmp_path: Path) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", [{"body": "好"}, {"body": "坏"}])
+    with pytest.raises(InputError, match=r"no row has the field 'text'.*its fields: body"):
+        translate_file(_fn(service), src, tmp_path / "out.jsonl", "text", skip_bad=True)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_output_of_another_input_is_not_mixed_in(service: Service, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     translate_file(_fn(service), _jsonl(tmp_path / "a.jsonl", ROWS[:3]), out, "text")

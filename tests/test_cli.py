@@ -77,6 +77,21 @@ def test_batch_with_resume(engine: FakeEngine, tmp_path: Path) -> None:
     assert len(out.read_text().splitlines()) == 10
 
 
+def test_batch_skip_bad_says_what_it_left_out(engine: FakeEngine, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "第一个"}\nnot json\n{"title": "x"}\n{"text": "第二个"}\n')
+    out = tmp_path / "out.jsonl"
+    refused = run("translate", "--input", str(src), "--to", "en", "--output", str(out))
+    assert refused.exit_code == 2 and "line 2: not valid JSON" in refused.stderr
+    assert not out.exists()
+    result = run("translate", "--input", str(src), "--to", "en", "--output", str(out), "--skip-bad")
+    assert result.exit_code == 0, result.output
+    assert "2 rows translated" in result.stderr
+    assert "2 bad rows left out" in result.stderr and "out.jsonl.rejected.jsonl" in result.stderr
+    assert len(out.read_text().splitlines()) == 2
+    assert run("translate", "hi", "--to", "de", "--skip-bad").exit_code == 2
+
+
 def test_config_shows_value_sources(engine: FakeEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XXAI_THREADS", "1")
     result = run("config", "--json", "--set", "batch_size=4")

@@ -22,7 +22,7 @@ from xxai.errors import InputError, OutputError
 from xxai.records import detect_format, read_records
 from xxai.types import TranslationResult
 
-__all__ = ["BatchReport", "read_rows", "translate_file"]
+__all__ = ["BatchReport", "Rejected", "read_rows", "rejects_path", "translate_file"]
 
 UnitProgress = Callable[[int], None]
 # texts, progress, and one context per text (empty without --context-field)
@@ -39,23 +39,75 @@ class BatchReport:
     output: Path
     stopped: bool = False  # asked to stop: every finished row is written, the rest is not
     low: int = 0  # rows translated this run whose confidence is low (worth a look)
+    rejected: int = 0  # bad rows left out (skip_bad), each listed in rejects_file
+    rejects_file: Path | None = None
 
 
-def read_rows(path: Path, fmt: str, field: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Rejected:
+    """A row left out of a batch: its line, why, and what it held."""
+
+    line: int
+    error: str
+    record: dict[str, Any] | None = None  # None: the row could not be read at all
+
+
+def read_rows(
+    path: Path, fmt: str, field: str, rejected: list[Rejected] | None = None
+) -> list[dict[str, Any]]:
     """Read every row, failing with the line number on the first bad one.
 
-    Batch translation stops at a bad row rather than skipping it: the output holds one row
-    for each input row, in order, so that a rerun can resume where it stopped.
+    Batch translation stops at a bad row rather than skipping it, unless ``rejected`` is
+    given: then each bad row (invalid JSON or UTF-8, no ``field``) goes there and the
+    others are returned. A field that no row has is an error either way (a misspelled
+    --field). The output holds one row for each row read, in order, so that a rerun (which
+    reads the same rows) can resume where it stopped.
     """
     rows: list[dict[str, Any]] = []
+    first_missing = ""
     for line, record, error in read_records(path, fmt):
         if record is None:
-            raise InputError(f"{path}, line {line}: {error}")
+            if rejected is None:
+                raise InputError(f"{path}, line {line}: {error}")
+            rejected.append(Rejected(line, error))
+            continue
         if record.get(field) is None:
             fields = ", ".join(str(k) for k in record) or "none"
-            raise InputError(f"{path}, line {line}: no field {field!r}; its fields: {fields}")
+            message = f"{path}, line {line}: no field {field!r}; its fields: {fields}"
+            if rejected is None:
+                raise InputError(message)
+            first_missing = first_missing or message
+            rejected.append(Rejected(line, f"no field {field!r}", record))
+            continue
         rows.append(record)
+    if first_missing and not rows:
+        raise InputError(f"no row has the field {field!r} (first: {first_missing})")
     return rows
+
+
+def rejects_path(output: Path) -> Path:
+    """Where a run that skips bad rows lists them: next to the output."""
+    return output.with_name(output.name + ".rejected.jsonl")
+
+
+def _write_rejects(output: Path, rejected: list[Rejected]) -> Path | None:
+    """List the rows left out (or remove an old list when none are); return its path."""
+    path = rejects_path(output)
+    if not rejected:
+        path.unlink(missing_ok=True)
+        return None
+    text = "".join(
+        json.dumps(
+            {"line": r.line, "error": r.error, **({"record": r.record} if r.record else {})},
+            ensure_ascii=False,
+        )
+        + "\n"
+        for r in rejected
+    )
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def _output_format(output: Path, in_fmt: str) -> str:
@@ -141,11 +193,14 @@ def translate_file(
     target: str = "",
     should_stop: Callable[[], bool] | None = None,
     context_field: str | None = None,
+    skip_bad: bool = False,
 ) -> BatchReport:
     """Translate ``field`` of every row of ``source`` into ``output``; resume if it exists.
 
     ``context_field``: a field read with each row's text but not translated (the title of
-    the note a comment is under); a row without it has no context.
+    the note a comment is under); a row without it has no context. ``skip_bad``: rows that
+    cannot be read or lack ``field`` are left out and listed, with their line numbers, in
+    ``rejects_path(output)``, instead of stopping the run before it starts.
 
     ``progress(rows, total)`` moves within a chunk as the engine finishes texts;
     ``should_stop()`` is asked after each chunk is written (a first Ctrl-C), so a stop
@@ -153,7 +208,8 @@ def translate_file(
     """
     in_fmt = detect_format(source, fmt)
     out_fmt = _output_format(output, in_fmt)
-    rows = read_rows(source, in_fmt, field)
+    rejected: list[Rejected] | None = [] if skip_bad else None
+    rows = read_rows(source, in_fmt, field, rejected)
     extra = [out_field, "source_lang", "target_lang", "confidence", "confidence_reasons", "terms"]
     columns = list(dict.fromkeys([*(rows[0] if rows else [field]), *extra]))
     done_rows: list[dict[str, Any]] = []
@@ -171,6 +227,8 @@ def translate_file(
     elif output.exists():
         output.unlink()
     skipped = len(done_rows)
+    rejects = _write_rejects(output, rejected) if rejected is not None else None
+    gone = len(rejected or [])
     if progress and skipped:
         progress(skipped, len(rows))
     todo = list(range(skipped, len(rows)))
@@ -223,8 +281,8 @@ def translate_file(
             if progress:
                 progress(len(chunk) - shown[0], len(rows))
             if should_stop is not None and should_stop():
-                return BatchReport(len(rows), skipped, written, output, True, low)
-    return BatchReport(len(rows), skipped, written, output, low=low)
+                return BatchReport(len(rows), skipped, written, output, True, low, gone, rejects)
+    return BatchReport(len(rows), skipped, written, output, False, low, gone, rejects)
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: list[str], header: bool) -> str:

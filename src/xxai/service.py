@@ -293,9 +293,12 @@ class Service:
         progress: RowProgress | None = None,
         should_stop: Callable[[], bool] | None = None,
         context_field: str | None = None,
+        skip_bad: bool = False,
     ) -> BatchReport:
         """Translate one field of every row of a JSONL or CSV file; resume a stopped run
-        (``context_field``: a field read as each row's context, not translated)."""
+        (``context_field``: a field read as each row's context, not translated;
+        ``skip_bad``: leave out rows that cannot be read or lack the field, and list them
+        next to the output)."""
         from xxai.batch import translate_file
 
         if output_path.resolve() == input_path.resolve():
@@ -317,6 +320,7 @@ class Service:
             target=target,
             should_stop=should_stop,
             context_field=context_field,
+            skip_bad=skip_bad,
         )
 
     def translate_image(

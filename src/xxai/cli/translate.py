@@ -62,6 +62,13 @@ def register_commands(cli: click.Group) -> None:
 )
 @click.option("--overwrite", is_flag=True, help="Start the output again instead of resuming.")
 @click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="With --input: leave out rows that are not valid JSON/CSV/UTF-8 or lack --field, "
+    "list them in OUTPUT.rejected.jsonl, and translate the rest (default: stop before "
+    "any work, naming the line).",
+)
+@click.option(
     "--refresh", is_flag=True, help="Translate again past the translation memory (and store it)."
 )
 @click.option(
@@ -92,6 +99,7 @@ def translate(
     refresh: bool,
     context: str,
     context_field: str | None,
+    skip_bad: bool,
     **kwargs: Any,
 ) -> None:
     """Translate TEXT (or standard input, or a file) into another language.
@@ -129,9 +137,15 @@ def translate(
                 advance,
                 stop,
                 context_field,
+                skip_bad,
             )
         resumed = f", {report.skipped} already done" if report.skipped else ""
         err.print(f"{report.translated} rows translated{resumed} → {report.output}")
+        if report.rejects_file is not None:
+            err.print(
+                f"[yellow]{report.rejected} bad rows left out[/]: their lines and reasons are in "
+                f"{escape(str(report.rejects_file))}"
+            )
         if report.low:
             err.print(
                 f"{report.low} of them with low confidence: see their confidence_reasons "
@@ -143,6 +157,8 @@ def translate(
         return
     if output_path is not None:
         raise InputError("--output needs --input")
+    if skip_bad:
+        raise InputError("--skip-bad is for --input files")
     if context_field is not None:
         raise InputError("--context-field needs --input; for one TEXT use --context")
     raw = read_text(text)
