@@ -9,6 +9,8 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from fakes import FakeEngine
+
 MakeClient = Callable[..., TestClient]
 
 
@@ -68,6 +70,23 @@ def test_translate_page_shows_both_sides_with_slang_cards_and_pinyin(
     assert '<ruby class="t4" data-alt="這">这<rt>zhè</rt></ruby>' in html
     assert 'class="pinyin-toggle" data-toggle="show-pinyin" aria-pressed="false"' in html
     assert '<option value="en" selected>' in html
+
+
+def test_translate_page_says_when_confidence_is_low(
+    client: TestClient, fake_engine: FakeEngine
+) -> None:
+    sure = client.post("/", data={"text": "这家店yyds，绝绝子！", "target": "en"})
+    assert "low-confidence" not in sure.text
+    # A model that drops the slang: the rendering is missing, and the page says so.
+    fake_engine.respond = lambda req: "This shop is a shop."
+    r = client.post("/", data={"text": "这家店真的绝绝子", "target": "en"})
+    assert r.status_code == 200
+    line = re.search(r'<p class="note low-confidence" role="status">([^<]*)</p>', r.text)
+    assert line is not None, r.text
+    assert line.group(1).startswith("Low confidence (") and line.group(1).endswith(
+        ": check the notes."
+    )
+    assert "This shop is a shop." in r.text
 
 
 def test_translate_page_errors_are_shown_with_a_4xx(client: TestClient) -> None:

@@ -43,6 +43,8 @@ _env = jinja2.Environment(
     lstrip_blocks=True,
 )
 _env.filters["linkify"] = linkify
+# "low confidence (…): check the notes" as a sentence (capitalize would lower the rest).
+_env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 _env.globals.update(
     same_language=same_language,
     html_lang=html_lang,
