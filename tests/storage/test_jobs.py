@@ -73,6 +73,28 @@ def model_url() -> Iterator[str]:
         yield url
 
 
+def test_submit_refuses_a_bad_row_or_with_skip_bad_queues_the_rest(
+    database: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XXAI_HOME": str(tmp_path / "home"), "XXAI_DATABASE_URL": database}
+    source = tmp_path / "posts.jsonl"
+    source.write_text('{"id": 1, "text": "好"}\n{"id": 2,\n{"id": 3, "body": "x"}\n')
+    refused = CliRunner().invoke(cli, ["jobs", "submit", str(source), "--to", "en"], env=env)
+    assert refused.exit_code == 2 and "line 2: not valid JSON" in refused.stderr
+    submitted = CliRunner().invoke(
+        cli, ["jobs", "submit", str(source), "--to", "en", "--skip-bad", "--json"], env=env
+    )
+    assert submitted.exit_code == 0, submitted.output
+    answer = json.loads(submitted.stdout)
+    assert answer["rows"] == 1
+    assert [(r["line"], r["error"][:8]) for r in answer["rejected"]] == [
+        (2, "not vali"),
+        (3, "no field"),
+    ]
+    status = CliRunner().invoke(cli, ["jobs", "status", str(answer["id"]), "--json"], env=env)
+    assert json.loads(status.stdout)["total"] == 1
+
+
 def test_a_worker_killed_midway_loses_nothing_and_no_row_is_done_twice(
     database: str, model_url: str, tmp_path: Path
 ) -> None:

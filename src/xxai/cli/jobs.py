@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
-from xxai.batch import read_rows
-from xxai.cli.common import handle_errors, out, print_json, service_for, settings_options
+from xxai.batch import Rejected, read_rows
+from xxai.cli.common import err, handle_errors, out, print_json, service_for, settings_options
 from xxai.records import detect_format
 
 __all__ = ["register_commands"]
@@ -36,6 +37,12 @@ def jobs() -> None:
     metavar="FIELD",
     help="A field read as each row's context, not translated (e.g. the note's title).",
 )
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Queue the good rows and list the bad ones (not valid JSON/CSV/UTF-8, or without "
+    "--field) with their lines, instead of queueing nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @settings_options
 @handle_errors
@@ -45,6 +52,7 @@ def submit(
     source: str,
     field: str,
     context_field: str | None,
+    skip_bad: bool,
     as_json: bool,
     **kwargs: Any,
 ) -> None:
@@ -52,14 +60,21 @@ def submit(
 
     A comment reads better with what it replies to: --context-field names the column
     that holds it (the note's title, the parent comment), read by the engine and never
-    translated.
+    translated. A bad row stops the submission, naming its line, unless --skip-bad.
     """
-    records = read_rows(file, detect_format(file), field)
+    rejected: list[Rejected] | None = [] if skip_bad else None
+    records = read_rows(file, detect_format(file), field, rejected)
     job = service_for(kwargs).job_submit(records, field, target, source, context_field)
+    bad = rejected or []
     if as_json:
-        print_json({"id": job, "rows": len(records)})
-    else:
-        out.print(f"job {job}: {len(records)} rows queued; run `xxai worker` to work on it")
+        left = [{"line": r.line, "error": r.error} for r in bad]
+        print_json({"id": job, "rows": len(records), "rejected": left})
+        return
+    out.print(f"job {job}: {len(records)} rows queued; run `xxai worker` to work on it")
+    if bad:
+        err.print(f"[yellow]{len(bad)} bad rows left out:[/]")
+        for r in bad:
+            err.print(f"  line {r.line}: {escape(r.error)}")
 
 
 @jobs.command()
