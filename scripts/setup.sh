@@ -2,8 +2,9 @@
 # Set up xxai in ./.venv: the package, the embedded default model, and the test tools.
 # Safe to rerun. On Debian/Ubuntu as root it also installs Chromium and a CJK font (used by
 # the web app's browser tests and screenshots, and to draw Chinese translations on images),
-# and the libraries OpenCV (pulled in by the OCR, rapidocr-onnxruntime) loads, and
-# espeak-ng (offline speech: `xxai say`, the play buttons, audio in Anki exports).
+# the libraries OpenCV (pulled in by the OCR, rapidocr-onnxruntime) loads, espeak-ng
+# (offline speech: `xxai say`, the play buttons, audio in Anki exports), and FreeDict's
+# English-German dictionary (German words for English ones a model leaves in German).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +13,14 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
     || ! ldconfig -p | grep -q "libGL.so.1" || ! ldconfig -p | grep -q "libglib-2.0.so.0" \
     || ! command -v redis-server >/dev/null 2>&1 || ! command -v espeak-ng >/dev/null 2>&1 \
-    || ! command -v openssl >/dev/null 2>&1; then
+    || ! command -v openssl >/dev/null 2>&1 \
+    || [ ! -f /usr/share/dictd/freedict-eng-deu.index ]; then
     apt-get update -qq
     # redis-server: the shared rate-limit storage test (several replicas, one limit).
     # espeak-ng: offline speech (xxai say, the pages' Listen buttons, audio in Anki decks).
+    # dict-freedict-eng-deu: German words for English ones a model leaves in German output.
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-      libgl1 libglib2.0-0 redis-server espeak-ng openssl >/dev/null
+      libgl1 libglib2.0-0 redis-server espeak-ng openssl dict-freedict-eng-deu >/dev/null
   fi
 fi
 

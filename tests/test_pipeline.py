@@ -367,6 +367,11 @@ class _Lexicon:
         known = {"everyone": "大家", "nice": "不错", "pro": "职业", "fall": "下跌"}
         return {**known, "see": "看到", "you": "你们", "tomorrow": "明天"}.get(word, "")
 
+    def german(self, word: str, noun: bool) -> str:
+        return {("spokesperson", True): "Sprecher", ("drought", True): "Dürre"}.get(
+            (word.lower(), noun), ""
+        )
+
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
 
@@ -376,6 +381,32 @@ class _Lexicon:
     def names(self, text: str, target: str) -> list[tuple[str, str]]:
         known = {"崂山": "Mount Lao", "小红书": "REDnote"}  # the latter is a glossary term too
         return [(w, n) for w, n in known.items() if w in text and target == "en"]
+
+
+def test_english_left_in_german_goes_back_with_the_dictionary_word() -> None:
+    def model(req: TranslationRequest) -> str:
+        if Hint("spokesperson", "Sprecher") in req.hints:
+            return "Ein Sprecher sagte, die Dürre werde schlimmer."
+        return "Ein Spokesperson sagte, die Dürre werde schlimmer."
+
+    engine = FakeEngine(respond=model)
+    text = "A spokesperson said the drought was getting worse."
+    result = Translator(engine, lexicon=_Lexicon()).translate(text, "de", "en")
+    assert result.translation == "Ein Sprecher sagte, die Dürre werde schlimmer."
+    first, retry = engine.requests
+    assert Hint("spokesperson", "Sprecher") not in first.hints
+    assert Hint("spokesperson", "Sprecher") in retry.hints
+    # Without a dictionary word the retry has no line for it, and the word stays flagged.
+    bare = FakeEngine(respond=model)
+    kept = Translator(bare, lexicon=_NoGerman()).translate(text, "de", "en")
+    assert "Spokesperson" in kept.translation
+    assert all(not r.hints for r in bare.requests)
+    assert kept.confidence is not None and kept.confidence.level == "low"
+
+
+class _NoGerman(_Lexicon):
+    def german(self, word: str, noun: bool) -> str:
+        return ""
 
 
 def test_rare_names_reach_the_model_as_glossary_lines() -> None:

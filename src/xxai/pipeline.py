@@ -869,14 +869,22 @@ class Translator:
         return repaired
 
     def _leftover_hints(self, output: str, target: str, source_text: str = "") -> tuple[Hint, ...]:
-        """Return dictionary renderings for the Chinese words left in an output, or for
-        the English words of ``source_text`` a Chinese output copies ("nice" = 宜人)."""
+        """Return dictionary renderings for the Chinese words left in an output, for the
+        English words of ``source_text`` a Chinese output copies ("nice" = 宜人), or for
+        the English words a German output keeps ("Spokesperson" = Sprecher)."""
         if self.lexicon is None:
             return ()
         if base_lang(target) == "zh":
             english = _isolated(output, latin_leftovers(output, source_text, target))
             chinese = {w: self.lexicon.chinese(w) for w in english}
             return tuple(Hint(w, c) for w, c in chinese.items() if c)
+        if base_lang(target) == "de":
+            # A word German capitalises is left as a noun ("Ein Spokesperson sagte").
+            left = dict.fromkeys(latin_leftovers(output, source_text, target))
+            german = {w: self.lexicon.german(w, w[:1].isupper()) for w in left}
+            # The glossary line names the word as the source writes it ("spokesperson").
+            spelt = {w: w if w in source_text else w.lower() for w in german}
+            return tuple(Hint(spelt[w], g) for w, g in german.items() if g)
         if base_lang(target) in {"ja", "ko"}:
             return ()
         words = dict.fromkeys(m.group(0) for m in _HAN_RUN.finditer(output))

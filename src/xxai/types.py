@@ -127,6 +127,11 @@ class Lexicon(Protocol):
         """Return the usual Chinese word for an ordinary English ``word``, or ""."""
         ...
 
+    def german(self, word: str, noun: bool) -> str:
+        """Return the usual German word for an English ``word`` (``noun``: as a noun),
+        or "" (no dictionary, or no entry)."""
+        ...
+
     def ordinary(self, word: str) -> bool:
         """Return True when an English ``word`` is an ordinary word, not a name."""
         ...

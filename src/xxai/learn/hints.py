@@ -92,6 +92,15 @@ class WordHints:
             name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
         return name
 
+    def german(self, word: str, noun: bool) -> str:
+        """Return the usual German word for an English ``word`` a model left in a German
+        translation ("Spokesperson" Sprecher, "drought" Dürre), from FreeDict's eng-deu
+        dictionary when Debian's dict-freedict-eng-deu is installed, else ""."""
+        from xxai.learn.freedict import default_english_german
+
+        dictionary = default_english_german()
+        return dictionary.german(word, noun) if dictionary is not None else ""
+
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process
     def chinese(self, word: str) -> str:
         """Return the usual Chinese word for an ordinary English ``word`` a model left in

@@ -1,0 +1,138 @@
+"""English to German words from FreeDict's eng-deu dictionary (Debian: dict-freedict-eng-deu).
+
+The small default model leaves English words in German translations ("Ein Spokesperson
+sagte") and, asked for one German word, makes one up ("drought" is "Droht"). A dictionary
+knows them: this reads FreeDict's dictd files (an index of headwords and a dictzip file of
+entries, GPL-2+, installed by Debian's package, not shipped with xxai) and gives, for an
+English word, its usual German word, so a retry can hand it to the model as a glossary
+line.
+
+Each entry is one sense: a headword line, then its German equivalents ("Dürre <fem>,
+Trockenheit <fem>"), then examples and notes. Of a word's senses, the first equivalent of
+each is a candidate; a noun is asked for as a noun (German capitalises nouns, so a leftover
+written "Spokesperson" is one), and the candidate German uses most (by wordfreq) wins:
+"spokesperson" is "Sprecher", not "Interessenvertreter".
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import logging
+import re
+from pathlib import Path
+
+__all__ = ["DEFAULT_DIR", "EnglishGerman", "default_english_german"]
+
+log = logging.getLogger(__name__)
+
+#: Where Debian's dict-freedict-eng-deu installs the dictionary.
+DEFAULT_DIR = Path("/usr/share/dictd")
+_NAME = "freedict-eng-deu"
+
+_B64 = {
+    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+}
+# Grammar and usage marks: <fem>, <v, trans>, [Am.], [ugs.], (etw.)
+_MARKS = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)")
+_NOUN = re.compile(r"<(?:fem|masc|neut|pl)>")
+_WORD = re.compile(r"[A-Za-z][a-z'-]*")
+
+
+def _number(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 64 + _B64[char]
+    return value
+
+
+class EnglishGerman:
+    """The German words for single English words, read from FreeDict's dictd files."""
+
+    def __init__(self, folder: Path = DEFAULT_DIR) -> None:
+        self.folder = folder
+        self._senses: dict[str, list[tuple[str, bool]]] | None = None
+
+    @property
+    def available(self) -> bool:
+        return (self.folder / f"{_NAME}.index").is_file() and (
+            self.folder / f"{_NAME}.dict.dz"
+        ).is_file()
+
+    def _load(self) -> dict[str, list[tuple[str, bool]]]:
+        """Read every one-word headword's senses (about a second, once per process)."""
+        if self._senses is not None:
+            return self._senses
+        senses: dict[str, list[tuple[str, bool]]] = {}
+        if not self.available:
+            self._senses = senses
+            return senses
+        with gzip.open(self.folder / f"{_NAME}.dict.dz") as fh:
+            data = fh.read()
+        with (self.folder / f"{_NAME}.index").open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 3 or not _WORD.fullmatch(parts[0]):
+                    continue
+                start, size = _number(parts[1]), _number(parts[2])
+                entry = data[start : start + size].decode("utf-8", "replace").split("\n")
+                if len(entry) < 2:
+                    continue
+                german = _first_equivalent(entry[1])
+                if german:
+                    senses.setdefault(parts[0].lower(), []).append(
+                        (german, bool(_NOUN.search(entry[1])))
+                    )
+        self._senses = senses
+        return senses
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process
+    def german(self, word: str, noun: bool) -> str:
+        """Return the usual German word for the English ``word`` ("drought" Dürre), or "".
+
+        ``noun``: the word stands as a noun (a noun sense is preferred, and a plural
+        without a noun sense of its own is looked up in the singular)."""
+        from wordfreq import zipf_frequency
+
+        senses = self._load()
+        key = word.lower()
+        found = senses.get(key, [])
+        if noun and not any(n for _, n in found):
+            for singular in _singulars(key):
+                if any(n for _, n in senses.get(singular, [])):
+                    found = senses[singular]
+                    break
+        chosen = [g for g, n in found if n == noun] or [g for g, _ in found]
+        if not chosen:
+            return ""
+        return max(chosen, key=lambda g: (zipf_frequency(g, "de"), -chosen.index(g)))
+
+
+def _first_equivalent(line: str) -> str:
+    """Return the first German equivalent on an entry's second line ("Dürre <fem>,
+    Trockenheit <fem>" gives Dürre), at most two words, without marks or abbreviations."""
+    for part in _MARKS.sub(" ", line).split(","):
+        words = [w for w in part.split() if not w.endswith(".")]
+        if words and len(words) <= 2:
+            return " ".join(words)
+    return ""
+
+
+def _singulars(word: str) -> list[str]:
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith("es"):
+        return [word[:-2], word[:-1]]
+    if word.endswith("s"):
+        return [word[:-1]]
+    return []
+
+
+@functools.cache
+def default_english_german() -> EnglishGerman | None:
+    """Return the dictionary where Debian installs it, or None when it is not installed."""
+    found = EnglishGerman()
+    if not found.available:
+        log.info("no FreeDict eng-deu in %s: no dictionary words for German retries", DEFAULT_DIR)
+        return None
+    return found
