@@ -48,6 +48,8 @@ def test_senses_marks_and_plurals(tmp_path: Path) -> None:
             ("spokesperson", "spokesperson /s/\nInteressenvertreter <masc>\n"),
             ("spokesperson", "spokesperson /s/\nSprecher <masc>, Sprecherin <fem>\n"),
             ("walk out", "walk out /w/\nhinausgehen <v>\n"),
+            ("bullpen", "bullpen /b/\n [Am.]  [coll.] Arrestzelle <fem>\n"),
+            ("tram", "tram /t/\nBim <fem> [Ös.], Straßenbahn <fem>\n"),
         ],
     )
     assert d.available
@@ -59,6 +61,9 @@ def test_senses_marks_and_plurals(tmp_path: Path) -> None:
     assert d.german("newspaper", noun=True) == "Zeitung"
     assert d.german("Fears", noun=True) == "Angst"
     assert d.german("fears", noun=False) == "fürchtet"
+    # Colloquial or regional senses are not what a plain German text says.
+    assert d.german("bullpen", noun=True) == ""
+    assert d.german("tram", noun=True) == "Straßenbahn"
     # Phrases are not words to look up; unknown words have none.
     assert d.german("walk out", noun=False) == ""
     assert d.german("zzyzx", noun=True) == ""

@@ -33,8 +33,16 @@ _NAME = "freedict-eng-deu"
 _B64 = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 }
-# Grammar and usage marks: <fem>, <v, trans>, [Am.], [ugs.], (etw.)
-_MARKS = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)")
+# Grammar and usage marks: <fem>, <v, trans>, (etw.), [Am.], [ugs.]
+_ANGLED = re.compile(r"<[^>]*>")
+_ROUND = re.compile(r"\([^)]*\)")
+_TAG = re.compile(r"\[([^\]]*)\]")
+_LEADING_TAGS = re.compile(r"\s*(?:\[[^\]]*\]\s*)+")
+# Colloquial, slang, vulgar, pejorative, humorous, dated, regional (Austria, Switzerland...).
+_SKIPPED_TAGS = {
+    "coll.", "ugs.", "slang", "vulg.", "pej.", "humor.", "veraltet", "veraltend", "obs.",
+    "Ös.", "Schw.", "Bayr.", "Norddt.", "Süddt.", "Südtirol", "Lux.",
+}  # fmt: skip
 _NOUN = re.compile(r"<(?:fem|masc|neut|pl)>")
 _WORD = re.compile(r"[A-Za-z][a-z'-]*")
 
@@ -110,9 +118,19 @@ class EnglishGerman:
 
 def _first_equivalent(line: str) -> str:
     """Return the first German equivalent on an entry's second line ("Dürre <fem>,
-    Trockenheit <fem>" gives Dürre), at most two words, without marks or abbreviations."""
-    for part in _MARKS.sub(" ", line).split(","):
-        words = [w for w in part.split() if not w.endswith(".")]
+    Trockenheit <fem>" gives Dürre), at most two words, without marks or abbreviations.
+
+    A sense marked colloquial, slang, humorous, pejorative, dated or regional ("[Am.]
+    [coll.] Arrestzelle" for bullpen) gives none, and such an equivalent is passed over:
+    the retry wants the word a plain German text uses."""
+    line = _ANGLED.sub(" ", _ROUND.sub(" ", line))
+    lead = _LEADING_TAGS.match(line)
+    if lead is not None and _SKIPPED_TAGS & set(_TAG.findall(lead.group(0))):
+        return ""
+    for part in line.split(","):
+        if _SKIPPED_TAGS & set(_TAG.findall(part)):
+            continue
+        words = [w for w in _TAG.sub(" ", part).split() if not w.endswith(".")]
         if words and len(words) <= 2:
             return " ".join(words)
     return ""
