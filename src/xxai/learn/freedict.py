@@ -22,6 +22,8 @@ import logging
 import re
 from pathlib import Path
 
+from xxai.learn.hints import PLURAL_ENDINGS, english_forms
+
 __all__ = ["DEFAULT_DIR", "EnglishGerman", "default_english_german"]
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,7 @@ class EnglishGerman:
         key = word.lower()
         found = senses.get(key, [])
         if noun and not any(n for _, n in found):
-            for singular in _singulars(key):
+            for singular in english_forms(key, PLURAL_ENDINGS, shortest=1)[1:]:
                 if any(n for _, n in senses.get(singular, [])):
                     found = senses[singular]
                     break
@@ -134,16 +136,6 @@ def _first_equivalent(line: str) -> str:
         if words and len(words) <= 2:
             return " ".join(words)
     return ""
-
-
-def _singulars(word: str) -> list[str]:
-    if word.endswith("ies"):
-        return [word[:-3] + "y"]
-    if word.endswith("es"):
-        return [word[:-2], word[:-1]]
-    if word.endswith("s"):
-        return [word[:-1]]
-    return []
 
 
 @functools.cache

@@ -117,7 +117,7 @@ class WordHints:
 
         index: dict[str, dict[str, int]] = dictionary.chinese_words
         best, score = "", 0.0
-        for form in _english_forms(word.lower()):
+        for form in english_forms(word.lower()):
             for chinese, sense in index.get(form, {}).items():
                 value = zipf_frequency(chinese, "zh") - 0.5 * sense
                 if value > score:
@@ -310,10 +310,10 @@ def _pinyin(word: str) -> str:
 
 # English endings and what the stem ends in without them: "friends" friend, "younger"
 # young, "verbally" verbal, "studies" study.
+#: A plural noun's endings and what its singular ends with.
+PLURAL_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
 _ENDINGS = (
-    ("ies", "y"),
-    ("es", ""),
-    ("s", ""),
+    *PLURAL_ENDINGS,
     ("ed", ""),
     ("ed", "e"),
     ("ing", ""),
@@ -325,10 +325,13 @@ _ENDINGS = (
 )
 
 
-def _english_forms(word: str) -> list[str]:
-    """Return ``word`` and the stems it may be an inflection of (three letters or more)."""
+def english_forms(
+    word: str, endings: tuple[tuple[str, str], ...] = _ENDINGS, shortest: int = 3
+) -> list[str]:
+    """Return ``word`` and the stems it may be an inflection of by ``endings`` (each
+    ``shortest`` letters or more before its new ending)."""
     forms = [word]
-    for ending, stem in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
+    for ending, stem in endings:
+        if word.endswith(ending) and len(word) - len(ending) >= shortest:
             forms.append(word[: -len(ending)] + stem)
     return forms
