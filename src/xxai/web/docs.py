@@ -26,13 +26,18 @@ def _assets_dir() -> Path:
     return Path(str(resources.files("fastapi_offline").joinpath("static")))
 
 
-def _page(title: str, head: str, body: str) -> HTMLResponse:
+def _root(request: Request) -> str:
+    """The prefix the app is served under (behind a proxy), escaped for an attribute."""
+    return html.escape(str(request.scope.get("root_path", "")), quote=True)
+
+
+def _page(root: str, title: str, head: str, body: str) -> HTMLResponse:
     return HTMLResponse(
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
-        f'<link rel="icon" href="{ASSETS}/favicon.png">{head}</head>'
+        f'<link rel="icon" href="{root}{ASSETS}/favicon.png">{head}</head>'
         f"<body>{body}</body></html>"
     )
 
@@ -41,28 +46,27 @@ def install(app: FastAPI) -> None:
     """Serve /docs, /redoc and their assets (create the app with docs_url=None and
     redoc_url=None)."""
     app.mount(ASSETS, StaticFiles(directory=str(_assets_dir())), name="docs-assets")
-
-    def spec(request: Request) -> str:
-        root = str(request.scope.get("root_path", ""))
-        return html.escape(f"{root}{app.openapi_url}", quote=True)
+    spec = html.escape(str(app.openapi_url), quote=True)
 
     @app.get("/docs", include_in_schema=False)
     def swagger(request: Request) -> HTMLResponse:
-        root = html.escape(str(request.scope.get("root_path", "")), quote=True)
+        root = _root(request)
         return _page(
+            root,
             f"{app.title} API: Swagger UI",
             f'<link rel="stylesheet" href="{root}{ASSETS}/swagger-ui.css">',
-            f'<div id="swagger-ui" data-spec="{spec(request)}"></div>'
+            f'<div id="swagger-ui" data-spec="{root}{spec}"></div>'
             f'<script src="{root}{ASSETS}/swagger-ui-bundle.js"></script>'
             f'<script src="{root}/static/docs.js"></script>',
         )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
-        root = html.escape(str(request.scope.get("root_path", "")), quote=True)
+        root = _root(request)
         return _page(
+            root,
             f"{app.title} API: ReDoc",
             "",
-            f'<redoc spec-url="{spec(request)}"></redoc>'
+            f'<redoc spec-url="{root}{spec}"></redoc>'
             f'<script src="{root}{ASSETS}/redoc.standalone.js"></script>',
         )
