@@ -217,6 +217,7 @@ class Translator:
         likelihood: Likelihood | None = None,
         name_hints: bool = True,
         word_hints: bool = False,
+        german_hints: bool = False,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -236,6 +237,7 @@ class Translator:
         self.likelihood = likelihood
         self.name_hints = name_hints
         self.word_hints = word_hints
+        self.german_hints = german_hints
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -612,12 +614,15 @@ class Translator:
         (``matches``): its own line (小红书 = RedNote) is the one it gets."""
         if not self.name_hints or self.lexicon is None:
             return ()
+        terms = {m.term for m in matches}
+        if self.german_hints and (base_lang(source), base_lang(target)) == ("en", "de"):
+            nouns = self.lexicon.german_nouns(text)
+            return tuple(Hint(w, german) for w, german in nouns if w not in terms)
         if {base_lang(source), base_lang(target)} != {"zh", "en"}:
             return ()
         found = self.lexicon.names(text, base_lang(target))
         if self.word_hints and base_lang(source) == "zh":
             found = [*found, *self.lexicon.rare_words(text)]
-        terms = {m.term for m in matches}
         return tuple(Hint(w, name) for w, name in found if w not in terms)
 
     def _kinds(self, source: str) -> frozenset[str] | None:

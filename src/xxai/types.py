@@ -132,6 +132,10 @@ class Lexicon(Protocol):
         or "" (no dictionary, or no entry)."""
         ...
 
+    def german_nouns(self, text: str) -> list[tuple[str, str]]:
+        """Return the rare nouns of an English ``text``, each with its German word."""
+        ...
+
     def ordinary(self, word: str) -> bool:
         """Return True when an English ``word`` is an ordinary word, not a name."""
         ...

@@ -101,6 +101,14 @@ class WordHints:
         dictionary = default_english_german()
         return dictionary.german(word, noun) if dictionary is not None else ""
 
+    def german_nouns(self, text: str) -> list[tuple[str, str]]:
+        """Return the rare nouns of an English ``text`` with their German word (quake
+        Erdbeben), from FreeDict when it is installed, else none."""
+        from xxai.learn.freedict import default_english_german
+
+        dictionary = default_english_german()
+        return dictionary.rare_nouns(text) if dictionary is not None else []
+
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process
     def chinese(self, word: str) -> str:
         """Return the usual Chinese word for an ordinary English ``word`` a model left in
