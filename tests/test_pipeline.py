@@ -372,6 +372,10 @@ class _Lexicon:
             (word.lower(), noun), ""
         )
 
+    def german_nouns(self, text: str) -> list[tuple[str, str]]:
+        known = {"quake": "Erdbeben", "diocese": "Diözese"}
+        return [(w, g) for w, g in known.items() if w in text]
+
     def ordinary(self, word: str) -> bool:
         return word.lower() in {"camera", "guide", "review"}
 
@@ -422,6 +426,28 @@ def test_rare_names_reach_the_model_as_glossary_lines() -> None:
     assert not engine.requests[-1].hints
     Translator(engine, lexicon=_Lexicon(), word_hints=True).translate("我做了炒蛋", "en", "zh")
     assert engine.requests[-1].hints == (Hint("炒蛋", "scrambled eggs"),)
+
+
+def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines_when_asked_for() -> None:
+    text = "The quake damaged the diocese's oldest church."
+    engine = FakeEngine()
+    Translator(engine, lexicon=_Lexicon(), german_hints=True).translate(text, "de", "en")
+    assert engine.requests[0].hints == (Hint("quake", "Erdbeben"), Hint("diocese", "Diözese"))
+    # Off by default, and never into another language.
+    Translator(engine, lexicon=_Lexicon()).translate(text, "de", "en")
+    assert not engine.requests[-1].hints
+    Translator(engine, lexicon=_Lexicon(), german_hints=True).translate(text, "zh", "en")
+    assert Hint("quake", "Erdbeben") not in engine.requests[-1].hints
+    # zh->de: the pivot's English gets them on its way into German.
+    pivot = FakeEngine(
+        answers={
+            ("昨天地震了", "en"): "There was a quake yesterday",
+            ("There was a quake yesterday", "de"): "Gestern gab es ein Erdbeben",
+        }
+    )
+    Translator(pivot, lexicon=_Lexicon(), german_hints=True).translate("昨天地震了", "de", "zh")
+    assert [r.target for r in pivot.requests] == ["en", "de"]
+    assert pivot.requests[1].hints == (Hint("quake", "Erdbeben"),)
 
 
 def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() -> None:

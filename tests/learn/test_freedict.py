@@ -69,6 +69,39 @@ def test_senses_marks_and_plurals(tmp_path: Path) -> None:
     assert d.german("zzyzx", noun=True) == ""
 
 
+def test_rare_nouns_are_the_rare_lower_case_nouns_of_a_text(tmp_path: Path) -> None:
+    d = _dictd(
+        tmp_path,
+        [
+            ("quake", "quake /k/\nErdbeben <neut>, Beben <neut>\n"),
+            ("quake", "quake /k/\nzittern <v>\n"),
+            ("diocese", "diocese /d/\nDiözese <fem>, Bistum <neut>\n"),
+            ("lobster", "lobster /l/\nHummer <masc>\n"),
+            ("stab", "stab /s/\nStich <masc>\n"),
+            ("stab", "stab /s/\nerstechen <v>\n"),
+            ("tense", "tense /t/\nZeit <fem>\n"),
+            ("tense", "tense /t/\nangespannt <adj>\n"),
+            ("referendum", "referendum /r/\nReferendum <neut>\n"),
+            ("moisture", "moisture /m/\nFeuchtigkeit <fem>\n"),
+            ("campaign", "campaign /k/\nKampagne <fem>\n"),
+            ("bells", "bells /b/\nläutet <v>\n"),
+            ("bell", "bell /b/\nGlocke <fem>\n"),
+        ],
+    )
+    text = (
+        "After the quake, the diocese held a referendum on its campaign; they will stab "
+        "nobody, the mood is tense, and Lobster Bay is closed."
+    )
+    # Rarest first; a verb after "will", an adjective after "is", a name in capitals, a
+    # word German writes the same and a word every model knows are left out.
+    assert d.rare_nouns(text) == [("quake", "Erdbeben"), ("diocese", "Diözese")]
+    # A plural with no noun sense of its own is a noun in the singular (its German word).
+    assert d.rare_nouns("the bells rang") == [("bells", "Glocke")]
+    # At most three lines, the rarest.
+    many = "a lobster, a quake, some moisture and a diocese"
+    assert [w for w, _ in d.rare_nouns(many)] == ["quake", "diocese", "lobster"]
+
+
 def test_a_missing_dictionary_gives_no_words(tmp_path: Path) -> None:
     d = EnglishGerman(tmp_path)
     assert not d.available and d.german("drought", noun=True) == ""

@@ -55,10 +55,13 @@ _COMMON_GERMAN = 3.0
 _MAX_NOUNS = 3
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _NOT_NOUN_ENDINGS = ("ing", "ed", "ly", "'s")
-_VERB_BEFORE = frozenset(
-    "to will would can could may might must should shall did do does not never also "
-    "i you we they he she it who".split()
-)
+# Words after which an English word is a verb ("to stab") or an adjective ("is tense").
+_NOT_NOUN_AFTER = frozenset({
+    "to", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "did",
+    "do", "does", "not", "never", "also", "i", "you", "we", "they", "he", "she", "it", "who",
+    "is", "are", "was", "were", "be", "been", "being", "am", "become", "became", "becomes",
+    "seem", "seems", "seemed", "very", "so", "too", "quite", "rather", "how",
+})  # fmt: skip
 
 
 def _number(text: str) -> int:
@@ -129,7 +132,6 @@ class EnglishGerman:
             return ""
         return max(chosen, key=lambda g: (zipf_frequency(g, "de"), -chosen.index(g)))
 
-
     def rare_nouns(self, text: str) -> list[tuple[str, str]]:
         """Return ``(word, German noun)`` for the rare English nouns of ``text`` (quake
         Erdbeben, lobster Hummer, diocese Diözese), rarest first, at most ``_MAX_NOUNS``.
@@ -137,7 +139,8 @@ class EnglishGerman:
         A small model turns such words into made-up German ("Erzschüsse" for quakes). A
         word counts when it is written in lower case (not a name), is rarer than
         ``_RARE_ENGLISH`` in wordfreq's English list, does not follow a word that makes it
-        a verb ("to", "will", a pronoun) or end like a participle or an adverb, and has a
+        a verb or an adjective ("to", "will", a pronoun, "is", "very") or end like a
+        participle or an adverb, and has a
         noun sense whose German word is common (``_COMMON_GERMAN``) and not the same word
         (Senator). Verbs and adjectives are not given: German inflects them, and a line in
         the dictionary form reads wrong in the sentence.
@@ -151,7 +154,7 @@ class EnglishGerman:
             word, before, previous = match.group(0), previous, match.group(0).lower()
             if word in found or not word.islower() or word.endswith(_NOT_NOUN_ENDINGS):
                 continue
-            if before in _VERB_BEFORE:
+            if before in _NOT_NOUN_AFTER:
                 continue
             rarity = zipf_frequency(word, "en")
             if not _RARE_ENGLISH[0] <= rarity < _RARE_ENGLISH[1]:
