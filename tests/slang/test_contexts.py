@@ -221,6 +221,10 @@ SLANG: list[tuple[str, str | None]] = [
     ("她们是一对女同情侣", "女同"),
     ("我的男同学都去打球了", None),
     ("新来的女同事很友好", None),
+    # 黄牛 is a ticket scalper, not the beef or the cattle breed.
+    ("演唱会的票全被黄牛抢了", "黄牛"),
+    ("今晚吃黄牛肉火锅", None),
+    ("村里搞黄牛养殖", None),
     # 38 is the insult only said of someone; a temperature or a number elsewhere.
     ("你这个38，少管闲事", "38"),
     ("今天38度，热死了", None),
