@@ -428,15 +428,15 @@ def test_rare_names_reach_the_model_as_glossary_lines() -> None:
     assert engine.requests[-1].hints == (Hint("炒蛋", "scrambled eggs"),)
 
 
-def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines_when_asked_for() -> None:
+def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines() -> None:
     text = "The quake damaged the diocese's oldest church."
     engine = FakeEngine()
-    Translator(engine, lexicon=_Lexicon(), german_hints=True).translate(text, "de", "en")
-    assert engine.requests[0].hints == (Hint("quake", "Erdbeben"), Hint("diocese", "Diözese"))
-    # Off by default, and never into another language.
     Translator(engine, lexicon=_Lexicon()).translate(text, "de", "en")
+    assert engine.requests[0].hints == (Hint("quake", "Erdbeben"), Hint("diocese", "Diözese"))
+    # A setting turns them off, and no other language gets them.
+    Translator(engine, lexicon=_Lexicon(), german_hints=False).translate(text, "de", "en")
     assert not engine.requests[-1].hints
-    Translator(engine, lexicon=_Lexicon(), german_hints=True).translate(text, "zh", "en")
+    Translator(engine, lexicon=_Lexicon()).translate(text, "zh", "en")
     assert Hint("quake", "Erdbeben") not in engine.requests[-1].hints
     # zh->de: the pivot's English gets them on its way into German.
     pivot = FakeEngine(
@@ -445,7 +445,7 @@ def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines_when_asked_for
             ("There was a quake yesterday", "de"): "Gestern gab es ein Erdbeben",
         }
     )
-    Translator(pivot, lexicon=_Lexicon(), german_hints=True).translate("昨天地震了", "de", "zh")
+    Translator(pivot, lexicon=_Lexicon()).translate("昨天地震了", "de", "zh")
     assert [r.target for r in pivot.requests] == ["en", "de"]
     assert pivot.requests[1].hints == (Hint("quake", "Erdbeben"),)
 

@@ -191,6 +191,8 @@ class Translator:
     English (陈冲 = Joan Chen, Narita Airport = 成田机场), from the lexicon;
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
     scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
+    ``german_hints``: into German, the German word of rare English nouns in the text (quake
+    = Erdbeben, from the lexicon's FreeDict); measured on NTREX, on by default (README);
     ``similarity``: scores each (source, translation) pair for the confidence estimate
     (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only;
     ``likelihood``: scores each translation token by token as the model's reply (the local
@@ -217,7 +219,7 @@ class Translator:
         likelihood: Likelihood | None = None,
         name_hints: bool = True,
         word_hints: bool = False,
-        german_hints: bool = False,
+        german_hints: bool = True,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
