@@ -133,7 +133,8 @@ class Lexicon(Protocol):
         ...
 
     def german_nouns(self, text: str) -> list[tuple[str, str]]:
-        """Return the rare nouns of an English ``text``, each with its German word."""
+        """Return the rare nouns of an English ``text`` and the places German names
+        otherwise, each with its German word."""
         ...
 
     def ordinary(self, word: str) -> bool:

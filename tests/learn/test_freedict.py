@@ -102,6 +102,39 @@ def test_rare_nouns_are_the_rare_lower_case_nouns_of_a_text(tmp_path: Path) -> N
     assert [w for w, _ in d.rare_nouns(many)] == ["quake", "diocese", "lobster"]
 
 
+def test_places_german_names_otherwise(tmp_path: Path) -> None:
+    d = _dictd(
+        tmp_path,
+        [
+            ("bolivia", "Bolivia /b/\nBolivien <neut> [geogr.] BO,  /bˈəʊ/\n"),
+            ("north korea", "North Korea /n/\nNordkorea <neut> [geogr.] KP,  /k/\n"),
+            ("new zealand", "New Zealand /n/\nNeuseeland <neut> [geogr.] NZ\n"),
+            ("new zealand", "New Zealand /n/\nneuseeländisch <adj> [geogr.]\n"),
+            ("jordan", "Jordan /d/\nJordanien <neut> [geogr.] JO\n"),
+            ("georgia", "Georgia /d/\nGeorgien <neut> [geogr.] GE\n"),
+            ("georgia", "Georgia /d/\nGeorgia [geogr.]\n"),
+            ("panama", "Panama /p/\nPanama <neut> [geogr.] PA\n"),
+            ("britain", "Britain /b/\nBritannien <neut> [geogr.]\n"),
+            ("munich", "Munich /m/\nMünchen [geogr.]\n"),
+        ],
+    )
+    # A country's code is not part of its name.
+    assert d.german("Bolivia", noun=True) == "Bolivien"
+    text = (
+        "In Bolivia, North Korea's envoy met Michael Jordan; Atlanta, Georgia and Panama "
+        "wrote to New Zealand and Britain."
+    )
+    # Not a name inside a longer one, a name with two German names, one German writes the
+    # same, or one German rarely uses (Großbritannien, not Britannien); sentence-initial
+    # "In" is not part of the name, nor is the possessive.
+    assert d.places(text) == [
+        ("Bolivia", "Bolivien"),
+        ("North Korea", "Nordkorea"),
+        ("New Zealand", "Neuseeland"),
+    ]
+    assert d.places("Munich.") == [("Munich", "München")]
+
+
 def test_a_missing_dictionary_gives_no_words(tmp_path: Path) -> None:
     d = EnglishGerman(tmp_path)
     assert not d.available and d.german("drought", noun=True) == ""
@@ -117,3 +150,12 @@ def test_debians_freedict_knows_what_the_model_leaves_in_german() -> None:
     assert d.german("poverty", noun=True) == "Armut"
     assert d.german("torture", noun=True) == "Folter"
     assert d.german("unbeaten", noun=False) == "ungeschlagen"
+    # Rare nouns and places it gives before the first pass (session 20).
+    assert ("quake", "Erdbeben") in d.rare_nouns("A 7.5-magnitude quake hit the island.")
+    assert d.places("Envoys left El Salvador, Panama and the Dominican Republic.") == [
+        ("Dominican Republic", "Dominikanische Republik")
+    ]
+    assert d.places("He flew from Munich to Bolivia via Britain.") == [
+        ("Munich", "München"),
+        ("Bolivia", "Bolivien"),
+    ]

@@ -12,6 +12,10 @@ Trockenheit <fem>"), then examples and notes. Of a word's senses, the first equi
 each is a candidate; a noun is asked for as a noun (German capitalises nouns, so a leftover
 written "Spokesperson" is one), and the candidate German uses most (by wordfreq) wins:
 "spokesperson" is "Sprecher", not "Interessenvertreter".
+
+Before the first pass, a German unit also gets the German word of its rare nouns
+(:meth:`EnglishGerman.rare_nouns`: quake Erdbeben) and the German name of its places
+(:meth:`EnglishGerman.places`: Bolivia Bolivien, from the entries marked [geogr.]).
 """
 
 from __future__ import annotations
@@ -46,6 +50,16 @@ _SKIPPED_TAGS = {
     "Ös.", "Schw.", "Bayr.", "Norddt.", "Süddt.", "Südtirol", "Lux.",
 }  # fmt: skip
 _NOUN = re.compile(r"<(?:fem|masc|neut|pl)>")
+_CODE = re.compile(r"[A-Z]{2,3}")
+_NAME_GAP = 1.0
+# A place's headword: up to three capitalised words ("Dominican Republic").
+_PLACE = re.compile(r"[A-Z][A-Za-z'.-]*(?: [A-Z][A-Za-z'.-]*){0,2}")
+_NAME_RUN = re.compile(r"[A-Z][A-Za-z.-]*(?:'s)?(?:\s+[A-Z][A-Za-z.-]*(?:'s)?)*")
+# Capitalised at the start of a sentence, not part of a name ("In Bolivia").
+_LEADING = frozenset({
+    "the", "in", "at", "from", "to", "for", "on", "by", "and", "but", "a", "an", "of", "with",
+    "as", "after", "before",
+})  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][a-z'-]*")
 # Rare nouns worth a line before the first pass (rare_nouns): wordfreq's English Zipf range
 # (quake 3.45, diocese 2.9; troops 4.64 and campaign 5.0 a model knows), how common the
@@ -77,6 +91,7 @@ class EnglishGerman:
     def __init__(self, folder: Path = DEFAULT_DIR) -> None:
         self.folder = folder
         self._senses: dict[str, list[tuple[str, bool]]] | None = None
+        self._places: dict[str, set[str]] = {}
 
     @property
     def available(self) -> bool:
@@ -89,6 +104,8 @@ class EnglishGerman:
         if self._senses is not None:
             return self._senses
         senses: dict[str, list[tuple[str, bool]]] = {}
+        places: dict[str, set[str]] = {}
+        self._places = places
         if not self.available:
             self._senses = senses
             return senses
@@ -97,11 +114,19 @@ class EnglishGerman:
         with (self.folder / f"{_NAME}.index").open(encoding="utf-8") as fh:
             for line in fh:
                 parts = line.rstrip("\n").split("\t")
-                if len(parts) != 3 or not _WORD.fullmatch(parts[0]):
+                if len(parts) != 3:
+                    continue
+                word = _WORD.fullmatch(parts[0]) is not None
+                if not word and (" " not in parts[0] or not parts[0][:1].isalpha()):
                     continue
                 start, size = _number(parts[1]), _number(parts[2])
                 entry = data[start : start + size].decode("utf-8", "replace").split("\n")
                 if len(entry) < 2:
+                    continue
+                place = _place(entry)
+                if place:
+                    places.setdefault(place[0].lower(), set()).add(place[1])
+                if not word:
                     continue
                 german = _first_equivalent(entry[1])
                 if german:
@@ -131,6 +156,43 @@ class EnglishGerman:
         if not chosen:
             return ""
         return max(chosen, key=lambda g: (zipf_frequency(g, "de"), -chosen.index(g)))
+
+    def places(self, text: str) -> list[tuple[str, str]]:
+        """Return ``(name, German name)`` for the places in an English ``text`` that German
+        names otherwise (Bolivia Bolivien, North Korea Nordkorea, Munich München), at most
+        ``_MAX_NOUNS``, in the order they come.
+
+        A small model copies them into German as they are. A name counts only as a whole
+        run of capitalised words (Michael Jordan is no Jordanien; Prime Minister Theresa
+        May is no month), and only when each of its senses as a place has the same German
+        name, other than its own (Georgia, the state, stays Georgia, so the country's
+        Georgien is not given; Alcatraz is Alcatraz), and German must use its name about
+        as much as English uses the English one (within ``_NAME_GAP`` of wordfreq's Zipf):
+        FreeDict's Britannien (for Britain; German says Großbritannien), Bruxelles and the
+        river Amazonas (for the company as often) are not.
+        """
+        from wordfreq import zipf_frequency
+
+        self._load()
+        found: dict[str, str] = {}
+        for match in _NAME_RUN.finditer(text):
+            words = match.group(0).split()
+            while words and words[0].lower() in _LEADING:
+                words = words[1:]
+            name = " ".join(words)
+            name = name[:-2] if name.endswith("'s") else name
+            if name.lower() not in self._places:
+                name = name.rstrip(".")  # the end of a sentence, not of "St."
+            german = self._places.get(name.lower(), set())
+            if len(german) != 1 or name in found:
+                continue
+            (one,) = german
+            if one.replace("-", " ").lower() == name.replace("-", " ").lower():
+                continue
+            if zipf_frequency(one, "de") < zipf_frequency(name, "en") - _NAME_GAP:
+                continue
+            found[name] = one
+        return list(found.items())[:_MAX_NOUNS]
 
     def rare_nouns(self, text: str) -> list[tuple[str, str]]:
         """Return ``(word, German noun)`` for the rare English nouns of ``text`` (quake
@@ -170,6 +232,17 @@ class EnglishGerman:
         return [(word, german) for word, (_, german) in ranked[:_MAX_NOUNS]]
 
 
+def _place(entry: list[str]) -> tuple[str, str] | None:
+    """Return ``(English name, German name)`` for an entry of a place ("Bolivia",
+    "Bolivien"; "North Korea", "Nordkorea"), or None: a headword in capitals whose sense is
+    marked [geogr.] and is not an adjective (New Zealand's "neuseeländisch")."""
+    head = entry[0].split(" /")[0].strip()
+    if "[geogr.]" not in entry[1] or "<adj>" in entry[1] or not _PLACE.fullmatch(head):
+        return None
+    german = _first_equivalent(entry[1])
+    return (head, german) if german else None
+
+
 def _first_equivalent(line: str) -> str:
     """Return the first German equivalent on an entry's second line ("Dürre <fem>,
     Trockenheit <fem>" gives Dürre), at most two words, without marks or abbreviations.
@@ -185,6 +258,8 @@ def _first_equivalent(line: str) -> str:
         if _SKIPPED_TAGS & set(_TAG.findall(part)):
             continue
         words = [w for w in _TAG.sub(" ", part).split() if not w.endswith(".")]
+        # A country's code follows its name ("Bolivien <neut> [geogr.] BO").
+        words = [w for w in words if not _CODE.fullmatch(w)] or words
         if words and len(words) <= 2:
             return " ".join(words)
     return ""

@@ -103,11 +103,14 @@ class WordHints:
 
     def german_nouns(self, text: str) -> list[tuple[str, str]]:
         """Return the rare nouns of an English ``text`` with their German word (quake
-        Erdbeben), from FreeDict when it is installed, else none."""
+        Erdbeben), and the places German names otherwise (Bolivia Bolivien), from FreeDict
+        when it is installed, else none."""
         from xxai.learn.freedict import default_english_german
 
         dictionary = default_english_german()
-        return dictionary.rare_nouns(text) if dictionary is not None else []
+        if dictionary is None:
+            return []
+        return [*dictionary.rare_nouns(text), *dictionary.places(text)]
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one instance per process
     def chinese(self, word: str) -> str:
