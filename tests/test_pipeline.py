@@ -450,6 +450,25 @@ def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines() -> None:
     assert pivot.requests[1].hints == (Hint("quake", "Erdbeben"),)
 
 
+def test_a_quotation_left_in_english_in_german_is_translated_on_its_own() -> None:
+    def model(req: TranslationRequest) -> str:
+        if req.text == "very symbolic":
+            return "„sehr symbolisch“"
+        return "Er sagte, es sei „very symbolic“ für die Stadt gewesen."
+
+    engine = FakeEngine(respond=model)
+    text = 'He said it had been "very symbolic" for the town.'
+    result = Translator(engine).translate(text, "de", "en")
+    assert result.translation == "Er sagte, es sei „sehr symbolisch“ für die Stadt gewesen."
+    assert "latin-leftover" not in result.flags
+    assert [r.text for r in engine.requests].count("very symbolic") == 1
+    # A quotation the source does not have (a title the model wrote), or one the model
+    # keeps in English alone too, stays as it was, flagged.
+    stubborn = FakeEngine(respond=lambda req: "Er sagte, es sei „very symbolic“ gewesen.")
+    kept = Translator(stubborn).translate(text, "de", "en")
+    assert "„very symbolic“" in kept.translation and "latin-leftover" in kept.flags
+
+
 def test_title_case_english_reaches_the_model_with_its_ordinary_words_lowered() -> None:
     engine = FakeEngine()
     Translator(engine, lexicon=_Lexicon()).translate("Fujifilm Camera Review Guide", "zh", "en")

@@ -827,6 +827,7 @@ class Translator:
                     cand.badness == old.badness and han_count(cand.output) < han_count(old.output)
                 ):
                     best[id(unit)] = cand
+        self._quotations(todo, best, target)
         for unit in [*todo, *kept]:
             cand = self._patch(unit, best[id(unit)], target, words_only=id(unit) not in clauses)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
@@ -844,6 +845,57 @@ class Translator:
             out = amounts.localised_in(out, unit.protected.text, unit.source, target)
             unit.output = restore(unit.protected, out)
             unit.done = True
+
+    def _quotations(self, units: list[_Unit], best: dict[int, _Candidate], target: str) -> None:
+        """Into German from English: a quotation the output copies in English (`…dass es
+        heute „very symbolic“ war`) is translated on its own and put back in its quotes.
+
+        The model keeps quoted words as if they were a title; alone, it translates them.
+        Only a quotation the source has, mostly of English words left (by the German
+        check), and the result stands only if it leaves fewer of them and passes every
+        check the output passed. One engine call for all.
+        """
+        if base_lang(target) != "de":
+            return
+        jobs: list[tuple[_Unit, int, int, str]] = []
+        for unit in units:
+            cand, source = best[id(unit)], unit.protected.text
+            if LATIN_LEFTOVER not in cand.problems or base_lang(unit.source) != "en":
+                continue
+            for m in _QUOTATION.finditer(cand.output):
+                group = next(g for g in _QUOTE_GROUPS if m.group(g) is not None)
+                inner = m.group(group)
+                left = latin_leftovers(inner, source, target)
+                words = _WORDS.findall(inner)
+                if left and 2 * len(left) >= len(words) and inner.lower() in source.lower():
+                    jobs.append((unit, m.start(group), m.end(group), inner))
+        if not jobs:
+            return
+        reqs = [
+            TranslationRequest(
+                inner,
+                "en",
+                base_lang(target),
+                tuple(h for h in self._hints(unit) if h.term in inner),
+            )
+            for unit, _, _, inner in jobs
+        ]
+        edits: dict[int, list[tuple[int, int, str]]] = {}
+        for (unit, start, end, inner), raw in zip(jobs, self.engine.translate(reqs), strict=True):
+            german = _clean_output(raw, inner).strip().strip(_QUOTE_MARKS).strip()
+            before = len(latin_leftovers(inner, unit.protected.text, target))
+            if german and len(latin_leftovers(german, unit.protected.text, target)) < before:
+                edits.setdefault(id(unit), []).append((start, end, german))
+        for unit in units:
+            if id(unit) not in edits:
+                continue
+            old = best[id(unit)]
+            out = old.output
+            for start, end, german in sorted(edits[id(unit)], reverse=True):
+                out = out[:start] + german + out[end:]
+            (cand,) = self._check([unit], [out], target)
+            if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
+                best[id(unit)] = cand
 
     def _plainly(self, units: list[_Unit], target: str) -> list[_Candidate]:
         """Translate each unit with the model asked plainly (no rules, examples or glossary)."""
@@ -1193,6 +1245,13 @@ _LATIN_PUNCT = str.maketrans(
 
 
 _CLAUSE_END = frozenset(".,!?;:。，！？；：")
+# A quotation in a Latin-script output, in any of the quotes a model writes.
+_QUOTATION = re.compile(
+    r'„(?P<q1>[^“”"„\n]+)[“”"]|“(?P<q2>[^”"\n]+)[”"]|"(?P<q3>[^"\n]+)"|»(?P<q4>[^«\n]+)«'
+)
+_QUOTE_GROUPS = ("q1", "q2", "q3", "q4")
+_QUOTE_MARKS = "\"'„“”‚‘’»«"
+_WORDS = re.compile(r"[A-Za-zÄÖÜäöüß']+")
 # Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
 _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
