@@ -462,8 +462,24 @@ def test_a_quotation_left_in_english_in_german_is_translated_on_its_own() -> Non
     assert result.translation == "Er sagte, es sei „sehr symbolisch“ für die Stadt gewesen."
     assert "latin-leftover" not in result.flags
     assert [r.text for r in engine.requests].count("very symbolic") == 1
+    # A title copied in quotes has no English words German does not use: it stays.
+    show = FakeEngine(respond=lambda req: "Die „This Morning“-Moderatorin hört auf.")
+    Translator(show).translate('The "This Morning" presenter quits.', "de", "en")
+    assert [r.text for r in show.requests] == ['The "This Morning" presenter quits.']
     # A quotation the source does not have (a title the model wrote), or one the model
     # keeps in English alone too, stays as it was, flagged.
+    # Single quotes too, where they are not apostrophes.
+    said = "She added: 'Prime ministers keep their jobs when they keep their promises.'"
+    quoted = "Prime ministers keep their jobs when they keep their promises."
+    single = FakeEngine(
+        answers={
+            (said, "de"): f"Sie fügte hinzu: '{quoted}'",
+            (quoted, "de"): "Premierminister behalten ihr Amt, wenn sie Wort halten.",
+        }
+    )
+    assert Translator(single).translate(said, "de", "en").translation == (
+        "Sie fügte hinzu: 'Premierminister behalten ihr Amt, wenn sie Wort halten.'"
+    )
     stubborn = FakeEngine(respond=lambda req: "Er sagte, es sei „very symbolic“ gewesen.")
     kept = Translator(stubborn).translate(text, "de", "en")
     assert "„very symbolic“" in kept.translation and "latin-leftover" in kept.flags

@@ -851,9 +851,9 @@ class Translator:
         heute „very symbolic“ war`) is translated on its own and put back in its quotes.
 
         The model keeps quoted words as if they were a title; alone, it translates them.
-        Only a quotation the source has, mostly of English words left (by the German
-        check), and the result stands only if it leaves fewer of them and passes every
-        check the output passed. One engine call for all.
+        Only a quotation copied as the source writes it, with words the German check
+        finds English, and the result stands only if it leaves fewer of them and passes
+        every check the output passed. One engine call for all.
         """
         if base_lang(target) != "de":
             return
@@ -865,9 +865,9 @@ class Translator:
             for m in _QUOTATION.finditer(cand.output):
                 group = next(g for g in _QUOTE_GROUPS if m.group(g) is not None)
                 inner = m.group(group)
-                left = latin_leftovers(inner, source, target)
-                words = _WORDS.findall(inner)
-                if left and 2 * len(left) >= len(words) and inner.lower() in source.lower():
+                # Copied as the source writes it, with English words German does not use
+                # (a title such as „This Morning“ has none, and stays).
+                if inner in source and latin_leftovers(inner, source, target):
                     jobs.append((unit, m.start(group), m.end(group), inner))
         if not jobs:
             return
@@ -1248,10 +1248,11 @@ _CLAUSE_END = frozenset(".,!?;:。，！？；：")
 # A quotation in a Latin-script output, in any of the quotes a model writes.
 _QUOTATION = re.compile(
     r'„(?P<q1>[^“”"„\n]+)[“”"]|“(?P<q2>[^”"\n]+)[”"]|"(?P<q3>[^"\n]+)"|»(?P<q4>[^«\n]+)«'
+    # Single quotes, not apostrophes: none inside a word ("don't" stays whole).
+    r"|‚(?P<q5>[^‘’\n]+)[‘’]|(?<![A-Za-z])'(?P<q6>[^'\n]+)'(?![A-Za-z])"
 )
-_QUOTE_GROUPS = ("q1", "q2", "q3", "q4")
+_QUOTE_GROUPS = ("q1", "q2", "q3", "q4", "q5", "q6")
 _QUOTE_MARKS = "\"'„“”‚‘’»«"
-_WORDS = re.compile(r"[A-Za-zÄÖÜäöüß']+")
 # Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
 _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
