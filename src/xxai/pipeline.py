@@ -192,7 +192,8 @@ class Translator:
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
     scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
     ``german_hints``: into German, the German word of rare English nouns in the text (quake
-    = Erdbeben, from the lexicon's FreeDict); measured on NTREX, on by default (README);
+    = Erdbeben) and the German name of its places (Bolivia = Bolivien), from the lexicon's
+    FreeDict; measured on NTREX, on by default (README);
     ``similarity``: scores each (source, translation) pair for the confidence estimate
     (cross-lingual embeddings, see :mod:`xxai.text.confidence`); None: rules only;
     ``likelihood``: scores each translation token by token as the model's reply (the local
