@@ -858,7 +858,7 @@ class Translator:
         """
         if base_lang(target) != "de":
             return
-        jobs: list[tuple[_Unit, int, int, str]] = []
+        jobs: list[tuple[_Unit, int, int, str, int]] = []
         for unit in units:
             cand, source = best[id(unit)], unit.protected.text
             if LATIN_LEFTOVER not in cand.problems or base_lang(unit.source) != "en":
@@ -868,8 +868,9 @@ class Translator:
                 inner = m.group(group)
                 # Copied as the source writes it, with English words German does not use
                 # (a title such as „This Morning“ has none, and stays).
-                if inner in source and latin_leftovers(inner, source, target):
-                    jobs.append((unit, m.start(group), m.end(group), inner))
+                left = len(latin_leftovers(inner, source, target)) if inner in source else 0
+                if left:
+                    jobs.append((unit, m.start(group), m.end(group), inner, left))
         if not jobs:
             return
         reqs = [
@@ -879,12 +880,12 @@ class Translator:
                 base_lang(target),
                 tuple(h for h in self._hints(unit) if h.term in inner),
             )
-            for unit, _, _, inner in jobs
+            for unit, _, _, inner, _ in jobs
         ]
         edits: dict[int, list[tuple[int, int, str]]] = {}
-        for (unit, start, end, inner), raw in zip(jobs, self.engine.translate(reqs), strict=True):
+        answers = self.engine.translate(reqs)
+        for (unit, start, end, inner, before), raw in zip(jobs, answers, strict=True):
             german = _clean_output(raw, inner).strip().strip(_QUOTE_MARKS).strip()
-            before = len(latin_leftovers(inner, unit.protected.text, target))
             if german and len(latin_leftovers(german, unit.protected.text, target)) < before:
                 edits.setdefault(id(unit), []).append((start, end, german))
         for unit in units:
