@@ -428,6 +428,27 @@ def test_rare_names_reach_the_model_as_glossary_lines() -> None:
     assert engine.requests[-1].hints == (Hint("炒蛋", "scrambled eggs"),)
 
 
+def test_zh_to_de_gets_rare_chinese_nouns_on_its_way_into_english_only() -> None:
+    pivot = FakeEngine(
+        answers={
+            ("我做了炒蛋", "en"): "I made scrambled eggs",
+            ("I made scrambled eggs", "de"): "Ich habe Rührei gemacht",
+        }
+    )
+    result = Translator(pivot, lexicon=_Lexicon()).translate("我做了炒蛋", "de", "zh")
+    assert result.translation == "Ich habe Rührei gemacht"
+    first, second = pivot.requests
+    assert (first.target, second.target) == ("en", "de")
+    assert first.hints == (Hint("炒蛋", "scrambled eggs"),)
+    assert Hint("炒蛋", "scrambled eggs") not in second.hints
+    # A setting turns them off; zh->en alone still does not get them (word_hints does).
+    bare = FakeEngine(answers=pivot.answers)
+    Translator(bare, lexicon=_Lexicon(), pivot_word_hints=False).translate("我做了炒蛋", "de", "zh")
+    assert not bare.requests[0].hints
+    Translator(bare, lexicon=_Lexicon()).translate("我做了炒蛋", "en", "zh")
+    assert not bare.requests[-1].hints
+
+
 def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines() -> None:
     text = "The quake damaged the diocese's oldest church."
     engine = FakeEngine()

@@ -86,6 +86,7 @@ class _Ask:
 
     instruction: str = ""
     hints: tuple[Hint, ...] = ()
+    words: bool = False  # rare Chinese nouns get their English sense (a pivot's first pass)
 
 
 @dataclass
@@ -191,6 +192,8 @@ class Translator:
     English (陈冲 = Joan Chen, Narita Airport = 成田机场), from the lexicon;
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
     scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
+    ``pivot_word_hints``: the same lines on a pivot's first pass only (zh->de's Chinese
+    into English), where they measured better on NTREX; on by default (README);
     ``german_hints``: into German, the German word of rare English nouns in the text (quake
     = Erdbeben) and the German name of its places (Bolivia = Bolivien), from the lexicon's
     FreeDict; measured on NTREX, on by default (README);
@@ -220,6 +223,7 @@ class Translator:
         likelihood: Likelihood | None = None,
         name_hints: bool = True,
         word_hints: bool = False,
+        pivot_word_hints: bool = True,
         german_hints: bool = True,
     ) -> None:
         self.engine = engine
@@ -240,6 +244,7 @@ class Translator:
         self.likelihood = likelihood
         self.name_hints = name_hints
         self.word_hints = word_hints
+        self.pivot_word_hints = pivot_word_hints
         self.german_hints = german_hints
 
     def detect(self, text: str) -> Detection:
@@ -301,7 +306,8 @@ class Translator:
         progress: Callable[[int], None] | None,
     ) -> list[TranslationResult]:
         """Translate into ``via`` first, then from it into the target (measured better)."""
-        first = self._translate_direct(texts, via, source, progress, _Ask(), rate=False)
+        ask = _Ask(words=self.pivot_word_hints)
+        first = self._translate_direct(texts, via, source, progress, ask, rate=False)
         lines = [self._pivot_terms(r, via, target) for r in first]
         middle = [r.translation for r in first]
         if self.slang == "target":
@@ -373,7 +379,7 @@ class Translator:
         for index, text in enumerate(texts):
             # A reply keeps the user's own slang (the instruction asks for a tone).
             slang = "hint" if ask.instruction else self.slang
-            result, pieces = self._prepare(index, text, source, target, units, slang)
+            result, pieces = self._prepare(index, text, source, target, units, slang, ask.words)
             results.append(result)
             layouts.append(pieces)
         for unit in units:
@@ -542,6 +548,7 @@ class Translator:
         target: str,
         units: list[_Unit],
         slang: str,
+        words: bool = False,
     ) -> tuple[TranslationResult, list[Piece] | None]:
         if not isinstance(text, str):
             raise InputError(f"text {index + 1}: expected a string, got {type(text).__name__}")
@@ -583,7 +590,7 @@ class Translator:
             if piece.unit:
                 matches = self._terms(piece.text, src, target)
                 unit = self._unit(index, offset, src, piece.text, matches, slang, target)
-                unit.names = self._names(piece.text, src, target, matches)
+                unit.names = self._names(piece.text, src, target, matches, words)
                 units.append(unit)
             offset += len(piece.text)
         result = TranslationResult(text, "", src, target, name, model, detected=detection)
@@ -610,10 +617,16 @@ class Translator:
         ]
 
     def _names(
-        self, text: str, source: str, target: str, matches: Sequence[TermMatch]
+        self,
+        text: str,
+        source: str,
+        target: str,
+        matches: Sequence[TermMatch],
+        words: bool = False,
     ) -> tuple[Hint, ...]:
         """Return glossary lines for the rare names in a text, between Chinese and English
-        (zh->de goes through English, and gets them there); not for a glossary term
+        (zh->de goes through English, and gets them there), with rare nouns' senses where
+        ``words`` or the ``word_hints`` setting asks; not for a glossary term
         (``matches``): its own line (小红书 = RedNote) is the one it gets."""
         if not self.name_hints or self.lexicon is None:
             return ()
@@ -624,7 +637,7 @@ class Translator:
         if {base_lang(source), base_lang(target)} != {"zh", "en"}:
             return ()
         found = self.lexicon.names(text, base_lang(target))
-        if self.word_hints and base_lang(source) == "zh":
+        if (self.word_hints or words) and base_lang(source) == "zh":
             found = [*found, *self.lexicon.rare_words(text)]
         return tuple(Hint(w, name) for w, name in found if w not in terms)
 
