@@ -373,7 +373,7 @@ class _Lexicon:
         )
 
     def german_nouns(self, text: str) -> list[tuple[str, str]]:
-        known = {"quake": "Erdbeben", "diocese": "Diözese"}
+        known = {"quake": "Erdbeben", "diocese": "Diözese", "Bolivia": "Bolivien"}
         return [(w, g) for w, g in known.items() if w in text]
 
     def ordinary(self, word: str) -> bool:
@@ -469,6 +469,28 @@ def test_rare_english_nouns_reach_a_german_unit_as_glossary_lines() -> None:
     Translator(pivot, lexicon=_Lexicon()).translate("昨天地震了", "de", "zh")
     assert [r.target for r in pivot.requests] == ["en", "de"]
     assert pivot.requests[1].hints == (Hint("quake", "Erdbeben"),)
+
+
+def test_a_place_german_names_otherwise_gets_its_german_name_when_kept_in_english() -> None:
+    text = "Bolivia will never give up. Bolivia's goals were not met."
+    engine = FakeEngine(
+        answers={(text, "de"): "„Bolivia wird niemals aufgeben.“ Bolivias Ziele, nicht Bolivianer."}
+    )
+    result = Translator(engine, lexicon=_Lexicon()).translate(text, "de", "en")
+    assert Hint("Bolivia", "Bolivien") in engine.requests[0].hints
+    assert (
+        result.translation == "„Bolivien wird niemals aufgeben.“ Boliviens Ziele, nicht Bolivianer."
+    )
+    # Only a place (a capitalised line), only into German, and not where the German name
+    # is already used.
+    noun = FakeEngine(answers={("The quake hit.", "de"): "Der quake traf."})
+    assert Translator(noun, lexicon=_Lexicon()).translate(
+        "The quake hit.", "de", "en"
+    ).translation == ("Der quake traf.")
+    both = FakeEngine(answers={(text, "de"): "Bolivien gibt nie auf. Bolivia hat Ziele."})
+    assert Translator(both, lexicon=_Lexicon()).translate(text, "de", "en").translation == (
+        "Bolivien gibt nie auf. Bolivia hat Ziele."
+    )
 
 
 def test_a_quotation_left_in_english_in_german_is_translated_on_its_own() -> None:

@@ -842,6 +842,7 @@ class Translator:
                 ):
                     best[id(unit)] = cand
         self._quotations(todo, best, target)
+        self._place_names(todo, best, target)
         for unit in [*todo, *kept]:
             cand = self._patch(unit, best[id(unit)], target, words_only=id(unit) not in clauses)
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
@@ -908,6 +909,32 @@ class Translator:
             out = old.output
             for start, end, german in sorted(edits[id(unit)], reverse=True):
                 out = out[:start] + german + out[end:]
+            (cand,) = self._check([unit], [out], target)
+            if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
+                best[id(unit)] = cand
+
+    def _place_names(self, units: list[_Unit], best: dict[int, _Candidate], target: str) -> None:
+        """Into German: a place the output keeps in English although its line gave the
+        German name (`Bolivia = Bolivien`, and `„Bolivia wird niemals…`) gets that name.
+
+        A name needs no grammar of its own, so the German name replaces the English one
+        where it stands, a genitive s kept (`Bolivias Ziele` -> `Boliviens Ziele`); a
+        place written otherwise (`Mexico-City`) is left as the model wrote it. The lines
+        with a capitalised term are the places (the rare nouns are written in lower case).
+        The output stands only if it passes every check the old one passed.
+        """
+        if base_lang(target) != "de":
+            return
+        for unit in units:
+            old = best[id(unit)]
+            out = old.output
+            for hint in unit.names:
+                if not hint.term[:1].isupper() or hint.rendering in out:
+                    continue
+                name = rf"(?<![^\W_]){re.escape(hint.term)}(?=s?(?![^\W_]))"
+                out = re.sub(name, lambda _m, german=hint.rendering: german, out)
+            if out == old.output:
+                continue
             (cand,) = self._check([unit], [out], target)
             if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
                 best[id(unit)] = cand
