@@ -932,7 +932,7 @@ class Translator:
                 if not hint.term[:1].isupper() or hint.rendering in out:
                     continue
                 name = rf"(?<![^\W_]){re.escape(hint.term)}(?=s?(?![^\W_]))"
-                out = re.sub(name, lambda _m, german=hint.rendering: german, out)
+                out = re.sub(name, hint.rendering.replace("\\", r"\\"), out)
             if out == old.output:
                 continue
             (cand,) = self._check([unit], [out], target)
