@@ -374,6 +374,7 @@ class _Lexicon:
 
     def german_nouns(self, text: str) -> list[tuple[str, str]]:
         known = {"quake": "Erdbeben", "diocese": "Diözese", "Bolivia": "Bolivien"}
+        known |= {"Pacific Ocean": "Pazifik"}
         return [(w, g) for w, g in known.items() if w in text]
 
     def ordinary(self, word: str) -> bool:
@@ -487,6 +488,12 @@ def test_a_place_german_names_otherwise_gets_its_german_name_when_kept_in_englis
     assert Translator(noun, lexicon=_Lexicon()).translate(
         "The quake hit.", "de", "en"
     ).translation == ("Der quake traf.")
+    # An English word of the place glued to its German name goes.
+    ocean = "Bolivia wants the Pacific Ocean."
+    glued = FakeEngine(answers={(ocean, "de"): "Bolivien will den Pazifik-Ocean."})
+    assert Translator(glued, lexicon=_Lexicon()).translate(ocean, "de", "en").translation == (
+        "Bolivien will den Pazifik."
+    )
     both = FakeEngine(answers={(text, "de"): "Bolivien gibt nie auf. Bolivia hat Ziele."})
     assert Translator(both, lexicon=_Lexicon()).translate(text, "de", "en").translation == (
         "Bolivien gibt nie auf. Bolivia hat Ziele."

@@ -918,9 +918,11 @@ class Translator:
         German name (`Bolivia = Bolivien`, and `„Bolivia wird niemals…`) gets that name.
 
         A name needs no grammar of its own, so the German name replaces the English one
-        where it stands, a genitive s kept (`Bolivias Ziele` -> `Boliviens Ziele`); a
-        place written otherwise (`Mexico-City`) is left as the model wrote it. The lines
-        with a capitalised term are the places (the rare nouns are written in lower case).
+        where it stands, a genitive s kept (`Bolivias Ziele` -> `Boliviens Ziele`), and an
+        English word of the place glued to the German name goes (`Pazifik-Ocean` ->
+        `Pazifik`); a place written otherwise (`Mexico-City`) is left as the model wrote
+        it. The lines with a capitalised term are the places (the rare nouns are written in
+        lower case).
         The output stands only if it passes every check the old one passed.
         """
         if base_lang(target) != "de":
@@ -929,10 +931,18 @@ class Translator:
             old = best[id(unit)]
             out = old.output
             for hint in unit.names:
-                if not hint.term[:1].isupper() or hint.rendering in out:
+                if not hint.term[:1].isupper():
                     continue
-                name = rf"(?<![^\W_]){re.escape(hint.term)}(?=s?(?![^\W_]))"
-                out = re.sub(name, hint.rendering.replace("\\", r"\\"), out)
+                german = hint.rendering.replace("\\", r"\\")
+                if hint.rendering not in out:
+                    name = rf"(?<![^\W_]){re.escape(hint.term)}(?=s?(?![^\W_]))"
+                    out = re.sub(name, german, out)
+                # The German name with an English word of the place glued on
+                # (`Pazifik-Ocean` for `Pacific Ocean = Pazifik`) loses that word.
+                words = "|".join(re.escape(w) for w in hint.term.split() if len(w) > 2)
+                if " " in hint.term and words:
+                    glued = rf"(?<![^\W_]){re.escape(hint.rendering)}(?:[- ](?:{words}))+(?![^\W_])"
+                    out = re.sub(glued, german, out)
             if out == old.output:
                 continue
             (cand,) = self._check([unit], [out], target)
