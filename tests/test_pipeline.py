@@ -993,6 +993,10 @@ def test_german_output_quotes_the_german_way() -> None:
     assert result.translation == 'Die Gruppe sei „nicht glücklich“, sagte er. Ein "Rest'
     english = Translator(engine, pivot={}).translate('He said "hi".', "en", "zh")
     assert '"nicht glücklich"' in english.translation  # only German is written so
+    # A comma that ends a quotation goes after the closing mark; an opening “ stays.
+    engine.respond = lambda req: '"Wir geben nie auf," sagte er. Sie rief,“Halt'
+    result = Translator(engine, pivot={}).translate('"We never give up," he said.', "de", "en")
+    assert result.translation == '„Wir geben nie auf“, sagte er. Sie rief,“Halt'
 
 
 def test_a_text_that_is_all_slang_is_its_renderings_without_the_model() -> None:
