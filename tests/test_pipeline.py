@@ -996,7 +996,11 @@ def test_german_output_quotes_the_german_way() -> None:
     # A comma that ends a quotation goes after the closing mark; an opening “ stays.
     engine.respond = lambda req: '"Wir geben nie auf," sagte er. Sie rief,“Halt'
     result = Translator(engine, pivot={}).translate('"We never give up," he said.', "de", "en")
-    assert result.translation == '„Wir geben nie auf“, sagte er. Sie rief,“Halt'
+    assert result.translation == "„Wir geben nie auf“, sagte er. Sie rief,“Halt"
+    # Direct speech after a verb of saying follows a colon; a quoted noun keeps its comma.
+    engine.respond = lambda req: 'Er sagte, "Die Lage ist ernst." Sie nutzen, "Blockade" zu sagen.'
+    result = Translator(engine, pivot={}).translate('He said, "It is serious."', "de", "en")
+    assert result.translation == "Er sagte: „Die Lage ist ernst.“ Sie nutzen, „Blockade“ zu sagen."
 
 
 def test_a_text_that_is_all_slang_is_its_renderings_without_the_model() -> None:
