@@ -967,7 +967,7 @@ def test_numbers_come_back_with_the_targets_separators() -> None:
     german = Translator(engine, pivot={}).translate(
         "Growth was 2.8% and 76,000 jobs went at 9:00 on 2024-05-08.", "de", "en"
     )
-    assert "2,8%" in german.translation and "76.000" in german.translation
+    assert "2,8 Prozent" in german.translation and "76.000" in german.translation
     assert "9:00" in german.translation and "2024-05-08" in german.translation
     english = Translator(engine).translate(
         "Das Wachstum lag bei 2,8 % und 76.000 Stellen.", "en", "de"
@@ -982,6 +982,16 @@ def test_a_number_inside_a_link_keeps_its_point_in_german() -> None:
         "Get it at https://x.com/app2.5 for 2.5 euros", "de", "en"
     )
     assert result.translation == "Hol sie dir unter https://x.com/app2.5 für 2,5 Euro"
+
+
+def test_german_output_writes_percent_out() -> None:
+    engine = FakeEngine(respond=lambda req: "Mehr als 80% der Bürger, 100%ig, 50%-Rabatt")
+    result = Translator(engine, pivot={}).translate("超过80%的市民", "de", "zh")
+    assert result.translation == "Mehr als 80 Prozent der Bürger, 100%ig, 50%-Rabatt"
+    english = FakeEngine(respond=lambda req: "More than 80% of citizens")
+    assert Translator(english).translate("超过80%的市民", "en", "zh").translation == (
+        "More than 80% of citizens"
+    )
 
 
 def test_german_output_quotes_the_german_way() -> None:

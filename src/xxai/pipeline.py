@@ -851,7 +851,7 @@ class Translator:
             if base_lang(target) not in {"zh", "ja", "ko"}:
                 out = _western(out)
                 if base_lang(target) == "de":
-                    out = _german_quotes(out)
+                    out = _PERCENT.sub(r"\1 Prozent", _german_quotes(out))
                 if base_lang(unit.source) in {"zh", "ja", "ko"}:
                     out = _spaced(out)
             out = convert_script(out, target)
@@ -1528,6 +1528,10 @@ def _western(text: str) -> str:
 # line; German writes „so“.
 _QUOTED = re.compile(r'„([^“”"\n]{0,400})[“”"]|["“]([^"“”„\n]{1,400}?)["”“]')
 _COMMA_IN_QUOTE = re.compile(r",“(?=\s|$)")
+# A percentage in German running text is written out ("50 Prozent", as NTREX's references
+# write it 13 times to 2; the model copies a Chinese source's "50%"); not "100%ig" or
+# "50%-Rabatt".
+_PERCENT = re.compile(r"(\d)\s?%(?![\w%-])")
 # A clause with a verb of saying, then a comma and a quotation that starts a sentence.
 _SPEECH_COMMA = re.compile(
     r"(\b(?:sag\w*|gesagt|erklärt\w*|meint\w*|betont\w*|schrieb\w*|schreibt|fragt\w*"
