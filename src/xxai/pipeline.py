@@ -905,13 +905,18 @@ class Translator:
         for unit in units:
             if id(unit) not in edits:
                 continue
-            old = best[id(unit)]
-            out = old.output
+            out = best[id(unit)].output
             for start, end, german in sorted(edits[id(unit)], reverse=True):
                 out = out[:start] + german + out[end:]
-            (cand,) = self._check([unit], [out], target)
-            if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
-                best[id(unit)] = cand
+            self._edited(unit, best, out, target)
+
+    def _edited(self, unit: _Unit, best: dict[int, _Candidate], out: str, target: str) -> None:
+        """Take ``out``, an edit of the unit's best output, if it fails no check the best
+        one passed and loses no glossary rendering."""
+        old = best[id(unit)]
+        (cand,) = self._check([unit], [out], target)
+        if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
+            best[id(unit)] = cand
 
     def _place_names(self, units: list[_Unit], best: dict[int, _Candidate], target: str) -> None:
         """Into German: a place the output keeps in English although its line gave the
@@ -943,11 +948,8 @@ class Translator:
                 if " " in hint.term and words:
                     glued = rf"(?<![^\W_]){re.escape(hint.rendering)}(?:[- ](?:{words}))+(?![^\W_])"
                     out = re.sub(glued, german, out)
-            if out == old.output:
-                continue
-            (cand,) = self._check([unit], [out], target)
-            if set(cand.problems) <= set(old.problems) and len(cand.missed) <= len(old.missed):
-                best[id(unit)] = cand
+            if out != old.output:
+                self._edited(unit, best, out, target)
 
     def _plainly(self, units: list[_Unit], target: str) -> list[_Candidate]:
         """Translate each unit with the model asked plainly (no rules, examples or glossary)."""
