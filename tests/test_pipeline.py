@@ -482,12 +482,13 @@ def test_a_place_german_names_otherwise_gets_its_german_name_when_kept_in_englis
     assert (
         result.translation == "„Bolivien wird niemals aufgeben.“ Boliviens Ziele, nicht Bolivianer."
     )
-    # Only a place (a capitalised line), only into German, and not where the German name
-    # is already used.
+    # Only a place (a capitalised line) is replaced, and not where the German name is
+    # already used (below).
     noun = FakeEngine(answers={("The quake hit.", "de"): "Der quake traf."})
-    assert Translator(noun, lexicon=_Lexicon()).translate(
-        "The quake hit.", "de", "en"
-    ).translation == ("Der quake traf.")
+    assert (
+        Translator(noun, lexicon=_Lexicon()).translate("The quake hit.", "de", "en").translation
+        == "Der quake traf."
+    )
     # An English word of the place glued to its German name goes.
     ocean = "Bolivia wants the Pacific Ocean."
     glued = FakeEngine(answers={(ocean, "de"): "Bolivien will den Pazifik-Ocean."})
