@@ -724,6 +724,65 @@ def test_a_pivots_rendering_that_starts_a_sentence_keeps_the_capital() -> None:
     assert engine.requests[-1].text == f"{german[:1].upper()}{german[1:]} at work"
 
 
+def test_a_german_rendering_the_second_pass_bent_is_asked_again_as_a_glossary_line() -> None:
+    # Written into the English, the German word came back bent into another word (seen
+    # with the real model: `Faulenzen at work…` gave `Fehler bei der Arbeit…`); the English
+    # as the first pass wrote it, with the term as a glossary line, keeps it.
+    glossary = default_glossary()
+    german = glossary.find("上班摸鱼", "zh", "de")[0].renderings[0]
+    english = glossary.find("上班摸鱼", "zh", "en")[0].renderings[0]
+    said = f"{english.capitalize()} at work"
+
+    def respond(req: TranslationRequest) -> str:
+        if req.target == "en":
+            return said
+        if req.draft:
+            return req.draft  # the last strategy, a correction, changes nothing
+        lines = {(h.term.casefold(), h.rendering) for h in req.hints}
+        if req.text == said and (english, german) in lines:
+            return f"Bei der Arbeit {german}"
+        return "Fehler bei der Arbeit"
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, glossary, slang="target").translate("上班摸鱼", "de", "zh")
+    assert result.translation == f"Bei der Arbeit {german}" and result.missed == []
+    # A second try that loses the rendering too leaves the first result and its flag.
+    stubborn = FakeEngine(respond=lambda req: said if req.target == "en" else "Fehler")
+    kept = Translator(stubborn, glossary, slang="target").translate("上班摸鱼", "de", "zh")
+    assert kept.translation == "Fehler" and kept.missed == ["摸鱼"]
+    asked = [r for r in stubborn.requests if r.target == "de" and r.text == said]
+    assert len(asked) == 1  # asked once more, with the line, and no more
+
+
+def test_a_word_with_a_glossary_line_gets_no_dictionary_line_beside_it() -> None:
+    class Blogger(_Lexicon):
+        def german_nouns(self, text: str) -> list[tuple[str, str]]:
+            return [("blogger", "Internet-Kolumnist")] if "blogger" in text else []
+
+    engine = FakeEngine(fallback="echo")
+    hint = Hint("blogger", "Bloggerin")
+    Translator(engine, lexicon=Blogger()).translate_many(
+        ["A blogger sold me on it"], "de", "en", hints=[hint, hint]
+    )
+    assert [(h.term, h.rendering) for h in engine.requests[0].hints] == [("blogger", "Bloggerin")]
+    alone = FakeEngine(fallback="echo")
+    Translator(alone, lexicon=Blogger()).translate("A blogger sold me on it", "de", "en")
+    assert [(h.term, h.rendering) for h in alone.requests[0].hints] == [
+        ("blogger", "Internet-Kolumnist")
+    ]
+    # A pivot's second pass: the glossary's German for 博主, not the dictionary's.
+    pivot = FakeEngine(
+        respond=lambda req: "A blogger sold me on it" if req.target == "en" else req.text
+    )
+    glossary = default_glossary()
+    ours = Translator(pivot, glossary, lexicon=Blogger(), slang="hint")
+    ours.translate("被博主种草了", "de", "zh")
+    second = next(r for r in pivot.requests if r.target == "de")
+    german = glossary.find("博主", "zh", "de")[0].renderings[0]
+    lines = [(h.term, h.rendering) for h in second.hints]
+    assert ("blogger", german) in lines and ("blogger", "Internet-Kolumnist") not in lines
+
+
 def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None:
     glossary = default_glossary()
     text = "我决定躺平了"

@@ -312,9 +312,11 @@ class Translator:
         middle = [r.translation for r in first]
         if self.slang == "target":
             # As in the first pass: the target's rendering is written into the text.
-            middle = [_substituted(t, h) for t, h in zip(middle, lines, strict=True)]
-            lines = []
-        second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
+            written = [_substituted(t, h) for t, h in zip(middle, lines, strict=True)]
+            second = self._translate_direct(written, target, via, None, _Ask(), rate=False)
+            self._lines_again(first, middle, lines, second, via, target)
+        else:
+            second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
         for one, two in zip(first, second, strict=True):
             one.translation, one.target_lang = two.translation, target
             one.unchanged = one.unchanged and two.unchanged
@@ -332,6 +334,51 @@ class Translator:
         self._corrected(first, target)
         self._rate(first, target)
         return first
+
+    def _lines_again(
+        self,
+        first: Sequence[TranslationResult],
+        middle: Sequence[str],
+        lines: Sequence[tuple[Hint, ...]],
+        second: list[TranslationResult],
+        via: str,
+        target: str,
+    ) -> None:
+        """A pivot's second pass again, for each text whose result lost a term's rendering
+        that was written into its ``via`` text: the text as the first pass wrote it, with
+        each term as a glossary line ("slacking off = faulenzen"). Kept where it lacks
+        fewer renderings and fails no more checks.
+
+        A German word written into an English sentence is often bent by the model into a
+        common word it resembles (`Faulenzen at work` came back `Fehler bei der Arbeit`,
+        `angefixt` as `angefertigt`); given as a line beside English it is kept.
+        """
+        if self.glossary is None:
+            return
+        lost: dict[int, list[str]] = {}
+        for i, (one, two) in enumerate(zip(first, second, strict=True)):
+            if lines[i] and one.terms:
+                found = self._terms(one.text, one.source_lang, target)
+                missed = self._missed(found, two.translation, target)
+                if missed:
+                    lost[i] = missed
+        if not lost:
+            return
+        order = sorted(lost)
+        again = self._translate_direct(
+            [middle[i] for i in order],
+            target,
+            via,
+            None,
+            _Ask(),
+            [lines[i] for i in order],
+            rate=False,
+        )
+        for i, result in zip(order, again, strict=True):
+            found = self._terms(first[i].text, first[i].source_lang, target)
+            missed = self._missed(found, result.translation, target)
+            if len(missed) < len(lost[i]) and len(result.flags) <= len(second[i].flags):
+                second[i] = result
 
     def _missed(self, matches: Sequence[TermMatch], output: str, target: str) -> list[str]:
         """Return the terms whose glossary rendering ``output`` lacks (each once)."""
@@ -714,7 +761,7 @@ class Translator:
         reqs = []
         for unit in units:
             more = extra.get(id(unit), ()) if extra else ()
-            text, hints = unit.protected.text, self._hints(unit, more) + ask.hints
+            text, hints = unit.protected.text, self._hints(unit, more + ask.hints)
             if unit.alt is not None and id(unit) in as_written:
                 text = unit.alt.text
                 hints = _glossary_lines(unit.matches, text) + more + ask.hints
@@ -742,9 +789,17 @@ class Translator:
             )
         folded = unit.protected.text.casefold()
         given = tuple(h for h in unit.extra if h.term.casefold() in folded)
-        # A name inside a slang term or a placeholder is not in the text the model sees.
-        names = tuple(h for h in unit.names if h.term in unit.protected.text)
-        return hints + given + names + extra
+        # A name inside a slang term or a placeholder is not in the text the model sees;
+        # a word a glossary line already renders gets no dictionary line beside it (a
+        # pivot's `blogger = Bloggerin` and FreeDict's `blogger = Internet-Kolumnist`).
+        lined = {h.term.casefold() for h in (*hints, *given, *extra)}
+        names = tuple(
+            h
+            for h in unit.names
+            if h.term in unit.protected.text and h.term.casefold() not in lined
+        )
+        # Each line once (a pivot's line may repeat the unit's own: RedNote = RedNote).
+        return tuple(dict.fromkeys((*hints, *given, *names, *extra)))
 
     def _run_units(
         self,
