@@ -326,21 +326,6 @@ def test_chinese_left_even_clause_by_clause_gets_the_dictionary_and_a_flag() -> 
     assert result.confidence is not None and result.confidence.level == "low"
 
 
-def test_chinese_glued_to_latin_letters_is_patched_as_part_of_a_name() -> None:
-    # Seen on NTREX zh->en: the model half wrote a transliterated name, and the patch
-    # made `Brooks popularization of science ka` of 布鲁克斯-科普卡 (Koepka).
-    stubborn = "Dustin Johnson and Brooks 科普ka, with Gelfand德 and 免税 shops"
-    engine = FakeEngine(respond=lambda req: stubborn)
-    result = Translator(engine, lexicon=_Lexicon()).translate(
-        "达斯汀·约翰逊和布鲁克斯-科普卡，还有盖尔芬德和免税店", "en", "zh"
-    )
-    # Glued after a word: part of it, in lower case; a run on its own keeps its sense.
-    assert result.translation == (
-        "Dustin Johnson and Brooks Kepuka, with Gelfandde and duty-free shops"
-    )
-    assert "dictionary-patch" in result.flags
-
-
 def test_refresh_translates_again_past_the_memory(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path / "cache.sqlite")
     first = FakeEngine(answers={("我决定躺平了", "en"): "old answer"})
@@ -377,9 +362,6 @@ def test_chinese_to_german_goes_through_english() -> None:
 class _Lexicon:
     def render(self, word: str, target: str) -> str:
         return {"旺仔": "Wangzai", "免税": "duty-free", "涂": "to apply"}.get(word, "X")
-
-    def spelled(self, word: str) -> str:
-        return {"科普": "Kepu", "德": "De"}.get(word, "Pinyin")
 
     def chinese(self, word: str) -> str:
         known = {"everyone": "大家", "nice": "不错", "pro": "职业", "fall": "下跌"}
@@ -645,8 +627,6 @@ def test_the_dictionary_gives_english_words_their_usual_chinese_word() -> None:
     assert hints.chinese("friends") == "朋友"  # the stem, not an idiom for "friends"
     assert hints.chinese("verbally") == "口头"
     assert hints.chinese("Stuttgart") == ""  # names are not ordinary words
-    # Part of a name the dictionary does not know: its pinyin, as one word.
-    assert hints.spelled("科普") == "Kepu" and hints.spelled("流浪") == "Liulang"
 
 
 def test_a_dictionary_patch_reads_as_words_of_the_sentence() -> None:

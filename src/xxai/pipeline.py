@@ -1528,23 +1528,12 @@ def _made_up_dropped(output: str, protected: Protected) -> str:
     return PLACEHOLDER_RE.sub(keep, output).rstrip() if made_up else output
 
 
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-
-
 def _filled(output: str, lexicon: Lexicon, target: str) -> str:
     """Put the dictionary's rendering in place of each Chinese run of ``output``, as words
     of the sentence: a verb's sense without its "to" ("prevent abrade", not "prevent to
     abrade"), and no space left before punctuation or inside brackets ("( counsel )")."""
 
     def word(m: re.Match[str]) -> str:
-        before = output[m.start() - 1 : m.start()]
-        after = output[m.end() : m.end() + 1]
-        if _LATIN_LETTER.fullmatch(before) or _LATIN_LETTER.fullmatch(after):
-            # Glued to Latin letters, the run is part of a name the model half wrote
-            # (`Brooks-科普ka` for Koepka, `流浪ers` for the Rangers): its pinyin, in the
-            # word, not a dictionary sense ("popularization of science ka").
-            spelled = lexicon.spelled(m.group(0))
-            return spelled.lower() if _LATIN_LETTER.fullmatch(before) else spelled
         rendering = lexicon.render(m.group(0), target)
         if rendering.startswith("to ") and len(rendering) > 3:
             rendering = rendering[3:]

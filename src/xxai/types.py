@@ -123,11 +123,6 @@ class Lexicon(Protocol):
         """Return a short rendering of ``word`` for ``target``."""
         ...
 
-    def spelled(self, word: str) -> str:
-        """Return a Chinese ``word`` spelled in pinyin as one word ("Kepu"), the way a
-        name the dictionary does not know is written."""
-        ...
-
     def chinese(self, word: str) -> str:
         """Return the usual Chinese word for an ordinary English ``word``, or ""."""
         ...

@@ -75,10 +75,6 @@ class WordHints:
                 return common
         return _pinyin(word)
 
-    def spelled(self, word: str) -> str:
-        """Return ``word`` in pinyin as one capitalised word (科普 "Kepu")."""
-        return _pinyin(word)
-
     def _dictionary_rendering(self, word: str) -> str:
         """Return a short sense, else the name of a proper noun, else a longer definition
         (CC-CEDICT), or "" when the dictionary has none of them."""
