@@ -355,13 +355,14 @@ class Translator:
         """
         if self.glossary is None:
             return
-        lost: dict[int, list[str]] = {}
+        # Each lost text's terms (into the target) and how many renderings it lacks.
+        lost: dict[int, tuple[list[TermMatch], int]] = {}
         for i, (one, two) in enumerate(zip(first, second, strict=True)):
             if lines[i] and one.terms:
                 found = self._terms(one.text, one.source_lang, target)
                 missed = self._missed(found, two.translation, target)
                 if missed:
-                    lost[i] = missed
+                    lost[i] = (found, len(missed))
         if not lost:
             return
         order = sorted(lost)
@@ -375,9 +376,9 @@ class Translator:
             rate=False,
         )
         for i, result in zip(order, again, strict=True):
-            found = self._terms(first[i].text, first[i].source_lang, target)
+            found, lacked = lost[i]
             missed = self._missed(found, result.translation, target)
-            if len(missed) < len(lost[i]) and len(result.flags) <= len(second[i].flags):
+            if len(missed) < lacked and len(result.flags) <= len(second[i].flags):
                 second[i] = result
 
     def _missed(self, matches: Sequence[TermMatch], output: str, target: str) -> list[str]:
