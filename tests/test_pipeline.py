@@ -1178,3 +1178,23 @@ def test_chinese_dropped_beside_a_placeholder_is_translated_between_the_placehol
     )
     assert result.translation == "🔥 This tool is really something ❗️"
     assert result.flags == []
+
+
+def test_glossary_lines_the_model_writes_after_its_translation_are_cut() -> None:
+    # Seen on NTREX zh->de: the sentence, then lines in the prompt's glossary form, one of
+    # them made up ("günstig = günstig").
+    said = "Ein Urteil für Bolivien würde die Lage nicht ändern."
+    engine = FakeEngine(respond=lambda req: f"{said} Bolivia = Bolivien günstig = günstig")
+    result = Translator(engine).translate(
+        "A ruling for Bolivia would not change the situation.", "de", "en"
+    )
+    assert result.translation == said and not result.note
+    # Into Chinese, with no space after the full stop.
+    engine = FakeEngine(respond=lambda req: "我们明天见。see you = 再见")
+    assert Translator(engine).translate("See you tomorrow.", "zh", "en").translation == (
+        "我们明天见。"
+    )
+    # A text that has an "=" of its own keeps the one in its translation.
+    engine = FakeEngine(respond=lambda req: "Der Preis ist gleich. 1 Euro = 100 Cent")
+    result = Translator(engine).translate("The price is the same. 1 euro = 100 cents", "de", "en")
+    assert result.translation.endswith("1 Euro = 100 Cent")

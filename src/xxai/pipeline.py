@@ -140,6 +140,10 @@ _OWN_NOTE = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_TRANSLATION = re.compile(r"translat|übersetz|翻译|翻譯|譯", re.IGNORECASE)
+# Glossary lines the model writes after its translation, in our prompt's form ("term =
+# rendering"), given or made up: "…wird es die Situation nicht ändern. Bolivia = Bolivien
+# günstig = günstig" (NTREX zh->de, session 23). Cut back to the sentence's end.
+_SENTENCE_END = re.compile(r"[.!?…][\"'“”‘’»«」』)]*(?=\s)|[。！？][”’」』）)]*")
 _PROMPT_WORDS = re.compile(
     r"\[\[|</?text>|glossary|placeholder|target language|keep every", re.IGNORECASE
 )
@@ -163,6 +167,11 @@ def _clean_output(raw: str, unit: str) -> str:
     # our prompt echoed: that is a leak, which the checks send back for another pass.
     if note and not _ABOUT_TRANSLATION.search(unit) and not _PROMPT_WORDS.search(note.group(0)):
         text = text[: note.start()].strip() or text
+    pair = leaks.GLOSSARY_PAIR.search(text) if "=" not in unit else None
+    if pair:
+        ends = list(_SENTENCE_END.finditer(text, 0, pair.start() + 1))
+        if ends:
+            text = text[: ends[-1].end()].strip()
     for left, right in ('""', "“”", "「」", "''"):
         if (
             len(text) > 2

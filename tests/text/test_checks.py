@@ -54,8 +54,11 @@ def test_prompt_text_in_the_output_is_a_problem() -> None:
     assert INSTRUCTION_TEXT in output_problems(protect("They say it"), glued, "en", "de")
     # The same words in the source are translated, not flagged.
     src = protect("Translate from English to German: the target language is hard")
-    out = "Übersetze aus dem Englischen: die target language ist schwer"
+    out = "Übersetze aus dem Englischen: die Zielsprache ist schwer"
     assert output_problems(src, out, "en", "de") == []
+    # (Left in English, they are English words left, not prompt text.)
+    out = "Übersetze aus dem Englischen: die target language ist schwer"
+    assert output_problems(src, out, "en", "de") == [LATIN_LEFTOVER]
 
 
 def test_lost_placeholders_and_wrong_script_are_problems() -> None:
@@ -124,6 +127,11 @@ def test_english_words_left_in_a_german_translation_are_a_problem() -> None:
     source = "A spokesperson for the Democrats said the team and its manager were fine."
     out = "Ein Spokesperson der Democrats sagte, das Team und sein Manager seien in Ordnung."
     assert latin_leftovers(out, source, "de") == ["Spokesperson"]
+    # Common English words German web text quotes now and then are still English in a
+    # German sentence; German words spelt like English ones (die, also, will) are not.
+    source = "Both teams missed the goal, which was very funny to watch."
+    out = "Both Teams verfehlten das Goal, was also sehr very funny war, die Fans lachten."
+    assert latin_leftovers(out, source, "de") == ["very", "funny", "Goal"]
     # Into German, one such word already lowers confidence, and the reason says why.
     conf = estimate(prot.text, out, "en", "de", [LATIN_LEFTOVER], [])
     assert conf.level == "low" and "English words left untranslated" in conf.label()

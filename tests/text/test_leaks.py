@@ -105,3 +105,10 @@ def test_a_refusal_is_no_translation_unless_the_text_is_one() -> None:
     assert "refusal" in (problem(text, out, "zh", "en") or "")
     apology = "I'm sorry, I can't help with that, my boss said no."
     assert problem(apology, "抱歉，我不能帮忙，老板说不行。", "en", "zh") is None
+
+
+def test_a_glossary_line_in_the_output_is_prompt_text() -> None:
+    seen = "He said the talks went well."
+    assert problem(seen, "talks = Gespräche", "en", "de") == "a glossary line in the output"
+    # Where the text itself has an "=", its translation may too.
+    assert problem("1 euro = 100 cents", "1 Euro = 100 Cent", "en", "de") is None

@@ -15,7 +15,7 @@ from xxai.languages import base_lang
 from xxai.text.langid import detect_language
 from xxai.text.protect import PLACEHOLDER_RE
 
-__all__ = ["LATIN_TARGETS", "problem", "repair"]
+__all__ = ["GLOSSARY_PAIR", "LATIN_TARGETS", "problem", "repair"]
 
 # Pieces of our prompts (engines/prompts.py, prompts/translate.toml, the pipeline's retry
 # note) that never belong in a translation unless the text itself holds them. Each group
@@ -50,6 +50,8 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 _GLOSSARY_LINE = re.compile(r"^\s*(?:glossary|词汇表|术语表|glossar)\s*[:：]", re.I | re.M)
+#: A glossary line's form ("Bolivia = Bolivien"): prompt text where the text has no "=".
+GLOSSARY_PAIR = re.compile(r"[^\s=]\s+=\s+[^\s=]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
@@ -87,6 +89,8 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
             return f"a chat-template token in the output ({found.group(0)!r})"
     if _GLOSSARY_LINE.search(output) and not _GLOSSARY_LINE.search(seen):
         return "the prompt's glossary in the output"
+    if "=" not in seen and GLOSSARY_PAIR.search(output):
+        return "a glossary line in the output"
     refusal = _REFUSAL.search(output)
     if refusal and not _REFUSAL.search(seen):
         return f"a refusal instead of a translation ({refusal.group(0)!r})"
