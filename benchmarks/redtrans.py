@@ -332,6 +332,7 @@ def score(
     import sacrebleu
 
     from xxai.pipeline import convert_script
+    from xxai.text.leaks import GLOSSARY_PAIR
 
     groups: dict[str, list[Item]] = {}
     for it in items:
@@ -359,7 +360,12 @@ def score(
                 bracketed_renderings(it["src"], h, it["from"], tgt)
                 for it, h in zip(group, hyps, strict=True)
             )
-            instr = sum(1 for h in hyps if _INSTRUCTION.search(h))
+            # Our prompt's words, or a glossary line in its form ("Bolivia = Bolivien").
+            instr = sum(
+                1
+                for it, h in zip(group, hyps, strict=True)
+                if _INSTRUCTION.search(h) or ("=" not in it["src"] and GLOSSARY_PAIR.search(h))
+            )
             stats = {
                 "n": len(group),
                 "chrF": round(chrf, 2),
