@@ -341,40 +341,6 @@ def test_refresh_translates_again_past_the_memory(tmp_path: Path) -> None:
     assert stored.translation == "new answer"
 
 
-def test_the_plain_first_pass_is_taken_where_it_keeps_more() -> None:
-    # pivot_plain: the model asked plainly as a second candidate for the English, taken
-    # where it is clearly longer (the pipeline's pass dropped a clause) and keeps the rest.
-    def respond(req: TranslationRequest) -> str:
-        if req.target == "de":
-            return {
-                "The team won.": "Das Team gewann.",
-                "The team won 3 games and then flew home.": (
-                    "Das Team gewann 3 Spiele und flog dann nach Hause."
-                ),
-                "The team won 3 games.": "Das Team gewann 3 Spiele.",
-            }.get(req.text, "?")
-        if req.plain:
-            return {
-                "球队赢了3场比赛，然后飞回家。": "The team won 3 games and then flew home.",
-                "@小鱼 球队赢了，然后飞回家。": "Little Fish: the team won and then flew home.",
-            }[req.text]
-        return "The team won 3 games." if "3" in req.text else "The team won."
-
-    engine = FakeEngine(respond=respond)
-    on = Translator(engine, pivot_plain=True)
-    assert on.translate("球队赢了3场比赛，然后飞回家。", "de", "zh").translation == (
-        "Das Team gewann 3 Spiele und flog dann nach Hause."
-    )
-    # Off by default: the pipeline's English, and no plain request.
-    engine.calls.clear()
-    off = Translator(engine).translate("球队赢了3场比赛，然后飞回家。", "de", "zh")
-    assert off.translation == "Das Team gewann 3 Spiele."
-    assert not any(r.plain for r in engine.requests)
-    # A longer plain output that loses a mention is not taken.
-    kept = on.translate("@小鱼 球队赢了，然后飞回家。", "de", "zh")
-    assert kept.translation == "@小鱼 Das Team gewann."
-
-
 def test_chinese_to_german_goes_through_english() -> None:
     engine = FakeEngine(
         answers={

@@ -30,7 +30,6 @@ from xxai.text.checks import (
     VULGAR_ADDED,
     han_count,
     latin_leftovers,
-    missing_numbers,
     output_problems,
 )
 from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
@@ -144,12 +143,6 @@ _ABOUT_TRANSLATION = re.compile(r"translat|übersetz|翻译|翻譯|譯", re.IGNO
 # Glossary lines the model writes after its translation, in our prompt's form ("term =
 # rendering"), given or made up: "…wird es die Situation nicht ändern. Bolivia = Bolivien
 # günstig = günstig" (NTREX zh->de, session 23). Cut back to the sentence's end.
-# A pivot's plain first-pass candidate wins where it is this much longer (pivot_plain;
-# measured on NTREX's English, --data ntrex-en: 5% gives 46.68 against ours' 46.33).
-_PLAIN_LONGER = 1.05
-# What a plain translation may write its own way (numbers are checked as numbers; topics
-# and stickers are translated); every other protected item must come back as it was.
-_PLAIN_MAY_CHANGE = frozenset({"number", "topic", "sticker", "hashtag", "markup"})
 _SENTENCE_END = re.compile(r"[.!?…][\"'“”‘’»«」』)]*(?=\s)|[。！？][”’」』）)]*")
 _PROMPT_WORDS = re.compile(
     r"\[\[|</?text>|glossary|placeholder|target language|keep every", re.IGNORECASE
@@ -241,7 +234,6 @@ class Translator:
         word_hints: bool = False,
         pivot_word_hints: bool = True,
         german_hints: bool = True,
-        pivot_plain: bool = False,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -263,7 +255,6 @@ class Translator:
         self.word_hints = word_hints
         self.pivot_word_hints = pivot_word_hints
         self.german_hints = german_hints
-        self.pivot_plain = pivot_plain
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -326,8 +317,6 @@ class Translator:
         """Translate into ``via`` first, then from it into the target (measured better)."""
         ask = _Ask(words=self.pivot_word_hints)
         first = self._translate_direct(texts, via, source, progress, ask, rate=False)
-        if self.pivot_plain:
-            self._plain_first(first, via)
         lines = [self._pivot_terms(r, via, target) for r in first]
         middle = [r.translation for r in first]
         if self.slang == "target":
@@ -354,45 +343,6 @@ class Translator:
         self._corrected(first, target)
         self._rate(first, target)
         return first
-
-    def _plain_first(self, first: Sequence[TranslationResult], via: str) -> None:
-        """A second candidate for a pivot's first pass: the model asked plainly, taken where
-        it is clearly longer (``_PLAIN_LONGER``), keeps every number and protected item,
-        and has no Chinese left or prompt text (``pivot_plain``, off by default: README).
-
-        The pipeline's first pass sometimes drops a clause of a long news sentence that
-        the plain prompt keeps; a longer plain output is most often the fuller one.
-        Only one-line texts of one unit: the plain prompt is not trusted with a post's
-        layout.
-        """
-        todo = [
-            r
-            for r in first
-            if r.translation.strip()
-            and "\n" not in r.text
-            and len(r.text) <= self.unit_chars
-            and base_lang(r.source_lang) != base_lang(via)
-        ]
-        if not todo:
-            return
-        reqs = [
-            TranslationRequest(r.text, base_lang(r.source_lang), base_lang(via), plain=True)
-            for r in todo
-        ]
-        for result, raw in zip(todo, self.engine.translate(reqs), strict=True):
-            out = _clean_output(raw, result.text)
-            if len(out) <= _PLAIN_LONGER * len(result.translation) or han_count(out):
-                continue
-            if leaks.problem(result.text, out, result.source_lang, via):
-                continue
-            kept = protect(result.text)
-            if missing_numbers(result.text, out, via) or any(
-                item not in out
-                for item, kind in zip(kept.originals, kept.kinds, strict=True)
-                if kind not in _PLAIN_MAY_CHANGE
-            ):
-                continue
-            result.translation = out
 
     def _lines_again(
         self,
