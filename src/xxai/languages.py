@@ -101,7 +101,7 @@ def base_lang(code: str) -> str:
 
 # Measured pairs carry their benchmark figures (benchmarks/redtrans.py, RedTrans dev and
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
-# plainly, in one run (RedTrans: redtrans-s38.json, session 17; NTREX: ntrex.json, session 22).
+# plainly, in one run (RedTrans: redtrans-s38.json, session 17; NTREX: ntrex.json, session 23).
 # tests/test_languages_quality.py checks them against the saved results.
 _MEASURED = {
     ("zh", "en"): (

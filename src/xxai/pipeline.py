@@ -167,7 +167,7 @@ def _clean_output(raw: str, unit: str) -> str:
     # our prompt echoed: that is a leak, which the checks send back for another pass.
     if note and not _ABOUT_TRANSLATION.search(unit) and not _PROMPT_WORDS.search(note.group(0)):
         text = text[: note.start()].strip() or text
-    pair = leaks.GLOSSARY_PAIR.search(text) if "=" not in unit else None
+    pair = leaks.glossary_pair(unit, text)
     if pair:
         ends = list(_SENTENCE_END.finditer(text, 0, pair.start() + 1))
         if ends:

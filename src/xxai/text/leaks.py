@@ -15,7 +15,7 @@ from xxai.languages import base_lang
 from xxai.text.langid import detect_language
 from xxai.text.protect import PLACEHOLDER_RE
 
-__all__ = ["GLOSSARY_PAIR", "LATIN_TARGETS", "problem", "repair"]
+__all__ = ["LATIN_TARGETS", "glossary_pair", "problem", "repair"]
 
 # Pieces of our prompts (engines/prompts.py, prompts/translate.toml, the pipeline's retry
 # note) that never belong in a translation unless the text itself holds them. Each group
@@ -50,8 +50,8 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 _GLOSSARY_LINE = re.compile(r"^\s*(?:glossary|词汇表|术语表|glossar)\s*[:：]", re.I | re.M)
-#: A glossary line's form ("Bolivia = Bolivien"): prompt text where the text has no "=".
-GLOSSARY_PAIR = re.compile(r"[^\s=]\s+=\s+[^\s=]")
+# A glossary line's form ("Bolivia = Bolivien"): prompt text where the text has no "=".
+_GLOSSARY_PAIR = re.compile(r"[^\s=]\s+=\s+[^\s=]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
@@ -89,12 +89,18 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
             return f"a chat-template token in the output ({found.group(0)!r})"
     if _GLOSSARY_LINE.search(output) and not _GLOSSARY_LINE.search(seen):
         return "the prompt's glossary in the output"
-    if "=" not in seen and GLOSSARY_PAIR.search(output):
+    if glossary_pair(seen, output):
         return "a glossary line in the output"
     refusal = _REFUSAL.search(output)
     if refusal and not _REFUSAL.search(seen):
         return f"a refusal instead of a translation ({refusal.group(0)!r})"
     return None
+
+
+def glossary_pair(seen: str, output: str) -> re.Match[str] | None:
+    """Return the first line in the glossary's form ("Bolivia = Bolivien") in ``output``,
+    where ``seen`` (the text the model saw) has no "=" of its own; else None."""
+    return None if "=" in seen else _GLOSSARY_PAIR.search(output)
 
 
 UNTRANSLATED = "the text came back untranslated"
