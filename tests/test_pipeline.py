@@ -805,6 +805,23 @@ def test_renderings_written_side_by_side_read_as_one_sentence() -> None:
     assert engine.requests[0].text == "Fam, go for it！The GOAT amazing"
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "written"),
+    [
+        # 宝子们 greets every follower: "babe" or "Schatz" spoke to one of them.
+        ("宝子们，今天去哪", "en", "Babes，今天去哪"),
+        ("宝子们，今天去哪", "de", "Ihr Lieben，今天去哪"),
+        ("宝子，今天去哪", "en", "Babe，今天去哪"),
+    ],
+)
+def test_an_address_to_all_followers_is_written_as_a_plural(
+    text: str, target: str, written: str
+) -> None:
+    engine = FakeEngine(fallback="echo")
+    Translator(engine, default_glossary(), slang="target", pivot={}).translate(text, target)
+    assert engine.requests[0].text == written
+
+
 def test_slang_already_in_the_target_language_is_left_as_written() -> None:
     glossary = default_glossary()
     text = "LOL...你到底在说什么"
