@@ -812,6 +812,7 @@ def test_renderings_written_side_by_side_read_as_one_sentence() -> None:
         ("宝子们，今天去哪", "en", "Babes，今天去哪"),
         ("宝子们，今天去哪", "de", "Ihr Lieben，今天去哪"),
         ("宝子，今天去哪", "en", "Babe，今天去哪"),
+        ("老铁们，今天去哪", "en", "Bros，今天去哪"),
     ],
 )
 def test_an_address_to_all_followers_is_written_as_a_plural(
