@@ -296,6 +296,28 @@ def test_a_repetition_the_original_has_is_no_loop(text: str, translation: str) -
     assert not any("twice in a row" in r for r in reasons)
 
 
+@pytest.mark.parametrize(
+    ("translation", "target", "looped"),
+    [
+        # German writes a relative pronoun before an article, and "wieder und wieder".
+        ("Die neue Politik, die die Familien schützt, gilt ab Mai.", "de", ""),
+        ("Er sagte wieder und wieder, dass er bleibt.", "de", ""),
+        ("Sie haben sie sie gefragt und haben haben gewartet.", "de", "haben"),
+        ("Wir können nicht nicht optimistisch sein.", "de", "nicht"),
+        ("She had had enough of the rain.", "en", ""),
+        ("Die die Familien schützt", "en", "Die"),
+    ],
+)
+def test_a_word_the_grammar_writes_twice_is_no_loop(
+    translation: str, target: str, looped: str
+) -> None:
+    reasons = estimate("她说这个政策保护家庭", translation, "zh", target, [], []).reasons
+    twice = [r for r in reasons if "twice in a row" in r]
+    assert twice == (
+        [f'"{looped}" written twice in a row: the model may have looped'] if looped else []
+    )
+
+
 def test_chinese_dropped_around_slang_renderings_is_a_problem() -> None:
     # The model kept the rendering written in and left out the words around it.
     seen = protect("🔥这个神器 is really something❗️")
