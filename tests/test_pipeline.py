@@ -1216,3 +1216,29 @@ def test_glossary_lines_the_model_writes_after_its_translation_are_cut() -> None
     engine = FakeEngine(respond=lambda req: "Der Preis ist gleich. 1 Euro = 100 Cent")
     result = Translator(engine).translate("The price is the same. 1 euro = 100 cents", "de", "en")
     assert result.translation.endswith("1 Euro = 100 Cent")
+
+
+_DROPS_QUOTES = {
+    "“他们在后台欺负我。": "They bullied me backstage.",
+    "我觉得这太棒了。”": "I thought that was brilliant.",
+    "她说：“我很满意。”": "She said: I am satisfied.",
+    "They bullied me backstage.": "Sie haben mich hinter der Bühne schikaniert.",
+    '"They bullied me backstage.': "Sie haben mich hinter der Bühne schikaniert.",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        # A news sentence that opens a quotation running on into the next keeps its mark.
+        ("“他们在后台欺负我。", "en", '"They bullied me backstage.'),
+        ("我觉得这太棒了。”", "en", 'I thought that was brilliant."'),
+        # Through English into German, with German marks.
+        ("“他们在后台欺负我。", "de", "„Sie haben mich hinter der Bühne schikaniert."),
+        # Marks that pair up are the model's to place: nothing is added.
+        ("她说：“我很满意。”", "en", "She said: I am satisfied."),
+    ],
+)
+def test_a_quotation_mark_without_its_pair_is_kept(text: str, target: str, expected: str) -> None:
+    engine = FakeEngine(respond=lambda req: _DROPS_QUOTES[req.text.strip()])
+    assert Translator(engine).translate(text, target, "zh").translation == expected

@@ -913,6 +913,7 @@ class Translator:
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
             out = _keep_protected(unit.protected, out)
+            out = _quote_kept(unit.protected.text, out, target)
             if base_lang(target) not in {"zh", "ja", "ko"}:
                 out = _western(out)
                 if base_lang(target) == "de":
@@ -1605,6 +1606,37 @@ _SPEECH_COMMA = re.compile(
     r"|antwortet\w*|rief|ruft|twittert\w*|hinzu|sprach|spricht|informiert)\b[^.,;:!?„“]{0,60}),"
     r"(\s*„[A-ZÄÖÜ])"
 )
+
+
+# The marks a target opens and closes a quotation with (NTREX's German references: „…“).
+_TARGET_QUOTES = {"de": ("„", "“"), "zh": ("“", "”"), "ja": ("「", "」"), "ko": ("“", "”")}
+_ANY_QUOTE = frozenset(_QUOTE_MARKS + "「」『』")
+
+
+def _quote_kept(source: str, output: str, target: str) -> str:
+    """Put back a quotation mark the source opens or closes without its pair: a news
+    sentence that starts a quotation running on into the next (`“显然他自信满满。`) or
+    ends one. The model drops a mark without its pair (NTREX: 48 of 400 Chinese
+    sentences), and the reader can no longer tell the words are someone's. A source
+    whose marks pair up, or an output that starts or ends with a mark of its own, is left
+    as it is."""
+    text = source.strip()
+    body = output.strip()
+    if len(text) < 2 or not body:
+        return output
+    # German writes „so“: there “ closes.
+    openers, closers = ("„«", "“»") if "„" in text else ("“「『«", "”」』»")
+    opens = sum(text.count(c) for c in openers)
+    closes = sum(text.count(c) for c in closers)
+    straight = text.count('"') % 2 == 1
+    opening, closing = _TARGET_QUOTES.get(base_lang(target), ('"', '"'))
+    starts = (text[0] in openers and opens > closes) or (text[0] == '"' and straight)
+    ends = (text[-1] in closers and closes > opens) or (text[-1] == '"' and straight)
+    if starts and body[0] not in _ANY_QUOTE:
+        return output.replace(body, opening + body, 1)
+    if ends and not starts and body[-1] not in _ANY_QUOTE:
+        return output.replace(body, body + closing, 1)
+    return output
 
 
 def _german_quotes(text: str) -> str:
