@@ -809,7 +809,7 @@ def test_renderings_written_side_by_side_read_as_one_sentence() -> None:
     ("text", "target", "written"),
     [
         # 宝子们 greets every follower: "babe" or "Schatz" spoke to one of them.
-        ("宝子们，今天去哪", "en", "Babes，今天去哪"),
+        ("宝子们，今天去哪", "en", "Guys，今天去哪"),
         ("宝子们，今天去哪", "de", "Ihr Lieben，今天去哪"),
         ("宝子，今天去哪", "en", "Babe，今天去哪"),
         ("老铁们，今天去哪", "en", "Bros，今天去哪"),
