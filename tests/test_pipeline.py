@@ -1242,3 +1242,6 @@ _DROPS_QUOTES = {
 def test_a_quotation_mark_without_its_pair_is_kept(text: str, target: str, expected: str) -> None:
     engine = FakeEngine(respond=lambda req: _DROPS_QUOTES[req.text.strip()])
     assert Translator(engine).translate(text, target, "zh").translation == expected
+    # Through English the mark is put back at the end only: given `"They bullied…` the
+    # model began its German with English words (`„I sagte…`).
+    assert not any(r.text.startswith('"') for r in engine.requests if r.target == "de")

@@ -111,6 +111,9 @@ class _Unit:
     # The text with its slang as written, for a retry when a rewritten term went missing.
     alt: Protected | None = None
     context: str = ""  # read by the engine, never translated (TranslationRequest.context)
+    # A quotation mark the source opens or closes alone is put back (not on a pivot's first
+    # pass: after a leading mark the German pass copied English words, `„I sagte…`).
+    quotes: bool = True
 
 
 @dataclass
@@ -316,7 +319,7 @@ class Translator:
     ) -> list[TranslationResult]:
         """Translate into ``via`` first, then from it into the target (measured better)."""
         ask = _Ask(words=self.pivot_word_hints)
-        first = self._translate_direct(texts, via, source, progress, ask, rate=False)
+        first = self._translate_direct(texts, via, source, progress, ask, rate=False, quotes=False)
         lines = [self._pivot_terms(r, via, target) for r in first]
         middle = [r.translation for r in first]
         if self.slang == "target":
@@ -327,7 +330,9 @@ class Translator:
         else:
             second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
         for one, two in zip(first, second, strict=True):
-            one.translation, one.target_lang = two.translation, target
+            # The original's lone quotation mark, which the English pass left out.
+            one.translation = _quote_kept(one.text, two.translation, target)
+            one.target_lang = target
             one.unchanged = one.unchanged and two.unchanged
             one.flags = sorted({*one.flags, *two.flags})
             # The notes and the check are about the target language's renderings, of every
@@ -429,6 +434,7 @@ class Translator:
         text_hints: Sequence[tuple[Hint, ...]] = (),
         rate: bool = True,
         contexts: Sequence[str] = (),
+        quotes: bool = True,
     ) -> list[TranslationResult]:
         results: list[TranslationResult] = []
         units: list[_Unit] = []
@@ -444,6 +450,7 @@ class Translator:
                 unit.extra = text_hints[unit.text_index]
             if unit.text_index < len(contexts):
                 unit.context = contexts[unit.text_index]
+            unit.quotes = quotes
         self._run_units(units, target, progress, ask)
         by_text: dict[int, list[_Unit]] = {}
         for unit in units:
@@ -913,7 +920,8 @@ class Translator:
             out = self._unleak(unit, cand, target) if cand.leak else cand.output
             unit.problems, unit.missed = cand.problems, cand.missed
             out = _keep_protected(unit.protected, out)
-            out = _quote_kept(unit.protected.text, out, target)
+            if unit.quotes:
+                out = _quote_kept(unit.protected.text, out, target)
             if base_lang(target) not in {"zh", "ja", "ko"}:
                 out = _western(out)
                 if base_lang(target) == "de":
