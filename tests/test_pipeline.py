@@ -798,6 +798,28 @@ def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None
     assert "lying flat" in result.translation.lower() and result.missed == []
 
 
+def test_a_rendering_the_model_rewrites_on_every_pass_is_tried_in_another_form() -> None:
+    glossary = default_glossary()
+    text = "周末还要开会，我真的会谢"
+    first, second = glossary.find(text, "zh", "en")[0].renderings[:2]
+
+    # A model that turns the sarcastic "thanks a lot" into a sincere "thank you!" whenever
+    # it sees it, written in or as a glossary line, and keeps any other wording.
+    def respond(req: TranslationRequest) -> str:
+        said = req.text.replace("周末还要开会，", "We have a meeting at the weekend, ")
+        return said.replace("我真的会谢", first).replace(first, "thank you!")
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, glossary, slang="target").translate(text, "en")
+    written = [r.text for r in engine.requests if not r.draft]
+    assert written[-1] == f"周末还要开会，{second}"
+    assert result.translation.endswith(second) and result.missed == []
+    # A model that keeps the first rendering gets no extra pass.
+    engine = FakeEngine(respond=lambda req: req.text.replace("周末还要开会，", "Meeting, "))
+    result = Translator(engine, glossary, slang="target").translate(text, "en")
+    assert len(engine.requests) == 1 and result.translation == f"Meeting, {first}"
+
+
 def test_renderings_written_side_by_side_read_as_one_sentence() -> None:
     # An addressee told to do something gets a comma, and two terms side by side one space.
     engine = FakeEngine(fallback="echo")

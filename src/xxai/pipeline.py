@@ -871,6 +871,7 @@ class Translator:
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
                 if cand.badness < best[id(unit)].badness:  # the first output wins a tie
                     best[id(unit)] = cand
+        self._other_renderings(todo, best, target, ask)
         still = [u for u in todo if best[id(u)].problems]
         if still:
             plain = bool(ask.instruction)
@@ -934,6 +935,44 @@ class Translator:
             out = amounts.localised_in(out, unit.protected.text, unit.source, target)
             unit.output = restore(unit.protected, out)
             unit.done = True
+
+    def _other_renderings(
+        self, units: list[_Unit], best: dict[int, _Candidate], target: str, ask: _Ask
+    ) -> None:
+        """Another pass for a unit whose written-in rendering the model rewrote, with the
+        term's next different rendering written in instead; kept where it loses fewer.
+
+        A rendering the model takes for a typo or a cliché it "corrects" the same way on
+        every pass: `simp` came back `simple`, `thanks a lot` as `thank you!` (the sarcasm
+        gone), `lovesick` as `sick`; `doormat` and `gee, thanks` it keeps.
+        """
+        if self.slang != "target" or ask.instruction:
+            return
+        plans: list[tuple[_Unit, _Unit]] = []
+        for unit in units:
+            cand = best[id(unit)]
+            if not cand.missed or cand.problems or not unit.forms:
+                continue
+            lost = set(cand.missed)
+            matches = [_next_rendering(m) if m.term in lost else m for m in unit.matches]
+            if matches == unit.matches:
+                continue
+            other = self._unit(
+                unit.text_index, unit.offset, unit.source, unit.raw, matches, "target", target
+            )
+            if other.protected.originals != unit.protected.originals:
+                continue  # the placeholders must mean the same
+            other.names, other.extra, other.context = unit.names, unit.extra, unit.context
+            plans.append((unit, other))
+        if not plans:
+            return
+        others = [other for _unit, other in plans]
+        outputs = self.engine.translate(self._requests(others, target, ask))
+        for (unit, _other), cand in zip(
+            plans, self._check(others, outputs, target, ask), strict=True
+        ):
+            if cand.badness < best[id(unit)].badness:
+                best[id(unit)] = cand
 
     def _quotations(self, units: list[_Unit], best: dict[int, _Candidate], target: str) -> None:
         """Into German from English: a quotation the output copies in English (`…dass es
@@ -1701,6 +1740,18 @@ def _without(protected: Protected, numbers: Collection[str]) -> Protected:
     for number in numbers:
         text = re.sub(rf"(?<!\d){re.escape(number)}(?!\d)", " ", text)
     return dataclasses.replace(protected, text=text) if text != protected.text else protected
+
+
+def _next_rendering(match: TermMatch) -> TermMatch:
+    """Return ``match`` with its first rendering unlike the first put first ("gee, thanks"
+    after "thanks a lot", "ick" after "turn-off" and "a turn-off"); as it is if none is."""
+    first = match.renderings[0].casefold() if match.renderings else ""
+    for i, rendering in enumerate(match.renderings[1:], 1):
+        folded = rendering.casefold()
+        if folded not in first and first not in folded:
+            rest = match.renderings[:i] + match.renderings[i + 1 :]
+            return dataclasses.replace(match, renderings=(rendering, *rest))
+    return match
 
 
 def _unique_terms(matches: Sequence[TermMatch]) -> list[TermMatch]:
