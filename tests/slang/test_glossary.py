@@ -160,6 +160,7 @@ def test_juan_is_competition_not_curly_hair() -> None:
         ("He sent three messages, but he left them on read.", "已读不回", "left them on read"),
         ("…now he eats a pretzel every morning, eating his words.", "真香", "eating his words"),
         ("This sunscreen is a must buy.", "闭眼入", "must buy"),
+        ("I've repurchased five bottles already.", "无限回购", "repurchased"),
     ],
 )
 def test_a_rendering_counts_as_a_sentence_bends_it(text: str, term: str, used: str) -> None:

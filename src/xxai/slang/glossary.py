@@ -281,15 +281,17 @@ _ANY_OBJECT = "(?:" + "|".join(_OBJECT) + ")"
 
 @functools.lru_cache(maxsize=4096)
 def _english_pattern(rendering: str) -> re.Pattern[str] | None:
-    """Return a pattern for a folded English rendering of two or more words as a sentence
-    bends it, or None for one word.
+    """Return a pattern for a folded English rendering as a sentence bends it, or None.
 
     A pronoun may be another person's ("eating my words" is said "eating his words", "sold
     me on" "sold her on"), an object may stand after the first word ("left on read" is
     "left them on read"), a hyphen may be a space ("must-buy", "must buy"), and the first
-    word may take an English ending ("ghost them" is "ghosted them").
+    word may take an English ending ("ghost them" is "ghosted them"; one word of three
+    letters or more too: "repurchased" for "repurchase", never "simple" for "simp").
     """
     words = re.findall(r"[a-z0-9']+|[^\sa-z0-9'-]+", rendering)
+    if len(words) == 1 and re.fullmatch(r"[a-z]{3,}", words[0]):
+        return re.compile(rf"(?<![a-z0-9']){re.escape(words[0])}(?:e?s|e?d|ing)(?![a-z0-9'])")
     if len(words) < 2 or not all(re.fullmatch(r"[a-z0-9']+", w) for w in words):
         return None
     parts = []
