@@ -41,6 +41,11 @@ SLANG: list[tuple[str, str | None]] = [
     ("这门课讲人机交互设计", None),
     ("考完这次就不卷了", "不卷了"),
     ("烫完头发不卷了", None),
+    # 开大 "go all out" (gaming: the ultimate), not turning a dryer, a flame or a volume up.
+    ("我妈看到成绩单，准备开大了", "开大"),
+    ("团战他直接开大", "开大"),
+    ("先用吹风机开大风烘干", None),
+    ("把音量开大一点", None),
     ("周末还在刷题？别卷了！", "别卷了"),
     ("卷发棒用完别卷了", None),
     ("Beyoncé ate that 💅", "ate"),

@@ -144,12 +144,6 @@ def test_rednote_is_never_red_notes() -> None:
     assert "红笔记" not in entry.renderings["zh"]
 
 
-def test_kaida_is_going_all_out_not_turning_something_up() -> None:
-    # 开大风 (a hair dryer on high) had been "unleash the ultimate wind".
-    assert _found("吹风机开大风烘干") == [] and _found("把音量开大一点") == []
-    assert "开大" in _found("我妈看到成绩单，准备开大了") and "开大" in _found("他直接开大")
-
-
 def test_juan_is_competition_not_curly_hair() -> None:
     # 卷 (from 内卷) as a verb: 不卷了 was translated "not rolled up".
     assert "不卷了" in _found("建议工作日去，不卷了")
