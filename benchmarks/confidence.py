@@ -51,6 +51,9 @@ SETS = [
     # Session 17: items 41-50 again, on session 17's outputs (after its two confidence
     # rules were written), judged blind by a helper that saw only the sheet.
     ("review-judgments-s17.jsonl", 40, 121, "55d7e8d385"),
+    # Session 25: items 61-70 again, on session 24's outputs (--tag s70), judged blind by a
+    # helper that saw only the sheet.
+    ("review-judgments-s25.jsonl", 60, 131, "a3097f45cc"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
