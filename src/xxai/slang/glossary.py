@@ -277,6 +277,7 @@ _POSSESSIVE = ("my", "your", "his", "her", "their", "our")
 _OBJECT = ("me", "you", "him", "her", "them", "us", "it")
 _ANY_POSSESSIVE = "(?:" + "|".join(_POSSESSIVE) + ")"
 _ANY_OBJECT = "(?:" + "|".join(_OBJECT) + ")"
+_WORD_ENDING = "(?:e?s|e?d|ing)"  # the English endings a rendering's first word may take
 
 
 @functools.lru_cache(maxsize=4096)
@@ -291,7 +292,7 @@ def _english_pattern(rendering: str) -> re.Pattern[str] | None:
     """
     words = re.findall(r"[a-z0-9']+|[^\sa-z0-9'-]+", rendering)
     if len(words) == 1 and re.fullmatch(r"[a-z]{3,}", words[0]):
-        return re.compile(rf"(?<![a-z0-9']){re.escape(words[0])}(?:e?s|e?d|ing)(?![a-z0-9'])")
+        return _whole_words(re.escape(words[0]) + _WORD_ENDING)
     if len(words) < 2 or not all(re.fullmatch(r"[a-z0-9']+", w) for w in words):
         return None
     parts = []
@@ -301,13 +302,17 @@ def _english_pattern(rendering: str) -> re.Pattern[str] | None:
         elif word in _OBJECT:
             part = _ANY_OBJECT
         else:
-            part = re.escape(word) + ("(?:e?s|e?d|ing)?" if i == 0 else "(?:e?s)?")
+            part = re.escape(word) + (f"{_WORD_ENDING}?" if i == 0 else "(?:e?s)?")
         parts.append(part)
     joined = parts[0]
     if words[1] not in _OBJECT:
         joined += rf"(?:[\s-]+{_ANY_OBJECT})?"
     joined += "".join(rf"[\s-]+{part}" for part in parts[1:])
-    return re.compile(rf"(?<![a-z0-9']){joined}(?![a-z0-9'])")
+    return _whole_words(joined)
+
+
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9']){pattern}(?![a-z0-9'])")
 
 
 def rendering_span(text: str, rendering: str, target: str = "en") -> str | None:
