@@ -176,6 +176,7 @@ def test_a_rendering_counts_as_a_sentence_bends_it(text: str, term: str, used: s
         ("He sent three messages, but he left them unread.", "已读不回"),
         ("He buys her breakfast every day. Pure simple behavior.", "舔狗"),
         ("That news hit me, then it broke.", "破防"),
+        ("Dinner with the famed chef tonight", "家人们"),
     ],
 )
 def test_a_rendering_bent_into_other_words_is_still_missing(text: str, term: str) -> None:

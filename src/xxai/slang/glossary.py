@@ -287,11 +287,12 @@ def _english_pattern(rendering: str) -> re.Pattern[str] | None:
     A pronoun may be another person's ("eating my words" is said "eating his words", "sold
     me on" "sold her on"), an object may stand after the first word ("left on read" is
     "left them on read"), a hyphen may be a space ("must-buy", "must buy"), and the first
-    word may take an English ending ("ghost them" is "ghosted them"; one word of three
-    letters or more too: "repurchased" for "repurchase", never "simple" for "simp").
+    word may take an English ending ("ghost them" is "ghosted them"; one word of four
+    letters or more too: "repurchased" for "repurchase", never "simple" for "simp", nor
+    "famed" for "fam").
     """
     words = re.findall(r"[a-z0-9']+|[^\sa-z0-9'-]+", rendering)
-    if len(words) == 1 and re.fullmatch(r"[a-z]{3,}", words[0]):
+    if len(words) == 1 and re.fullmatch(r"[a-z]{4,}", words[0]):
         return _whole_words(re.escape(words[0]) + _WORD_ENDING)
     if len(words) < 2 or not all(re.fullmatch(r"[a-z0-9']+", w) for w in words):
         return None
