@@ -40,6 +40,10 @@ _KNOWN_NAME = 2000
 # jieba knows is split into its characters only when it has two.
 _COMMON_PART = 500
 _NAME_TAGS = ("nr", "ns", "nt", "nz")
+# Particles and interjections carry grammar, not a sense a reader needs: CC-CEDICT's first
+# sense of 了 is "to finish", which made 又晚点了 "again late to finish". Left out of a
+# word rendered by its parts.
+_PARTICLES = frozenset("了的地得着过吗呢吧啊呀嘛哦啦么呗哈哇噢咯")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
 
 
@@ -297,9 +301,13 @@ class WordHints:
             if len(word) != 2 or not jieba.get_FREQ(word) or tag.startswith(_NAME_TAGS):
                 return ""
             parts = list(word)
+        parts = _without_particles(parts)
         senses = []
         for part in parts:
-            sense = self._sense(part) if (jieba.get_FREQ(part) or 0) >= _COMMON_PART else ""
+            # A part of two or more characters that CC-CEDICT knows is a word, not a piece
+            # of a name, even where jieba's corpus lacks it (晚点 "late").
+            known = (jieba.get_FREQ(part) or 0) >= _COMMON_PART or len(part) > 1
+            sense = self._sense(part) if known else ""
             if not sense:
                 return ""
             senses.append(sense)
@@ -308,8 +316,44 @@ class WordHints:
     def _by_parts(self, word: str) -> str:
         import jieba
 
-        parts = [p for p in jieba.lcut(word) if p.strip()]
-        return " ".join(self._dictionary_rendering(p) or _pinyin(p) for p in parts)
+        parts = _without_particles([p for p in jieba.lcut(word) if p.strip()])
+        return " ".join(self._dictionary_rendering(p) or self._pieces(p) for p in parts)
+
+    def _pieces(self, part: str) -> str:
+        """Return a part CC-CEDICT lacks in the senses of the longest dictionary words it
+        is made of (次列车: 列车 "train", 次 a classifier left out), or its pinyin where a
+        character is neither in such a word nor a classifier (what may be a name)."""
+        senses: list[str] = []
+        i = 0
+        while i < len(part):
+            for j in range(len(part), i + 1, -1):
+                sense = self._sense(part[i:j])
+                if sense:
+                    senses.append(sense)
+                    i = j
+                    break
+            else:
+                if not self._classifier(part[i]):
+                    return _pinyin(part)
+                i += 1
+        return " ".join(senses) or _pinyin(part)
+
+    def _classifier(self, char: str) -> bool:
+        """Whether CC-CEDICT gives ``char`` a classifier's sense (次, 个, 只)."""
+        dictionary = self._dict()
+        if dictionary is None:
+            return False
+        return any(
+            sense.lower().startswith("classifier")
+            for entry in dictionary.lookup(char)
+            for sense in entry.senses
+        )
+
+
+def _without_particles(parts: list[str]) -> list[str]:
+    """Return ``parts`` without particles (了, 的, 吗), unless nothing else is left."""
+    kept = [p for p in parts if p not in _PARTICLES]
+    return kept or parts
 
 
 def _pinyin(word: str) -> str:
