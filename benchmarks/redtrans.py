@@ -403,6 +403,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N of each cell")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--direction", help="only this direction, e.g. zh-de")
+    parser.add_argument("--kind", help="only this kind: note-title, note-content, comment")
     parser.add_argument("--opts", default="", help="Translator options: key=value,...")
     parser.add_argument("--tag", default="v1", help="bump when pipeline code changes")
     parser.add_argument("--budget", type=float, default=480, help="seconds of model work")
@@ -423,6 +424,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.direction:
         src, _, tgt = args.direction.partition("-")
         items = [it for it in items if it["from"] == src and it["to"] == tgt]
+    if args.kind:
+        items = [it for it in items if it["kind"] == args.kind]
     keys = {s: system_key(s, opts, args.tag, args.max_tokens) for s in systems}
     runner = Systems(opts, args.max_tokens)
     if not args.report_only:

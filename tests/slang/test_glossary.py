@@ -184,3 +184,14 @@ def test_a_rendering_bent_into_other_words_is_still_missing(text: str, term: str
     match = next(m for m in glossary.find(term, "zh", "en") if m.term == term)
     assert not glossary.rendered(match, text, "en")
     assert glossary.rendering_used(match, text, "en") is None
+
+
+def test_an_amount_in_rmb_written_the_chinese_way_is_rendered() -> None:
+    # "Around 150,000 RMB" came back "150,000元": the usual Chinese, which the check called
+    # missing (only 人民币 counted), so the post was flagged "slang rendered freely: RMB"
+    # and sent to a correction.
+    glossary = default_glossary()
+    match = next(m for m in glossary.find("Cars around 150,000 RMB", "en", "zh"))
+    assert glossary.rendered(match, "15万元左右的车", "zh")
+    assert glossary.rendered(match, "十五万块的车", "zh")
+    assert not glossary.rendered(match, "十五万的车", "zh")
