@@ -54,6 +54,9 @@ SETS = [
     # Session 25: items 61-70 again, on session 24's outputs (--tag s70), judged blind by a
     # helper that saw only the sheet.
     ("review-judgments-s25.jsonl", 60, 131, "a3097f45cc"),
+    # Session 26: items 71-80 again, on session 26's outputs (--tag s76), judged blind by a
+    # helper that saw only the sheet.
+    ("review-judgments-s26.jsonl", 70, 141, "ccb7df55ef"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
