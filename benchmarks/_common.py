@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import platform
 import statistics
 import time
@@ -27,11 +28,13 @@ def tatoeba(limit: int | None = None) -> list[tuple[str, list[str]]]:
 
 
 def local_engine(model: str = "qwen2.5-coder-1.5b", batch_size: int = 32) -> Any:
-    from xxai.engines.local import LocalEngine
+    from xxai.engines.local import FAVOUR_BIAS, LocalEngine
     from xxai.models import resolve_model
 
     path = resolve_model(model, MODEL_HOME)
-    return LocalEngine(path, model, n_ctx=8192, batch_size=batch_size)
+    # XXAI_FAVOUR_BIAS as for the CLI (the setting favour_bias), to measure other values.
+    bias = float(os.environ.get("XXAI_FAVOUR_BIAS", FAVOUR_BIAS))
+    return LocalEngine(path, model, n_ctx=8192, batch_size=batch_size, favour_bias=bias)
 
 
 def meaning_scorer() -> Any:

@@ -132,6 +132,7 @@ def main() -> None:
     rows = []
     by_dir: dict[str, dict[str, object]] = {}
     failures = []
+    outputs: dict[str, str] = {}
     for direction in args.directions.split(","):
         src, tgt = direction.split("->")
         group = [p for p in posts if p["source"] == src and p["target"] == tgt]
@@ -147,6 +148,7 @@ def main() -> None:
         ours_hits, words_hits = [], []
         for p, r in zip(group, results, strict=True):
             hits = term_hits(p, r.translation)
+            outputs[str(p["id"])] = r.translation
             ours_hits.extend(hits)
             words_hits.extend(term_hits(p, r.translation, old_rule=True))
             if not all(hits):
@@ -174,6 +176,7 @@ def main() -> None:
         {
             "model": args.model,
             "slang_mode": ours.slang,
+            "favour_bias": engine.favour_bias,
             "matcher": m,
             "term_accuracy": by_dir,
             "overall": {
@@ -181,6 +184,7 @@ def main() -> None:
                 "ours": round(total_ours, 3),
             },
             "failures": failures,
+            "outputs": outputs,  # every post's translation, by id
         },
     )
     print(f"saved {path}")

@@ -798,6 +798,46 @@ def test_target_mode_retries_a_lost_rendering_with_the_term_as_written() -> None
     assert "lying flat" in result.translation.lower() and result.missed == []
 
 
+def test_a_retry_for_a_lost_rendering_asks_the_engine_to_favour_it() -> None:
+    glossary = default_glossary()
+    text = "我决定躺平了"
+    engine = FakeEngine(answers={("我决定 lying flat 了", "en"): "I decided to rest"})
+    Translator(engine, glossary, slang="target").translate(text, "en")
+    first, retry = engine.requests[:2]
+    # Only the pass after the loss leans towards the rendering; the first pass is free.
+    assert first.favour == () and retry.favour == ("lying flat",)
+    engine = FakeEngine(answers={("我决定 lying flat 了", "en"): "I decided to rest"})
+    Translator(engine, glossary, slang="target", favour=False).translate(text, "en")
+    assert all(r.favour == () for r in engine.requests)
+
+
+def test_a_retry_into_chinese_can_lean_towards_the_words_and_names_left_in_english() -> None:
+    from xxai.learn.hints import WordHints
+
+    text = "We walked around the Forbidden City with a really nice guide"
+    first = "我们和一个很 nice 的导游在 Forbidden城走了一圈"
+    engine = FakeEngine(answers={(text, "zh"): first})
+    glossary, words = default_glossary(), WordHints()
+    Translator(engine, glossary, lexicon=words, favour_leftovers=True).translate(text, "zh", "en")
+    retry = engine.requests[1]
+    # The name line's Chinese (the output left the name half English) and the dictionary's
+    # word for the English word it kept.
+    assert retry.favour == ("故宫", words.chinese("nice"))
+    engine = FakeEngine(answers={(text, "zh"): first})
+    Translator(engine, glossary, lexicon=words).translate(text, "zh", "en")
+    assert engine.requests[1].favour == ()  # off by default
+
+
+def test_the_next_rendering_pass_favours_the_rendering_it_writes_in() -> None:
+    glossary = default_glossary()
+    text = "周末还要开会，我真的会谢"
+    second = glossary.find(text, "zh", "en")[0].renderings[1]
+    engine = FakeEngine(respond=lambda req: "We have a meeting at the weekend, thank you!")
+    Translator(engine, glossary, slang="target").translate(text, "en")
+    last = [r for r in engine.requests if not r.draft][-1]
+    assert last.text.endswith(second) and last.favour == (second,)
+
+
 def test_a_rendering_the_model_rewrites_on_every_pass_is_tried_in_another_form() -> None:
     glossary = default_glossary()
     text = "周末还要开会，我真的会谢"

@@ -118,6 +118,14 @@ SETTINGS: dict[str, Setting] = {
             affects_output=True,
         ),
         _S(
+            "favour_bias",
+            float,
+            2.5,
+            "Local engine: how far (in logits) a retry raises the tokens of a slang rendering "
+            "the first output lost; 0 turns it off.",
+            affects_output=True,
+        ),
+        _S(
             "openai_base_url",
             str,
             "https://api.openai.com/v1",
@@ -391,6 +399,7 @@ class Settings:
     batch_size: int
     max_tokens: int
     temperature: float
+    favour_bias: float
     openai_base_url: str
     openai_api_key: str
     openai_model: str

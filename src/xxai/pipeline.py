@@ -237,6 +237,8 @@ class Translator:
         word_hints: bool = False,
         pivot_word_hints: bool = True,
         german_hints: bool = True,
+        favour: bool = True,
+        favour_leftovers: bool = False,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -258,6 +260,8 @@ class Translator:
         self.word_hints = word_hints
         self.pivot_word_hints = pivot_word_hints
         self.german_hints = german_hints
+        self.favour = favour
+        self.favour_leftovers = favour_leftovers
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -768,9 +772,11 @@ class Translator:
         retry: bool = False,
         extra: Mapping[int, tuple[Hint, ...]] | None = None,
         as_written: frozenset[int] = frozenset(),
+        favoured: Mapping[int, tuple[str, ...]] | None = None,
     ) -> list[TranslationRequest]:
         """Build one request per unit (``retry``: each with its retry note, _retry_note);
-        units in ``as_written`` send their slang as written.
+        units in ``as_written`` send their slang as written, and a unit's ``favoured``
+        renderings are leant towards (TranslationRequest.favour).
 
         That is the retry of a unit whose rewritten slang went missing: the terms as the
         user wrote them, each with its rendering as a glossary line (a second strategy).
@@ -784,6 +790,7 @@ class Translator:
                 hints = _glossary_lines(unit.matches, text) + more + ask.hints
             said = _retry_note(text, bool(hints)) if retry else ""
             said = " ".join(n for n in (ask.instruction, said) if n)
+            favour = favoured.get(id(unit), ()) if favoured and self.favour else ()
             reqs.append(
                 TranslationRequest(
                     text,
@@ -792,9 +799,33 @@ class Translator:
                     hints,
                     said,
                     context=unit.context,
+                    favour=favour,
                 )
             )
         return reqs
+
+    def _leans(
+        self, unit: _Unit, cand: _Candidate, extra: tuple[Hint, ...], target: str
+    ) -> tuple[str, ...]:
+        """Return the renderings a retry of ``unit`` leans towards, after ``cand``: those of
+        the terms it lost (the first of each, the one its glossary line or text gives) and,
+        with ``favour_leftovers``, into Chinese or German, the dictionary words (``extra``)
+        for English words it kept and the usual form of a name it left half English
+        (`Forbidden城` for `Forbidden City = 故宫`)."""
+        lost = set(cand.missed)
+        leans = [
+            m.renderings[0] for m in _unique_terms(unit.matches) if m.term in lost and m.renderings
+        ]
+        if self.favour_leftovers and base_lang(target) in {"zh", "de"}:
+            output = cand.output.casefold()
+            names = [
+                h.rendering
+                for h in unit.names
+                if h.rendering.casefold() not in output
+                and any(_has_word(output, w.casefold()) for w in _LATIN_WORD.findall(h.term))
+            ]
+            leans += names + [h.rendering for h in extra]
+        return tuple(dict.fromkeys(leans))
 
     def _hints(self, unit: _Unit, extra: tuple[Hint, ...] = ()) -> tuple[Hint, ...]:
         hints: tuple[Hint, ...] = ()
@@ -866,7 +897,8 @@ class Translator:
                 for u in retry
                 if best[id(u)].missed or CHINESE_DROPPED in best[id(u)].problems
             )
-            reqs = self._requests(retry, target, ask, True, extra, missed)
+            leans = {id(u): self._leans(u, best[id(u)], extra[id(u)], target) for u in retry}
+            reqs = self._requests(retry, target, ask, True, extra, missed, leans)
             outs = self.engine.translate(reqs)
             for unit, cand in zip(retry, self._check(retry, outs, target, ask), strict=True):
                 if cand.badness < best[id(unit)].badness:  # the first output wins a tie
@@ -967,7 +999,9 @@ class Translator:
         if not plans:
             return
         others = [other for _unit, other in plans]
-        outputs = self.engine.translate(self._requests(others, target, ask))
+        leans = {id(other): self._leans(other, best[id(unit)], (), target) for unit, other in plans}
+        reqs = self._requests(others, target, ask, favoured=leans)
+        outputs = self.engine.translate(reqs)
         for (unit, _other), cand in zip(
             plans, self._check(others, outputs, target, ask), strict=True
         ):
@@ -1509,6 +1543,14 @@ def _leftover_count(output: str, unit: _Unit, target: str) -> int:
     if base_lang(unit.source) in {"zh", "ja"} and base_lang(target) not in {"zh", "ja", "ko"}:
         count += han_count(output)
     return count
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` as a word of its own (Chinese may touch it)."""
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
 
 
 # A run of Latin-script words (with digits: "X2 pro" is a name) with only spaces and

@@ -58,6 +58,10 @@ class TranslationRequest:
     # Text read for meaning but never translated: the title of the note a comment is under,
     # or the comment it answers ("it" and "this" in a short comment are about it).
     context: str = ""
+    # Renderings the output should lean towards: an engine that can bias its decoding (the
+    # local one) raises their tokens' scores, so a rendering the model nearly chose wins
+    # where it fits the sentence. Others ignore it. Used for a unit that lost a rendering.
+    favour: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 

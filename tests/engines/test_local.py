@@ -197,3 +197,16 @@ def test_a_population_in_wan_comes_back_with_its_value(local_engine: Any) -> Non
     out = Translator(local_engine, default_glossary()).translate("这个地区有 240 万人口。", "en")
     assert re.search(r"2\.4 million|2,400,000", out.translation), out.translation
     assert "240 million" not in out.translation
+
+
+def test_a_favoured_rendering_is_raised_until_the_output_holds_it() -> None:
+    from xxai.engines.local import _Favour
+
+    # One rendering, tokens 7 8 9 (and 5 9 with a leading space).
+    lean = _Favour(["tea"], [[[7, 8, 9], [5, 9]]], 4.0)
+    assert lean.raised("", []) == {7: 4.0, 5: 4.0}  # any path may start
+    assert lean.raised("x", [3, 7]) == {7: 4.0, 5: 4.0, 8: 4.0}  # begun: finish it
+    assert lean.raised("x", [7, 8]) == {7: 4.0, 5: 4.0, 9: 4.0}
+    assert lean.raised("x", [5]) == {7: 4.0, 5: 4.0, 9: 4.0}
+    # Once the text has it (in any case), nothing more is raised: it is not said twice.
+    assert lean.raised("spill the Tea", [1, 7, 8, 9]) == {}

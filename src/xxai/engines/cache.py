@@ -132,6 +132,8 @@ class TranslationCache:
         if req.draft:
             payload["draft"] = req.draft
             payload["revise"] = REVISE_VERSION
+        if req.favour:
+            payload["favour"] = list(req.favour)
         if scored is not None:
             payload["scored"] = scored
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
