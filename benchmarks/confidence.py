@@ -57,6 +57,9 @@ SETS = [
     # Session 26: items 71-80 again, on session 26's outputs (--tag s76), judged blind by a
     # helper that saw only the sheet.
     ("review-judgments-s26.jsonl", 70, 141, "ccb7df55ef"),
+    # Session 27: items 81-90 again, on session 27's outputs (--tag s77), judged blind by a
+    # helper that saw only the sheet.
+    ("review-judgments-s27.jsonl", 80, 151, "67cc3d7b7e"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 

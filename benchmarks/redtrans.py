@@ -332,7 +332,7 @@ def score(
     import sacrebleu
 
     from xxai.pipeline import convert_script
-    from xxai.text.leaks import glossary_pair
+    from xxai.text.leaks import glossary_pair, preamble
 
     groups: dict[str, list[Item]] = {}
     for it in items:
@@ -364,7 +364,7 @@ def score(
             instr = sum(
                 1
                 for it, h in zip(group, hyps, strict=True)
-                if _INSTRUCTION.search(h) or glossary_pair(it["src"], h)
+                if _INSTRUCTION.search(h) or glossary_pair(it["src"], h) or preamble(it["src"], h)
             )
             stats = {
                 "n": len(group),

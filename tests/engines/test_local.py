@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,21 @@ def test_a_favoured_rendering_is_raised_until_the_output_holds_it() -> None:
     assert lean.raised("x", [5]) == {7: 4.0, 5: 4.0, 9: 4.0}
     # Once the text has it (in any case), nothing more is raised: it is not said twice.
     assert lean.raised("spill the Tea", [1, 7, 8, 9]) == {}
+
+
+def test_a_favoured_rendering_wins_where_the_model_nearly_chose_it(local_engine: Any) -> None:
+    # The retry for a lost slang rendering: the model, given the glossary line, still
+    # writes its own word ("离我了", left me); leaning towards the rendering, it writes it,
+    # once, in the sentence. A request beside it in the same batch is not steered.
+    note = "Translate fully into the target language, and use the glossary renderings."
+    free = TranslationRequest(
+        "My roommate ghosted me after I asked for the rent",
+        "en",
+        "zh",
+        (Hint("ghosted", "断联"),),
+        note,
+    )
+    lean = dataclasses.replace(free, favour=("断联",))
+    own, leaning = local_engine.translate([free, lean])
+    assert "断联" not in own, own
+    assert leaning.count("断联") == 1 and "室友" in leaning and "租金" in leaning, leaning

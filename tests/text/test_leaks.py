@@ -77,6 +77,28 @@ def test_an_output_that_keeps_leaking_is_repaired_and_noted() -> None:
     assert result.note
 
 
+def test_the_models_own_lead_in_is_a_leak_retried_and_stripped() -> None:
+    # A line-up post came back led in by "Sure, below is the English text '…' translated
+    # into Simplified Chinese:", its first line eaten by the lead-in (session 27's review).
+    lineup = "QB: Smith, Jones\nWR: Brown, Lee"
+    lead_in = "当然，以下是将英文文本“QB: Smith, Jones”翻译成简体中文的版本：\n外接手：布朗、李"
+    assert "lead-in" in (problem(lineup, lead_in, "en", "zh") or "")
+    assert "lead-in" in (problem("你好", "Sure, here is the translation: Hello", "zh", "en") or "")
+    assert "lead-in" in (problem("你好", "Hier ist die Übersetzung: Hallo", "zh", "de") or "")
+    assert repair(lineup, lead_in) == "外接手：布朗、李"
+    # A text that speaks of translating, or a post that itself opens a list, is no leak.
+    assert problem("Here is the translation of my poem:", "这是我的诗的翻译：", "en", "zh") is None
+    assert problem("以下是我的旅行攻略：", "Here is my travel guide:", "zh", "en") is None
+    # The pipeline asks again and keeps the translation without the lead-in.
+    answers = iter(
+        ["当然，以下是将英文文本“WR: Brown, Lee”翻译成简体中文的版本：", "外接手：布朗、李"]
+    )
+    engine = FakeEngine(respond=lambda req: next(answers))
+    result = Translator(engine).translate("WR: Brown, Lee", "zh", "en")
+    assert result.translation == "外接手：布朗、李"
+    assert len(engine.requests) == 2 and engine.requests[1].note  # one retry
+
+
 def test_chat_template_tokens_never_reach_the_prompt_and_come_back_unchanged() -> None:
     engine = FakeEngine(respond=lambda req: "中文" + req.text)
     result = Translator(engine).translate(TEMPLATE_INPUT, "zh", "en")

@@ -15,7 +15,7 @@ from xxai.languages import base_lang
 from xxai.text.langid import detect_language
 from xxai.text.protect import PLACEHOLDER_RE
 
-__all__ = ["LATIN_TARGETS", "glossary_pair", "problem", "repair"]
+__all__ = ["LATIN_TARGETS", "glossary_pair", "preamble", "problem", "repair"]
 
 # Pieces of our prompts (engines/prompts.py, prompts/translate.toml, the pipeline's retry
 # note) that never belong in a translation unless the text itself holds them. Each group
@@ -49,6 +49,19 @@ _REFUSAL = re.compile(
     r"|(?:抱歉|对不起)[，,]?\s*我(?:无法|不能)(?:协助|帮助|提供|完成|翻译)|作为(?:一个)?(?:AI|人工智能)(?:语言)?模型",
     re.IGNORECASE,
 )
+# The model's own lead-in, said before (or instead of) the translation: "当然，以下是将英文文本
+# “PG: …”翻译成简体中文的版本：", "Sure, here is the translation:", "Hier ist die Übersetzung:".
+_PREAMBLE = re.compile(
+    r"^\s*(?:(?:当然|好的)[，,！!。]?\s*)?(?:以下是|下面是|这是)[^\n]{0,80}?"
+    r"(?:翻译成|译成|翻译为|译为)(?:简体|繁体)?(?:中文|汉语|英文|英语|德文|德语)[^\n]{0,20}?[：:]"
+    r"|^\s*(?:以下是|下面是)?[^\n]{0,20}?(?:翻译|译文)如下[：:]"
+    r"|^\s*(?:(?:sure|certainly|of course|okay)[,!.]?\s*)?here(?:'s| is)\s+(?:the |your |a |my )?"
+    r"(?:translation|translated text)\b[^\n]{0,80}?:"
+    r"|^\s*(?:(?:klar|gerne|natürlich)[,!.]?\s*)?hier ist die übersetzung\b[^\n]{0,80}?:",
+    re.IGNORECASE,
+)
+# A text that speaks of translating may be translated into words like a lead-in's.
+_SPEAKS_OF_TRANSLATING = re.compile(r"translat|übersetz|翻译|译文", re.IGNORECASE)
 _GLOSSARY_LINE = re.compile(r"^\s*(?:glossary|词汇表|术语表|glossar)\s*[:：]", re.I | re.M)
 # A glossary line's form ("Bolivia = Bolivien"): prompt text where the text has no "=".
 _GLOSSARY_PAIR = re.compile(r"[^\s=]\s+=\s+[^\s=]")
@@ -91,10 +104,19 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
         return "the prompt's glossary in the output"
     if glossary_pair(seen, output):
         return "a glossary line in the output"
+    lead_in = preamble(seen, output)
+    if lead_in:
+        return f"the model's own lead-in before the translation ({lead_in.group(0).strip()!r})"
     refusal = _REFUSAL.search(output)
     if refusal and not _REFUSAL.search(seen):
         return f"a refusal instead of a translation ({refusal.group(0)!r})"
     return None
+
+
+def preamble(seen: str, output: str) -> re.Match[str] | None:
+    """Return the model's lead-in at the start of ``output`` ("Here is the translation:",
+    "以下是…翻译成简体中文的版本："), unless ``seen`` speaks of translating; else None."""
+    return None if _SPEAKS_OF_TRANSLATING.search(seen) else _PREAMBLE.search(output)
 
 
 def glossary_pair(seen: str, output: str) -> re.Match[str] | None:
@@ -153,6 +175,10 @@ def problem(seen: str, output: str, source: str, target: str) -> str | None:
 
 
 def repair(seen: str, output: str) -> str:
-    """Remove the lines of ``output`` that hold prompt text or template tokens."""
+    """Remove the model's lead-in, and the lines of ``output`` that hold prompt text or
+    template tokens."""
+    lead_in = preamble(seen, output)
+    if lead_in:
+        output = output[lead_in.end() :]
     kept = [line for line in output.splitlines() if _leaked_prompt(seen, line) is None]
     return "\n".join(kept).strip()
