@@ -1041,6 +1041,22 @@ def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None
     # 千万 alone is the adverb "by all means", not ten million.
     Translator(engine).translate("千万别去", "en", "zh")
     assert "千万" in engine.requests[-1].text
+    # Traditional script counts in 萬 and 億 too.
+    Translator(engine).translate("售價279萬，頭期款8萬", "en", "zh")
+    assert "2.79 million" in engine.requests[-1].text and "80,000" in engine.requests[-1].text
+
+
+def test_large_english_numbers_reach_the_model_counted_in_wan() -> None:
+    # Into Chinese the model made "2.79 million" 2.79亿 and "80,000" 80万: it is given
+    # 279万 and 8万. A number 万 cannot write in two decimals stays as written.
+    engine = FakeEngine(fallback="echo")
+    text = "Bought for 2.79 million, sold for 80,000 to one of 1,234,567 buyers"
+    Translator(engine).translate(text, "zh", "en")
+    seen = engine.requests[0].text
+    assert "279万" in seen and "8万" in seen and "1,234,567" in seen and "million" not in seen
+    before = len(engine.requests)
+    Translator(engine).translate(text, "de", "en")
+    assert "2.79 million" in engine.requests[before].text  # into German nothing changes
 
 
 def test_english_left_in_a_german_translation_is_retried() -> None:

@@ -1908,10 +1908,18 @@ def _date(m: re.Match[str], target: str) -> str:
 def _amounts_written(protected: Protected, source: str, target: str) -> Protected:
     """Write each number counted in 万 or 亿 in a Chinese unit the target's way ("240万"
     becomes "2.4 million"): a small model reads 240万 as "240 million" and drops 四万, and
-    ignores a glossary line that says otherwise (xxai.text.amounts)."""
+    ignores a glossary line that says otherwise (xxai.text.amounts). Into Chinese from
+    English, the other way: "2.79 million" is written "279万" (the model had made it
+    2.79亿), "80,000" "8万" (it had made it 80万)."""
+    text = protected.text
+    if base_lang(source) == "en" and base_lang(target) == "zh":
+        for amount in reversed(amounts.find_western(text)):
+            written = amounts.chinese(amount.value)
+            if written:
+                text = f"{text[: amount.start]}{written}{text[amount.end :]}"
+        return dataclasses.replace(protected, text=text) if text != protected.text else protected
     if base_lang(source) != "zh":
         return protected
-    text = protected.text
     for amount in reversed(amounts.find(text)):
         rendering = amounts.render(amount.value, target)
         if rendering:

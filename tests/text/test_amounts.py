@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from xxai.text.amounts import find, localised, render
+from xxai.text.amounts import chinese, find, find_western, localised, render
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,9 @@ from xxai.text.amounts import find, localised, render
         ("罚款1,200万元", "1,200万", 12_000_000),
         ("两千万人口", "两千万", 20_000_000),
         ("罚款十万元", "十万", 100_000),
+        ("售價279萬", "279萬", 2_790_000),  # traditional script
+        ("兩萬人", "兩萬", 20_000),
+        ("預算3億", "3億", 300_000_000),
     ],
 )
 def test_large_chinese_numbers_are_read_with_their_value(
@@ -79,3 +82,11 @@ def test_numbers_get_the_targets_separators(
     number: str, source: str, target: str, written: str
 ) -> None:
     assert localised(number, source, target) == written
+
+
+def test_english_amounts_are_written_as_chinese_counts_them() -> None:
+    text = "Paid 2.79 million, sold for 80,000; 5,000 fans, version 1,2,3, $1.5 billion"
+    found = [(a.text, chinese(a.value)) for a in find_western(text)]
+    assert found == [("2.79 million", "279万"), ("80,000", "8万"), ("1.5 billion", "15亿")]
+    assert chinese(1_234_567) is None and chinese(12_500) == "1.25万"
+    assert chinese(2_500_000_000_000) == "2.5万亿" and chinese(9_999) is None

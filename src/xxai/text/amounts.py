@@ -20,19 +20,29 @@ from decimal import Decimal, InvalidOperation
 
 from xxai.languages import base_lang
 
-__all__ = ["Amount", "find", "localised", "localised_in", "render"]
+__all__ = ["Amount", "chinese", "find", "find_western", "localised", "localised_in", "render"]
 
-_CN = "〇零一二两三四五六七八九十百千"
-# A number scaled by 万, 亿 or 万亿: Arabic digits (with an optional decimal part and
-# thousands separators, and the space news text puts before 万), or Chinese numerals.
-# Neither a numeral nor 几/多 may touch it on either side: those are ranges and estimates.
+_CN = "〇零一二两兩三四五六七八九十百千"
+# A number scaled by 万, 亿 or 万亿 (traditional 萬, 億): Arabic digits (with an optional
+# decimal part and thousands separators, and the space news text puts before 万), or
+# Chinese numerals. Neither a numeral nor 几/多 may touch it on either side: those are
+# ranges and estimates.
 _AMOUNT = re.compile(
-    rf"(?<![\d.,{_CN}万亿几多])"
+    rf"(?<![\d.,{_CN}万亿萬億几幾多])"
     rf"(?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)"
-    rf"(?P<space>[ \u2009\u202f]?)(?P<scale>万亿|万|亿)"
-    rf"(?![{_CN}万亿几多])"
+    rf"(?P<space>[ \u2009\u202f]?)(?P<scale>万亿|萬億|万|萬|亿|億)"
+    rf"(?![{_CN}万亿萬億几幾多])"
 )
-_SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
+_SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12, "萬": 10**4, "億": 10**8, "萬億": 10**12}
+# An English amount a small model misreads into Chinese (2.79 million came back 2.79亿,
+# 80,000 as 80万): a number with "million", "billion" or "trillion", or one of 10,000 and
+# more grouped with commas. Not inside a longer number, a version or a list.
+_WESTERN = re.compile(
+    r"(?<![\d.,])(?:(?P<count>\d+(?:\.\d+)?)\s?(?P<word>million|billion|trillion)\b"
+    r"|(?P<grouped>\d{2,3}(?:,\d{3})+|\d(?:,\d{3}){2,})(?![\d]|[.,]\d))",
+    re.IGNORECASE,
+)
+_WORD_SCALES = {"million": 10**6, "billion": 10**9, "trillion": 10**12}
 # Chinese numerals on their own that are words, not amounts (千万 "by all means", 百万
 # in 百万富翁 is a "millionaire", not a count).
 _WORDS = frozenset({"千", "万", "百"})
@@ -93,10 +103,38 @@ def _value(number: str, scale: str) -> int | None:
 
     try:
         # 两 is the spoken 二 (两千万 = 二千万); cn2an reads only the latter.
-        value = cn2an.cn2an(number.replace("两", "二"), "strict")
+        value = cn2an.cn2an(number.replace("两", "二").replace("兩", "二"), "strict")
     except (ValueError, KeyError, IndexError):
         return None
     return int(Decimal(str(value)) * _SCALES[scale])
+
+
+def find_western(text: str) -> list[Amount]:
+    """Return the large amounts of English ``text`` a Chinese reader counts in 万 and 亿:
+    "2.79 million", "80,000" (10,000 and more)."""
+    found = []
+    for m in _WESTERN.finditer(text):
+        if m.group("count"):
+            value = int(Decimal(m.group("count")) * _WORD_SCALES[m.group("word").lower()])
+        else:
+            value = int(m.group("grouped").replace(",", ""))
+        if value >= 10**4:
+            found.append(Amount(m.start(), m.end(), m.group(0), value))
+    return found
+
+
+def chinese(value: int) -> str | None:
+    """Write ``value`` as Chinese counts it: 2,790,000 is "279万", 80,000 "8万",
+    270,000,000 "2.7亿", 1.2 trillion "1.2万亿"; None where that takes more than two
+    decimals (1,234,567 reads better as written)."""
+    for size, scale in ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")):
+        if value >= size:
+            count = (Decimal(value) / size).normalize()
+            exponent = count.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                return None
+            return f"{count:f}{scale}"
+    return None
 
 
 def render(value: int, target: str) -> str | None:
