@@ -1046,6 +1046,18 @@ def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None
     assert "2.79 million" in engine.requests[-1].text and "80,000" in engine.requests[-1].text
 
 
+def test_a_title_case_name_keeps_its_line_after_its_ordinary_words_are_lowered() -> None:
+    from xxai.learn.hints import WordHints
+
+    # Title Case lowered for the model (step 5) made "Narita Airport" "Narita airport", and
+    # the name's line (Narita Airport = 成田机场) was dropped as no longer in the text.
+    engine = FakeEngine(fallback="echo")
+    Translator(engine, lexicon=WordHints()).translate("Narita Airport Chocolate Review", "zh", "en")
+    first = engine.requests[0]
+    assert "Narita airport" in first.text
+    assert [(h.term, h.rendering) for h in first.hints] == [("Narita Airport", "成田机场")]
+
+
 def test_large_english_numbers_reach_the_model_counted_in_wan() -> None:
     # Into Chinese the model made "2.79 million" 2.79亿 and "80,000" 80万: it is given
     # 279万 and 8万. A number 万 cannot write in two decimals stays as written.

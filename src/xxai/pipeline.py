@@ -841,10 +841,10 @@ class Translator:
         # a word a glossary line already renders gets no dictionary line beside it (a
         # pivot's `blogger = Bloggerin` and FreeDict's `blogger = Internet-Kolumnist`).
         lined = {h.term.casefold() for h in (*hints, *given, *extra)}
+        # Title Case lowered for the model (step 5) may have lowered a name's last word
+        # ("Narita airport"): the name still counts as in the text.
         names = tuple(
-            h
-            for h in unit.names
-            if h.term in unit.protected.text and h.term.casefold() not in lined
+            h for h in unit.names if h.term.casefold() in folded and h.term.casefold() not in lined
         )
         # Each line once (a pivot's line may repeat the unit's own: RedNote = RedNote).
         return tuple(dict.fromkeys((*hints, *given, *names, *extra)))

@@ -70,6 +70,8 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     beach = "My beach house is in Laoshan Scenic Area. Long Beach and Bowen are far."
     assert ("Laoshan", "崂山") in ordinary.names(beach, "zh")
     assert {"Long Beach", "Bowen", "Long"}.isdisjoint(dict(ordinary.names(beach, "zh")))
+    # A possessive ends the name ("Kuala Lumpur's New…" was no name at all).
+    assert ordinary.names("Kuala Lumpur's new night market", "zh") == [("Kuala Lumpur", "吉隆坡")]
 
 
 def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:

@@ -45,6 +45,7 @@ _NAME_TAGS = ("nr", "ns", "nt", "nz")
 # word rendered by its parts.
 _PARTICLES = frozenset("了的地得着过吗呢吧啊呀嘛哦啦么呗哈哇噢咯")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 class WordHints:
@@ -227,7 +228,9 @@ class WordHints:
         names: dict[str, str] = dictionary.names
         found: dict[str, str] = {}
         for match in _CAPITALISED_RUN.finditer(text):
-            words = match.group(0).split()
+            # A possessive ends the name: "Kuala Lumpur's New…" holds "Kuala Lumpur".
+            run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0]
+            words = run.split()
             start = 0
             while start < len(words):
                 for end in range(len(words), start, -1):  # the longest name first
