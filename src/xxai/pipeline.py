@@ -1912,20 +1912,24 @@ def _amounts_written(protected: Protected, source: str, target: str) -> Protecte
     English, the other way: "2.79 million" is written "279万" (the model had made it
     2.79亿), "80,000" "8万" (it had made it 80万)."""
     text = protected.text
-    if base_lang(source) == "en" and base_lang(target) == "zh":
-        for amount in reversed(amounts.find_western(text)):
-            written = amounts.chinese(amount.value)
-            if written:
-                text = f"{text[: amount.start]}{written}{text[amount.end :]}"
-        return dataclasses.replace(protected, text=text) if text != protected.text else protected
-    if base_lang(source) != "zh":
+    into_chinese = (base_lang(source), base_lang(target)) == ("en", "zh")
+    if into_chinese:
+        found = amounts.find_western(text)
+    elif base_lang(source) == "zh":
+        found = amounts.find(text)
+    else:
         return protected
-    for amount in reversed(amounts.find(text)):
-        rendering = amounts.render(amount.value, target)
+    for amount in reversed(found):
+        if into_chinese:
+            rendering = amounts.chinese(amount.value)
+        else:
+            rendering = amounts.render(amount.value, target)
         if rendering:
             before, after = text[: amount.start], text[amount.end :]
-            left = " " if before and not before[-1].isspace() else ""
-            right = " " if after and not after[0].isspace() else ""
+            # Written into Chinese text, a Western number stands apart from its words.
+            spaced = not into_chinese
+            left = " " if spaced and before and not before[-1].isspace() else ""
+            right = " " if spaced and after and not after[0].isspace() else ""
             text = f"{before}{left}{rendering}{right}{after}"
     return dataclasses.replace(protected, text=text) if text != protected.text else protected
 
