@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from xxai.learn.dictionary import Dictionary, cedict_source, lookup_entries
+from xxai.learn.hints import WordHints
 from xxai.service import Service
 
 
@@ -80,3 +81,28 @@ def test_a_changed_source_is_indexed_again(tmp_path: Path) -> None:
 
 def test_the_shipped_copy_is_found() -> None:
     assert cedict_source().is_file()
+
+
+def test_a_name_line_gives_one_name_the_way_english_news_writes_it() -> None:
+    # CC-CEDICT's senses, as the model saw them: "Johnson or Johnston" came back as
+    # "David Johnson (David Johnson)", "München or Munich", and "Federal Bureau" cut from
+    # "Federal Bureau of Investigation (FBI)".
+    names = dict(WordHints().english_names("约翰逊在慕尼黑对联邦调查局说，曼哈顿下雨了"))
+    assert names == {
+        "约翰逊": "Johnson",
+        "慕尼黑": "Munich",
+        "联邦调查局": "FBI",
+        "曼哈顿": "Manhattan",
+    }
+
+
+def test_no_name_line_from_a_slang_sense_a_myth_or_a_description() -> None:
+    hints = WordHints()
+    # 西大 is Internet slang for the United States; the model had the line
+    # "United States = 西大" for a post about the US.
+    assert ("United States", "西大") not in hints.chinese_names("I moved to the United States")
+    # 圣经 is the Bible in a news text, not CC-CEDICT's first sense "the Confucian classics";
+    # 维拉 is not Tolkien's "Vala (Middle-earth)".
+    assert hints.english_names("他读圣经，还去了维拉公园") == []
+    # A real place still gets its line.
+    assert ("崂山", "Mount Lao") in hints.english_names("周末去崂山爬山")

@@ -129,23 +129,53 @@ def entry_name(senses: tuple[str, ...]) -> str | None:
 
     "Mount Lao, mountain in Qingdao" is "Mount Lao", "(name) Chelsea" is "Chelsea"; "" when
     the sense is not a name ("ethnic Chinese"), None for a cross-reference ("see 湛江市").
+    A name given two ways is one of them ("Johnson or Johnston" is "Johnson", "München or
+    Munich" the one English writes); a name too long to be a line is its acronym ("Federal
+    Bureau of Investigation (FBI)" is "FBI"). No name comes from a sense in a register or
+    a myth ("(Internet slang) the United States" is 西大, not 美国; "Vala (Middle-earth)" is
+    not the 维拉 of a news text), nor from
+    a sense that describes rather than names (圣经: "the Confucian classics").
     """
     for sense in senses[:1]:
         if SKIP_SENSE.match(sense):
             return None
+        if _REGISTER.match(sense) or _MYTH.search(sense):
+            return ""
         first = _bare(sense)
         # A comma ends the name ("Mount Lao, mountain in ...", "Los Angeles, California"),
         # unless it is a list ("Hong Kong, Macao and Taiwan").
         if " and " not in first:
             first = first.split(",")[0]
-        name = " ".join(first.split())
+        name = _DESCRIBED.sub("", " ".join(first.split()))
+        either = _EITHER.fullmatch(name)
+        if either:
+            ascii_only = [n for n in either.groups() if n.isascii()]
+            name = (ascii_only or list(either.groups()))[0]
         if len(name) > _MAX_NAME:  # "Afar region of northeast Ethiopia": its capitals
+            acronym = _ACRONYM.search(sense)
             capitals = re.match(r"(?:[A-Z][\w'-]*\s?)*", name)
-            name = " ".join(capitals.group(0).split()) if capitals else ""
+            name = acronym.group(1) if acronym else " ".join(capitals.group(0).split())
         bare = name.removeprefix("the ")
-        # A name starts with a capital: "ethnic Chinese" or "in the European style" are not.
-        return name if bare[:1].isupper() and len(name) <= _MAX_NAME else ""
+        # A name starts with a capital ("ethnic Chinese" or "in the European style" are not)
+        # and has no common noun in it ("the Confucian classics").
+        described = any(w[:1].islower() and w not in _JOINS for w in bare.split())
+        return name if bare[:1].isupper() and not described and len(name) <= _MAX_NAME else ""
     return ""
+
+
+# A sense in a register other than the name's own: (Internet slang), (old), (dialect)...
+_REGISTER = re.compile(
+    r"^\((?:Internet slang|slang|coll\.|colloquial|informal|dialect|old|archaic|humorous"
+    r"|derog\.|euphemism|loanword)\b",
+    re.IGNORECASE,
+)
+_MYTH = re.compile(r"(?:Norse|Greek|Roman) mythology|Middle-earth")
+# The small words a name may hold: "Federal Bureau of Investigation", "Rio de Janeiro".
+_JOINS = frozenset({"of", "and", "the", "de", "du", "da", "del", "la", "le", "von", "van", "y"})
+# A description after a name that English news leaves out: "Manhattan island".
+_DESCRIBED = re.compile(r"\s+(?:island|river|football (?:team|club))$")
+_EITHER = re.compile(r"([A-Z][\w'-]*) or ([A-Z][\w'-]*)")
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
 
 
 def cedict_source() -> Path:
