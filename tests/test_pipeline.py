@@ -825,7 +825,50 @@ def test_a_retry_into_chinese_can_lean_towards_the_words_and_names_left_in_engli
     assert retry.favour == ("故宫", words.chinese("nice"))
     engine = FakeEngine(answers={(text, "zh"): first})
     Translator(engine, glossary, lexicon=words).translate(text, "zh", "en")
-    assert engine.requests[1].favour == ()  # off by default
+    # Off by default: the retry leans towards the lost name only (retry_names).
+    assert engine.requests[1].favour == ("故宫",)
+
+
+def test_a_name_its_line_gave_and_the_output_lost_is_retried_leaning_towards_it() -> None:
+    from xxai.learn.hints import WordHints
+
+    # The model wrote Barbie Hsu's name as a made-up transliteration beside the line
+    # `Barbie Hsu = 徐熙媛` (RedTrans dev, session 27's review).
+    text = "Everyone misses Barbie Hsu so much"
+
+    def model(req: TranslationRequest) -> str:
+        return "大家都很想念徐熙媛" if "徐熙媛" in req.favour else "大家都很想念芭比·胡斯"
+
+    engine = FakeEngine(respond=model)
+    result = Translator(engine, lexicon=WordHints()).translate(text, "zh", "en")
+    first, retry = engine.requests
+    assert Hint("Barbie Hsu", "徐熙媛") in first.hints and first.favour == ()
+    assert retry.favour == ("徐熙媛",)
+    assert result.translation == "大家都很想念徐熙媛"
+    # A setting turns it off; a kept name needs no second pass.
+    engine = FakeEngine(respond=model)
+    result = Translator(engine, lexicon=WordHints(), retry_names=False).translate(text, "zh")
+    assert len(engine.requests) == 1 and "芭比" in result.translation
+    engine = FakeEngine(answers={(text, "zh"): "大家都很想念徐熙媛"})
+    Translator(engine, lexicon=WordHints()).translate(text, "zh", "en")
+    assert len(engine.requests) == 1
+
+
+def test_into_english_a_name_counts_as_kept_by_its_last_word() -> None:
+    # 特朗普 alone is "Trump": the line's "Donald Trump" is not owed in full. A dropped
+    # name (the line's Mount Lao nowhere in the output) is retried.
+    engine = FakeEngine(answers={("周末去崂山爬山", "en"): "Went hiking at the weekend"})
+    Translator(engine, lexicon=_Lexicon()).translate("周末去崂山爬山", "en", "zh")
+    assert [r.favour for r in engine.requests] == [(), ("Mount Lao",)]
+    engine = FakeEngine(answers={("周末去崂山爬山", "en"): "Hiking on mount lao"})
+    Translator(engine, lexicon=_Lexicon()).translate("周末去崂山爬山", "en", "zh")
+    assert len(engine.requests) == 1
+    from xxai.learn.hints import WordHints
+
+    engine = FakeEngine(answers={("特朗普说他会来", "en"): "Trump said he would come"})
+    Translator(engine, lexicon=WordHints()).translate("特朗普说他会来", "en", "zh")
+    assert Hint("特朗普", "Donald Trump") in engine.requests[0].hints
+    assert len(engine.requests) == 1
 
 
 def test_the_next_rendering_pass_favours_the_rendering_it_writes_in() -> None:

@@ -42,7 +42,7 @@ from xxai.text.protect import (
     protect,
     restore,
 )
-from xxai.text.script import convert_script
+from xxai.text.script import convert_script, strip_tones
 from xxai.text.segment import Piece, join_pieces, split_units, starts_sentence
 from xxai.text.tags import TRANSLATED_KINDS, known_sticker, rebuild, tag_words, words_of
 from xxai.text.validate import check_text
@@ -124,13 +124,15 @@ class _Candidate:
     problems: list[str]
     missed: list[str]
     leak: str = ""  # what xxai.text.leaks found wrong, in words
+    names_lost: list[str] = field(default_factory=list)  # name lines' names not in output
 
     @property
     def badness(self) -> int:
         # Nothing translated is worse than any other single problem: a translation with a
         # made-up placeholder (dropped on restore) beats the text copied back.
         untranslated = 10 if NO_TARGET_SCRIPT in self.problems else 0
-        return 10 * len(self.problems) + untranslated + len(self.missed)
+        lost = len(self.missed) + len(self.names_lost)
+        return 10 * len(self.problems) + untranslated + lost
 
 
 _LABEL = re.compile(
@@ -202,6 +204,8 @@ class Translator:
     ``lexicon``: renders words a model left in Chinese (dictionary, pinyin);
     ``name_hints``: give the engine the usual form of rare names between Chinese and
     English (陈冲 = Joan Chen, Narita Airport = 成田机场), from the lexicon;
+    ``retry_names``: send a unit back when its output lost such a name (`Barbie Hsu` came
+    back 芭比·胡斯 beside `Barbie Hsu = 徐熙媛`), the retry leaning towards the name;
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
     scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
     ``pivot_word_hints``: the same lines on a pivot's first pass only (zh->de's Chinese
@@ -228,6 +232,7 @@ class Translator:
         protect_kinds: frozenset[str] | None = None,
         translate_tags: bool = True,
         retry_terms: bool = True,
+        retry_names: bool = True,
         revise: bool = True,
         pivot: Mapping[tuple[str, str], str] | None = None,
         lexicon: Lexicon | None = None,
@@ -251,6 +256,7 @@ class Translator:
         self.protect_kinds = protect_kinds
         self.translate_tags = translate_tags
         self.retry_terms = retry_terms
+        self.retry_names = retry_names
         self.revise = revise
         self.pivot = dict(_PIVOT if pivot is None else pivot)
         self.lexicon = lexicon
@@ -816,6 +822,7 @@ class Translator:
         leans = [
             m.renderings[0] for m in _unique_terms(unit.matches) if m.term in lost and m.renderings
         ]
+        leans += [h.rendering for h in unit.names if h.term in cand.names_lost]
         if self.favour_leftovers and base_lang(target) in {"zh", "de"}:
             output = cand.output.casefold()
             names = [
@@ -882,7 +889,11 @@ class Translator:
         best.update(as_is)
         self._forget(todo, best, target, ask)
         retry = [
-            u for u in todo if best[id(u)].problems or (best[id(u)].missed and self.retry_terms)
+            u
+            for u in todo
+            if best[id(u)].problems
+            or (best[id(u)].missed and self.retry_terms)
+            or (best[id(u)].names_lost and self.retry_names)
         ]
         if retry:
             # Words left in Chinese get a dictionary rendering as a glossary line.
@@ -1230,7 +1241,8 @@ class Translator:
             if added_vulgarity(unit.raw, out, target) and not _vulgar_slang(unit.matches, target):
                 problems.append(VULGAR_ADDED)  # another pass, and only then the word stands
             missed = [] if ask and ask.instruction else self._missed(unit.matches, out, target)
-            cands.append(_Candidate(out, problems, missed, leak))
+            lost = [] if ask and ask.instruction else _names_lost(unit, out, target)
+            cands.append(_Candidate(out, problems, missed, leak, lost))
         return cands
 
     def _fallback(
@@ -1546,6 +1558,34 @@ def _leftover_count(output: str, unit: _Unit, target: str) -> int:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+
+
+def _names_lost(unit: _Unit, output: str, target: str) -> list[str]:
+    """Return the names whose line the unit's request had and whose name ``output`` lacks.
+
+    Between Chinese and English only: into Chinese the line's Chinese must be there; into
+    English the name's last word ("Trump" keeps `特朗普 = Donald Trump`, written alone in the
+    source), accents aside. A line whose English is no name (a rare noun's sense, lower
+    case) is no name to keep.
+    """
+    target = base_lang(target)
+    if target not in {"zh", "en"} or base_lang(unit.source) not in {"zh", "en"} - {target}:
+        return []
+    folded = unit.protected.text.casefold()
+    text = strip_tones(output).casefold()
+    lost = []
+    for hint in unit.names:
+        if hint.term.casefold() not in folded:
+            continue  # not in the text the model saw, so it had no line
+        if target == "zh":
+            if hint.rendering not in output:
+                lost.append(hint.term)
+            continue
+        name = hint.rendering.removeprefix("the ")
+        words = name.split()
+        if words and name[:1].isupper() and strip_tones(words[-1]).casefold() not in text:
+            lost.append(hint.term)
+    return lost
 
 
 def _has_word(text: str, word: str) -> bool:
