@@ -1087,6 +1087,9 @@ def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None
     # Traditional script counts in 萬 and 億 too.
     Translator(engine).translate("售價279萬，頭期款8萬", "en", "zh")
     assert "2.79 million" in engine.requests[-1].text and "80,000" in engine.requests[-1].text
+    # A discount in tenths paid: 75折 had come back as "75% off".
+    Translator(engine).translate("正价商品全场75折", "en", "zh")
+    assert "25% off" in engine.requests[-1].text and "折" not in engine.requests[-1].text
 
 
 def test_a_title_case_name_keeps_its_line_after_its_ordinary_words_are_lowered() -> None:

@@ -1948,19 +1948,23 @@ def _date(m: re.Match[str], target: str) -> str:
 def _amounts_written(protected: Protected, source: str, target: str) -> Protected:
     """Write each number counted in 万 or 亿 in a Chinese unit the target's way ("240万"
     becomes "2.4 million"): a small model reads 240万 as "240 million" and drops 四万, and
-    ignores a glossary line that says otherwise (xxai.text.amounts). Into Chinese from
-    English, the other way: "2.79 million" is written "279万" (the model had made it
-    2.79亿), "80,000" "8万" (it had made it 80万)."""
+    ignores a glossary line that says otherwise (xxai.text.amounts). A discount in tenths
+    paid is written as the share off ("75折" becomes "25% off"; the model had made it
+    "75% off"). Into Chinese from English, the other way: "2.79 million" is written
+    "279万" (the model had made it 2.79亿), "80,000" "8万" (it had made it 80万)."""
     text = protected.text
     into_chinese = (base_lang(source), base_lang(target)) == ("en", "zh")
+    found: list[amounts.Amount | amounts.Discount]
     if into_chinese:
-        found = amounts.find_western(text)
+        found = [*amounts.find_western(text)]
     elif base_lang(source) == "zh":
-        found = amounts.find(text)
+        found = sorted([*amounts.find(text), *amounts.find_discounts(text)], key=lambda a: a.start)
     else:
         return protected
     for amount in reversed(found):
-        if into_chinese:
+        if isinstance(amount, amounts.Discount):
+            rendering = amounts.discount(amount.off, target)
+        elif into_chinese:
             rendering = amounts.chinese(amount.value)
         else:
             rendering = amounts.render(amount.value, target)

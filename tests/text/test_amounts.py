@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from xxai.text.amounts import chinese, find, find_western, localised, render
+from xxai.text.amounts import (
+    chinese,
+    discount,
+    find,
+    find_discounts,
+    find_western,
+    localised,
+    render,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +100,30 @@ def test_english_amounts_are_written_as_chinese_counts_them() -> None:
     assert found == [("2.79 million", "279万"), ("80,000", "8万"), ("1.5 billion", "15亿")]
     assert chinese(1_234_567) is None and chinese(12_500) == "1.25万"
     assert chinese(2_500_000_000_000) == "2.5万亿" and chinese(9_999) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "off"),
+    [
+        ("全场75折", "75折", "25"),  # the model read it as "75% off"
+        ("这件打8折，只要80元", "打8折", "20"),
+        ("九五折优惠", "九五折", "5"),
+        ("會員7.5折", "7.5折", "25"),
+        ("低至3折起", "3折", "70"),
+        ("打 8 折", "打 8 折", "20"),
+    ],
+)
+def test_discounts_are_read_as_the_share_off(text: str, written: str, off: str) -> None:
+    (found,) = find_discounts(text)
+    assert (text[found.start : found.end], found.off) == (written, Decimal(off))
+
+
+@pytest.mark.parametrize("text", ["骨折了", "折扣很大", "三折叠伞", "七折八扣", "百折不挠", "10折"])
+def test_other_senses_of_zhe_are_no_discount(text: str) -> None:
+    assert find_discounts(text) == []
+
+
+def test_discounts_are_written_as_a_reader_expects() -> None:
+    assert discount(Decimal("25.0"), "en") == "25% off"
+    assert discount(Decimal("12.5"), "de") == "12,5 % Rabatt"
+    assert discount(Decimal("20"), "ja") is None

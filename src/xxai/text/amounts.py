@@ -20,7 +20,18 @@ from decimal import Decimal, InvalidOperation
 
 from xxai.languages import base_lang
 
-__all__ = ["Amount", "chinese", "find", "find_western", "localised", "localised_in", "render"]
+__all__ = [
+    "Amount",
+    "Discount",
+    "chinese",
+    "discount",
+    "find",
+    "find_discounts",
+    "find_western",
+    "localised",
+    "localised_in",
+    "render",
+]
 
 _CN = "〇零一二两兩三四五六七八九十百千"
 # A number scaled by 万, 亿 or 万亿 (traditional 萬, 億): Arabic digits (with an optional
@@ -48,6 +59,16 @@ _WORD_SCALES = {"million": 10**6, "billion": 10**9, "trillion": 10**12}
 _WORDS = frozenset({"千", "万", "百"})
 # Idioms that start with an amount: 十万火急 is "extremely urgent".
 _IDIOM_AFTER = ("火急",)
+# A discount as Chinese writes it, the share still paid in tenths: 8折 (pay 80%, "20% off"),
+# 75折 and 7.5折 ("25% off"), 九五折 ("5% off"), with the verb 打 ("give") taken along. Not
+# 折 in another word (折扣 discount, 折叠 fold, 骨折 fracture: no numeral before it), nor
+# an idiom (七折八扣, 百折不挠).
+_DISCOUNT = re.compile(
+    r"(?<![\d.一二两兩三四五六七八九十百千万萬])(?:打\s?)?"
+    r"(?P<rate>\d(?:\.\d)?|\d\d|[一二两兩三四五六七八九]{1,2})\s?折"
+    r"(?![扣叠疊腾騰磨合旧舊纸紙算返射中服线線痕页頁一二两兩三四五六七八九十])"
+)
+_DIGITS = dict(zip("一二两兩三四五六七八九", "12223456789", strict=True))
 
 
 def _style(group: str, point: str) -> re.Pattern[str]:
@@ -121,6 +142,44 @@ def find_western(text: str) -> list[Amount]:
         if value >= 10**4:
             found.append(Amount(m.start(), m.end(), m.group(0), value))
     return found
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A discount in Chinese text: where it is, as written, and the percentage off."""
+
+    start: int
+    end: int
+    text: str
+    off: Decimal
+
+
+def find_discounts(text: str) -> list[Discount]:
+    """Return the discounts written in tenths paid in ``text``: 8折 is 20% off, 75折 25%
+    off (a small model read 75折 as "75% off")."""
+    found = []
+    for m in _DISCOUNT.finditer(text):
+        rate = "".join(_DIGITS.get(ch, ch) for ch in m.group("rate"))
+        if "." not in rate and len(rate) == 2:
+            if rate.endswith("0"):
+                continue  # 10折 is no discount
+            rate = f"{rate[0]}.{rate[1]}"  # 75折 is 7.5 tenths
+        paid = Decimal(rate)
+        if Decimal(1) <= paid < Decimal(10):
+            found.append(Discount(m.start(), m.end(), m.group(0), 100 - paid * 10))
+    return found
+
+
+def discount(off: Decimal, target: str) -> str | None:
+    """Write a discount the way an English or German reader expects it ("25% off", "25 %
+    Rabatt"), or None for other languages."""
+    percent = f"{off.normalize():f}"
+    lang = base_lang(target)
+    if lang == "en":
+        return f"{percent}% off"
+    if lang == "de":
+        return f"{percent.replace('.', ',')} % Rabatt"
+    return None
 
 
 def chinese(value: int) -> str | None:
