@@ -869,6 +869,15 @@ def test_into_english_a_name_counts_as_kept_by_its_last_word() -> None:
     Translator(engine, lexicon=WordHints()).translate("特朗普说他会来", "en", "zh")
     assert Hint("特朗普", "Donald Trump") in engine.requests[0].hints
     assert len(engine.requests) == 1
+    # Spaces and apostrophes aside: "Chen Qiaoen" keeps `陈乔恩 = Chen Qiao'en`.
+    engine = FakeEngine(answers={("网友偶遇陈乔恩", "en"): "Netizens met Chen Qiaoen"})
+    Translator(engine, lexicon=WordHints()).translate("网友偶遇陈乔恩", "en", "zh")
+    assert Hint("陈乔恩", "Chen Qiao'en") in engine.requests[0].hints
+    assert len(engine.requests) == 1
+    # A name in pinyin is owed whole: the model wrote "Zhang Yibo" beside `Zhao Yibo`.
+    engine = FakeEngine(answers={("赵一博冰条钩织", "en"): "Zhang Yibo's ice crochet"})
+    Translator(engine, lexicon=WordHints()).translate("赵一博冰条钩织", "en", "zh")
+    assert [r.favour for r in engine.requests] == [(), ("Zhao Yibo",)]
 
 
 def test_the_next_rendering_pass_favours_the_rendering_it_writes_in() -> None:

@@ -33,7 +33,7 @@ from xxai.text.checks import (
     output_problems,
 )
 from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
-from xxai.text.langid import detect_language
+from xxai.text.langid import detect_language, is_pinyin_word
 from xxai.text.protect import (
     KINDS,
     PLACEHOLDER_RE,
@@ -1565,14 +1565,15 @@ def _names_lost(unit: _Unit, output: str, target: str) -> list[str]:
 
     Between Chinese and English only: into Chinese the line's Chinese must be there; into
     English the name's last word ("Trump" keeps `特朗普 = Donald Trump`, written alone in the
-    source), accents aside. A line whose English is no name (a rare noun's sense, lower
-    case) is no name to keep.
+    source), accents, spaces and apostrophes aside, and the whole of a name in pinyin
+    (`赵一博 = Zhao Yibo` is not kept by "Zhang Yibo"). A line whose English is no name (a
+    rare noun's sense, lower case) is no name to keep.
     """
     target = base_lang(target)
     if target not in {"zh", "en"} or base_lang(unit.source) not in {"zh", "en"} - {target}:
         return []
     folded = unit.protected.text.casefold()
-    text = strip_tones(output).casefold()
+    text = _joined(output)
     lost = []
     for hint in unit.names:
         if hint.term.casefold() not in folded:
@@ -1583,9 +1584,17 @@ def _names_lost(unit: _Unit, output: str, target: str) -> list[str]:
             continue
         name = hint.rendering.removeprefix("the ")
         words = name.split()
-        if words and name[:1].isupper() and strip_tones(words[-1]).casefold() not in text:
+        # A Chinese person's name in pinyin is owed whole: "Zhang Yibo" is not 赵一博.
+        whole = len(words) > 1 and all(is_pinyin_word(_joined(w)) for w in words)
+        if words and name[:1].isupper() and _joined(name if whole else words[-1]) not in text:
             lost.append(hint.term)
     return lost
+
+
+def _joined(text: str) -> str:
+    """Return Latin text folded for finding a name in it: no accents, case, spaces,
+    apostrophes or hyphens ("Qiao'en" is found in "Chen Qiaoen" and "Qiao-En")."""
+    return re.sub(r"[\s'’-]", "", strip_tones(text).casefold())
 
 
 def _has_word(text: str, word: str) -> bool:

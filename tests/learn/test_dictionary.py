@@ -106,3 +106,16 @@ def test_no_name_line_from_a_slang_sense_a_myth_or_a_description() -> None:
     assert hints.english_names("他读圣经，还去了维拉公园") == []
     # A real place still gets its line.
     assert ("崂山", "Mount Lao") in hints.english_names("周末去崂山爬山")
+
+
+def test_chinese_peoples_names_get_their_pinyin_and_other_names_none() -> None:
+    hints = WordHints()
+    # The model had written 陈乔恩 "Nong Chao Jie" and 王安宇 "Suan Yan Yu".
+    assert hints.names("网友在韩国餐厅偶遇陈乔恩夫妇", "en") == [("陈乔恩", "Chen Qiao'en")]
+    assert hints.names("王安宇公司招人啦，王哥等你", "en") == [("王安宇", "Wang Anyu")]
+    # A title (郑大人), a plant (龙须草), a transliteration (雷纳托) and a two-character
+    # "name" (王哥, "brother Wang") are not people's names to spell out.
+    for text in ["郑大人最后那个谢谢", "龙须草2束", "尤文同意租借雷纳托", "王哥等你"]:
+        assert hints.person_names(text) == [], text
+    # Part of a foreign name CC-CEDICT refers to: 乔布斯 is Jobs, not "Qiaobusi".
+    assert ("乔布斯", "Jobs") in hints.names("乔布斯说", "en")

@@ -44,6 +44,23 @@ _NAME_TAGS = ("nr", "ns", "nt", "nz")
 # sense of 了 is "to finish", which made 又晚点了 "again late to finish". Left out of a
 # word rendered by its parts.
 _PARTICLES = frozenset("了的地得着过吗呢吧啊呀嘛哦啦么呗哈哇噢咯")
+# Chinese people's names (jieba's "nr"), written in pinyin for English: a small model made
+# 陈乔恩 "Nong Chao Jie" and 王安宇 "Suan Yan Yu". Only three characters (a surname and a
+# two-character given name: two-character "names" jieba finds are as often titles or
+# words, 王哥 "brother Wang", 唐探 a film), a common surname, no character of a
+# transliteration (罗伯特 is Robert, 雷纳托 Renato), not a word CC-CEDICT has (its names get
+# their English form, 马云 Jack Ma), nor one ending in a title or a plant (郑大人, 龙须草).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔向汤舒"
+)
+_SURNAME_READINGS = {"曾": "zeng", "覃": "qin", "万": "wan"}
+_TRANSLITERATION = frozenset("斯特克尔纳托里德夫姆布普尼亚维卡拉伊格莱奥瑟蒂伯逊顿索塞西")
+_NOT_GIVEN = ("大人", "草", "花", "树", "哥", "姐", "总")
+_PINYIN_VOWEL = re.compile(r"^[aoe]")
+# A cross-reference's word, simplified: "see 史蒂夫·喬布斯|史蒂夫·乔布斯[Shi3 ...]".
+_REFERRED = re.compile(r"^see (?:[^|\[/]*\|)?([^\[/|]+)\[")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
@@ -94,8 +111,22 @@ class WordHints:
             return ""
         name = entry_name(entries[0].senses)
         if name is None:  # a cross-reference ("see 恩施市"): the name in pinyin
-            name = fold_name(entries[0].pinyin()).replace("'", "").capitalize()
+            name = self._part_of(word, entries[0].senses[0])
+            name = name or fold_name(entries[0].pinyin()).replace("'", "").capitalize()
         return name
+
+    def _part_of(self, word: str, sense: str) -> str:
+        """Return the part of a full name that ``word`` is, where ``sense`` refers to that
+        name: 乔布斯 ("see 史蒂夫·乔布斯", Steve Jobs) is "Jobs", not "Qiaobusi"; else ""."""
+        referred = _REFERRED.search(sense)
+        dictionary = self._dict()
+        if not referred or dictionary is None or "·" not in referred.group(1):
+            return ""
+        parts = referred.group(1).split("·")
+        entries = dictionary.lookup(referred.group(1))
+        full = entry_name(entries[0].senses) if entries and word in parts else None
+        words = full.split() if full else []
+        return words[parts.index(word)] if len(words) == len(parts) else ""
 
     def german(self, word: str, noun: bool) -> str:
         """Return the usual German word for an English ``word`` a model left in a German
@@ -155,7 +186,8 @@ class WordHints:
         Chinese text into English (:meth:`english_names`), names in English text into
         Chinese (:meth:`chinese_names`); none for other pairs."""
         if target == "en" and _HAN.search(text):
-            return self.english_names(text)
+            found = self.english_names(text)
+            return found + self.person_names(text)[: max(0, _MAX_NAMES - len(found))]
         if target == "zh" and not _HAN.search(text):
             return self.chinese_names(text)
         return []
@@ -181,6 +213,32 @@ class WordHints:
             name = self._name(word)
             if name:
                 found[word] = name
+            if len(found) >= _MAX_NAMES:
+                break
+        return list(found.items())
+
+    def person_names(self, text: str) -> list[tuple[str, str]]:
+        """Return ``(name, pinyin)`` for the Chinese people's names in ``text`` a model
+        spells wrong (陈乔恩 = Chen Qiao'en, 王安宇 = Wang Anyu); see ``_SURNAMES``."""
+        dictionary = self._dict()
+        if dictionary is None or not _HAN.search(text):
+            return []
+        import jieba.posseg
+
+        words = [(p.word, p.flag) for p in jieba.posseg.lcut(text)]
+        found: dict[str, str] = {}
+        for i, (word, flag) in enumerate(words):
+            if flag != "nr" or len(word) != 3 or word in found or word[0] not in _SURNAMES:
+                continue
+            beside = {words[i - 1][0] if i else "", words[i + 1][0] if i + 1 < len(words) else ""}
+            if (
+                _TRANSLITERATION.intersection(word[1:])
+                or word.endswith(_NOT_GIVEN)
+                or "·" in beside  # part of a foreign name: 史蒂夫·乔布斯
+                or dictionary.lookup(word)
+            ):
+                continue
+            found[word] = _person_pinyin(word)
             if len(found) >= _MAX_NAMES:
                 break
         return list(found.items())
@@ -357,6 +415,16 @@ def _without_particles(parts: list[str]) -> list[str]:
     """Return ``parts`` without particles (了, 的, 吗), unless nothing else is left."""
     kept = [p for p in parts if p not in _PARTICLES]
     return kept or parts
+
+
+def _person_pinyin(name: str) -> str:
+    """Write a Chinese person's name in pinyin as English does: "Chen Qiao'en"."""
+    from pypinyin import lazy_pinyin
+
+    surname, *given = lazy_pinyin(name)
+    surname = _SURNAME_READINGS.get(name[0], surname)
+    joined = given[0] + "".join(("'" if _PINYIN_VOWEL.match(g) else "") + g for g in given[1:])
+    return f"{surname.capitalize()} {joined.capitalize()}"
 
 
 def _pinyin(word: str) -> str:
