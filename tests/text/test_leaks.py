@@ -134,3 +134,15 @@ def test_a_glossary_line_in_the_output_is_prompt_text() -> None:
     assert problem(seen, "talks = Gespräche", "en", "de") == "a glossary line in the output"
     # Where the text itself has an "=", its translation may too.
     assert problem("1 euro = 100 cents", "1 Euro = 100 Cent", "en", "de") is None
+
+
+def test_a_lead_in_that_says_what_the_text_translates_to_is_stripped_with_its_quotes() -> None:
+    # RedTrans dev (session 28): `The original text translates to: "Now that people…"`.
+    seen = "本来现在人应该在恩施"
+    out = 'The original text translates to: "I should have been in Enshi by now."'
+    assert "lead-in" in (problem(seen, out, "zh", "en") or "")
+    assert repair(seen, out) == "I should have been in Enshi by now."
+    assert repair("你好", "Die Übersetzung lautet: „Hallo“") == "Hallo"
+    # A sentence that only uses the verb is no lead-in; quotes the text has stay.
+    assert problem("这句话的意思", "The sentence translates to nothing special", "zh", "en") is None
+    assert repair('"你好"', 'The translation is: "Hello"') == '"Hello"'

@@ -57,9 +57,14 @@ _PREAMBLE = re.compile(
     r"|^\s*(?:以下是|下面是)?[^\n]{0,20}?(?:翻译|译文)如下[：:]"
     r"|^\s*(?:(?:sure|certainly|of course|okay)[,!.]?\s*)?here(?:'s| is)\s+(?:the |your |a |my )?"
     r"(?:translation|translated text)\b[^\n]{0,80}?:"
-    r"|^\s*(?:(?:klar|gerne|natürlich)[,!.]?\s*)?hier ist die übersetzung\b[^\n]{0,80}?:",
+    r"|^\s*(?:the\s+)?(?:original\s+)?(?:text|sentence|post|this|it)\s+(?:roughly\s+)?"
+    r"translates\s+(?:to|as)\b[^\n]{0,40}?:"
+    r"|^\s*the\s+translation\s+(?:of\s+[^\n]{0,60}?)?(?:is|reads)\s*:"
+    r"|^\s*(?:(?:klar|gerne|natürlich)[,!.]?\s*)?hier ist die übersetzung\b[^\n]{0,80}?:"
+    r"|^\s*die\s+übersetzung\s+lautet\s*:",
     re.IGNORECASE,
 )
+_QUOTED = re.compile(r'"([^"]+)"|“([^“”]+)”|「([^「」]+)」|„([^„“]+)“', re.DOTALL)
 # A text that speaks of translating may be translated into words like a lead-in's.
 _SPEAKS_OF_TRANSLATING = re.compile(r"translat|übersetz|翻译|译文", re.IGNORECASE)
 _GLOSSARY_LINE = re.compile(r"^\s*(?:glossary|词汇表|术语表|glossar)\s*[:：]", re.I | re.M)
@@ -179,6 +184,10 @@ def repair(seen: str, output: str) -> str:
     template tokens."""
     lead_in = preamble(seen, output)
     if lead_in:
-        output = output[lead_in.end() :]
+        output = output[lead_in.end() :].strip()
+        # What the lead-in introduced, in quotation marks the text does not have.
+        quoted = _QUOTED.fullmatch(output)
+        if quoted and not _QUOTED.fullmatch(seen.strip()):
+            output = next(g for g in quoted.groups() if g is not None)
     kept = [line for line in output.splitlines() if _leaked_prompt(seen, line) is None]
     return "\n".join(kept).strip()
