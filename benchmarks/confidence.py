@@ -60,6 +60,8 @@ SETS = [
     # Session 27: items 81-90 again, on session 27's outputs (--tag s77), judged blind by a
     # helper that saw only the sheet.
     ("review-judgments-s27.jsonl", 80, 151, "67cc3d7b7e"),
+    # Session 28: items 91-100 again, on session 28's outputs (--tag s83), judged blind by a
+    # helper that saw only the sheet.
     ("review-judgments-s28.jsonl", 90, 161, "3b22a606bf"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
