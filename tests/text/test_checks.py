@@ -86,6 +86,11 @@ def test_renderings_match_whole_words_only() -> None:
     assert contains_rendering("eine peinliche sache", "peinlich", "de")
     assert not contains_rendering("eine peinliche sache", "peinlich", "en")
     assert not contains_rendering("familien", "fam", "de")
+    # A German compound whose last part is the rendering is the rendering ("so peinlich",
+    # and the model's "megapeinlich" for 社死); a short rendering is no compound's part.
+    assert contains_rendering("daher megapeinlich 😭", "peinlich", "de")
+    assert not contains_rendering("daher megapeinlich", "peinlich", "en")
+    assert not contains_rendering("eine kuhle", "kuh", "de")
 
 
 def test_tags_and_stickers_are_rebuilt_in_the_target_form() -> None:

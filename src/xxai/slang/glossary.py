@@ -247,19 +247,26 @@ _ENDING = re.compile(r"e?s(?![A-Za-z0-9])")
 _GERMAN_ENDING = re.compile(r"(?:e[nmrs]?|n|s)(?![A-Za-z0-9])")
 
 
+_COMPOUND_HEAD = 5  # letters a German rendering needs to count as a compound's last part
+
+
 def contains_rendering(haystack: str, rendering: str, target: str = "en") -> bool:
     """Return True when ``rendering`` occurs in ``haystack`` as whole words.
 
     Latin renderings must not start or end inside a word: "fam" is not in "families". An
     English plural counts as the word ("extroverts" for "extrovert"); into German, so do
     the endings German words take in a sentence ("TikTok-Flüchtlingen" for
-    "TikTok-Flüchtlinge", "peinlichen" for "peinlich").
+    "TikTok-Flüchtlinge", "peinlichen" for "peinlich"), and a compound whose last part is
+    a one-word rendering of five letters or more ("megapeinlich" is a kind of "peinlich",
+    as German builds its words; "fam" stays not in "families").
     """
-    endings = _GERMAN_ENDING if base_lang(target) == "de" else _ENDING
+    german = base_lang(target) == "de"
+    endings = _GERMAN_ENDING if german else _ENDING
+    head = german and len(rendering) >= _COMPOUND_HEAD and rendering.isalpha()
     start = haystack.find(rendering)
     while start >= 0:
         end = start + len(rendering)
-        before = haystack[start - 1] if start else ""
+        before = haystack[start - 1] if start and not head else ""
         ending = endings.match(haystack, end) if rendering[-1:].isascii() else None
         if ending:
             end = ending.end()
