@@ -874,6 +874,13 @@ def test_into_english_a_name_counts_as_kept_by_its_last_word() -> None:
     Translator(engine, lexicon=WordHints()).translate("网友偶遇陈乔恩", "en", "zh")
     assert Hint("陈乔恩", "Chen Qiao'en") in engine.requests[0].hints
     assert len(engine.requests) == 1
+    # Another spelling of a transliterated name keeps it: `特雷莎 = Teresa` beside "Theresa
+    # May" had been retried into "Teresa may" (NTREX, session 28).
+    text = "英国首相特雷莎·梅抵达伯明翰"
+    engine = FakeEngine(answers={(text, "en"): "Prime Minister Theresa May arrived in Birmingham"})
+    Translator(engine, lexicon=WordHints()).translate(text, "en", "zh")
+    assert Hint("特雷莎", "Teresa") in engine.requests[0].hints
+    assert len(engine.requests) == 1
     # A name in pinyin is owed whole: the model wrote "Zhang Yibo" beside `Zhao Yibo`.
     engine = FakeEngine(answers={("赵一博冰条钩织", "en"): "Zhang Yibo's ice crochet"})
     Translator(engine, lexicon=WordHints()).translate("赵一博冰条钩织", "en", "zh")

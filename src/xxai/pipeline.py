@@ -1565,8 +1565,9 @@ def _names_lost(unit: _Unit, output: str, target: str) -> list[str]:
 
     Between Chinese and English only: into Chinese the line's Chinese must be there; into
     English the name's last word ("Trump" keeps `特朗普 = Donald Trump`, written alone in the
-    source), accents, spaces and apostrophes aside, and the whole of a name in pinyin
-    (`赵一博 = Zhao Yibo` is not kept by "Zhang Yibo"). A line whose English is no name (a
+    source) or another spelling of it ("Theresa" for `特雷莎 = Teresa`), accents, spaces and
+    apostrophes aside, and the whole of a name in pinyin (`赵一博 = Zhao Yibo` is not kept
+    by "Zhang Yibo"). A line whose English is no name (a
     rare noun's sense, lower case) is no name to keep.
     """
     target = base_lang(target)
@@ -1584,11 +1585,29 @@ def _names_lost(unit: _Unit, output: str, target: str) -> list[str]:
             continue
         name = hint.rendering.removeprefix("the ")
         words = name.split()
+        if not words or not name[:1].isupper():
+            continue
         # A Chinese person's name in pinyin is owed whole: "Zhang Yibo" is not 赵一博.
-        whole = len(words) > 1 and all(is_pinyin_word(_joined(w)) for w in words)
-        if words and name[:1].isupper() and _joined(name if whole else words[-1]) not in text:
+        if len(words) > 1 and all(is_pinyin_word(_joined(w)) for w in words):
+            if _joined(name) not in text:
+                lost.append(hint.term)
+        elif not _spelled_like(words[-1], output):
             lost.append(hint.term)
     return lost
+
+
+def _spelled_like(name: str, output: str) -> bool:
+    """Return True when ``output`` has ``name`` or a spelling of it (a transliterated name
+    has several: the line's `特雷莎 = Teresa` is kept by "Theresa May", `Baker` by
+    "Becker"); only a name nowhere in the output is lost."""
+    wanted = _joined(name)
+    if wanted in _joined(output):
+        return True
+    words = (_joined(w) for w in _LATIN_WORD.findall(output))
+    return any(difflib.SequenceMatcher(None, wanted, w).ratio() >= _NAME_LIKE for w in words)
+
+
+_NAME_LIKE = 0.7  # how alike two spellings of one name are (Teresa/Theresa 0.92)
 
 
 def _joined(text: str) -> str:
