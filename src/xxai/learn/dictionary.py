@@ -154,7 +154,8 @@ def entry_name(senses: tuple[str, ...]) -> str | None:
         if len(name) > _MAX_NAME:  # "Afar region of northeast Ethiopia": its capitals
             acronym = _ACRONYM.search(sense)
             capitals = re.match(r"(?:[A-Z][\w'-]*\s?)*", name)
-            name = acronym.group(1) if acronym else " ".join(capitals.group(0).split())
+            spelled = " ".join(capitals.group(0).split()) if capitals else ""
+            name = acronym.group(1) if acronym else spelled
         bare = name.removeprefix("the ")
         # A name starts with a capital ("ethnic Chinese" or "in the European style" are not)
         # and has no common noun in it ("the Confucian classics").
