@@ -1397,3 +1397,18 @@ def test_a_quotation_mark_without_its_pair_is_kept(text: str, target: str, expec
     # Through English the mark is put back at the end only: given `"They bullied…` the
     # model began its German with English words (`„I sagte…`).
     assert not any(r.text.startswith('"') for r in engine.requests if r.target == "de")
+
+
+def test_a_translation_the_model_writes_twice_is_kept_once() -> None:
+    # Seen on en->de: a retry came back with the whole translation on two lines, twice.
+    once = "Ich bin gerade in Chengdu gelandet. Was muss man in der Chunxi Road probieren?"
+    engine = FakeEngine(respond=lambda req: f"{once}\n{once}")
+    text = "Just landed in Chengdu. Any must-try spots near Chunxi Road?"
+    assert Translator(engine).translate(text, "de", "en").translation == once
+    # A text that says a thing twice keeps both in its translation, and so does a laugh.
+    engine = FakeEngine(respond=lambda req: "Noch einmal! Noch einmal!")
+    assert Translator(engine).translate("Again! Again!", "de", "en").translation == (
+        "Noch einmal! Noch einmal!"
+    )
+    engine = FakeEngine(respond=lambda req: "haha haha")
+    assert Translator(engine).translate("哈哈哈哈", "en", "zh").translation == "haha haha"

@@ -177,6 +177,7 @@ def _clean_output(raw: str, unit: str) -> str:
         ends = list(_SENTENCE_END.finditer(text, 0, pair.start() + 1))
         if ends:
             text = text[: ends[-1].end()].strip()
+    text = _once(text, unit)
     for left, right in ('""', "“”", "「」", "''"):
         if (
             len(text) > 2
@@ -186,6 +187,28 @@ def _clean_output(raw: str, unit: str) -> str:
         ):
             text = text[1:-1].strip()
     return text
+
+
+_DOUBLED_AT_LEAST = 12  # characters of a copy: "Haha haha" is a laugh, not a copy
+
+
+def _once(text: str, unit: str) -> str:
+    """Return ``text`` without its second copy, where the model wrote the whole translation
+    twice (on en->de a retry came back `Ich bin … angekommen. Was …?` on two lines, both
+    the same) and ``unit`` is not itself written twice."""
+    copy = _first_half(text)
+    if copy is None or len(copy) < _DOUBLED_AT_LEAST or _first_half(unit) is not None:
+        return text
+    return copy
+
+
+def _first_half(text: str) -> str | None:
+    """Return the first of two same halves ``text`` is made of (spacing aside), or None."""
+    flat = " ".join(text.split())
+    half = len(flat) // 2
+    if len(flat) % 2 == 0 or flat[half] != " " or flat[:half] != flat[half + 1 :]:
+        return None
+    return flat[:half]
 
 
 class Translator:
