@@ -11,6 +11,7 @@ from xxai.text.checks import (
     LATIN_LEFTOVER,
     NO_TARGET_SCRIPT,
     NUMBER_MISSING,
+    PATCHED,
     PLACEHOLDERS,
     latin_leftovers,
     missing_numbers,
@@ -143,6 +144,17 @@ def test_english_words_left_in_a_german_translation_are_a_problem() -> None:
     # With no notes to show (no slang in the text), the line points to the original.
     assert conf.label().endswith("check the notes")
     assert conf.label(notes=False).endswith("compare it with the original")
+
+
+def test_a_dictionary_patch_names_the_language_the_words_were_left_in() -> None:
+    # Into Chinese the model leaves English words, which the dictionary fills in.
+    into_zh = estimate("Everyone here is so nice", "这里大家都很好", "en", "zh", [PATCHED], [])
+    assert into_zh.level == "low"
+    assert "words the model left in English were filled in" in into_zh.label()
+    into_en = estimate(
+        "这里的炒蛋很好吃", "The scrambled eggs here are great", "zh", "en", [PATCHED], []
+    )
+    assert "words the model left in Chinese were filled in" in into_en.label()
 
 
 def test_confidence_is_low_for_long_posts_lost_parts_and_drifted_meaning() -> None:

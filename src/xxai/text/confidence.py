@@ -176,6 +176,9 @@ def _looped(text: str, translation: str, target: str = "") -> str:
     return ""
 
 
+# The language a patched word was left in ("Chinese" into English, "English" into Chinese).
+_SOURCE_NAME = {"zh": "Chinese", "en": "English", "de": "German"}
+
 _REASONS = {
     HAN_LEFTOVER: "Chinese left untranslated",
     FOREIGN_SCRIPT: "letters of another script in the output",
@@ -185,9 +188,17 @@ _REASONS = {
     PLACEHOLDERS: "links, mentions or emoji may be misplaced",
     NO_TARGET_SCRIPT: "not in the target language",
     NUMBER_MISSING: "a number of the original is missing",
-    PATCHED: "words the model left in Chinese were filled in from the dictionary",
+    PATCHED: "words the model left in {source} were filled in from the dictionary",
     CHINESE_DROPPED: "the Chinese words around the slang were left out",
 }
+
+
+def _reason(flag: str, source: str) -> str:
+    """Return what ``flag`` means for a reader, in words."""
+    if flag == PATCHED:
+        left_in = _SOURCE_NAME.get(base_lang(source), "the original's language")
+        return _REASONS[flag].format(source=left_in)
+    return _REASONS.get(flag, flag)
 
 
 def estimate(
@@ -219,7 +230,7 @@ def estimate(
     if left and len(left) < fewest and not any(_unused_in_chinese(w) for w in left):
         flags = [f for f in flags if f != LATIN_LEFTOVER]
     # The rule below names the words of the final translation.
-    reasons = [_REASONS.get(f, f) for f in flags if f != VULGAR_ADDED]
+    reasons = [_reason(f, source) for f in flags if f != VULGAR_ADDED]
     if missed:
         reasons.append("slang rendered freely: " + ", ".join(missed))
     bounds = _RATIO.get((base_lang(source), base_lang(target)))
