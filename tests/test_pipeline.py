@@ -1336,17 +1336,17 @@ def test_a_vulgar_word_the_original_lacks_sends_the_unit_back() -> None:
 
 
 def test_chinese_dropped_beside_a_placeholder_is_translated_between_the_placeholders() -> None:
-    # The 1.5B model, given `[[0]]这个神器 is really something[[1]]`, kept only the English;
+    # The 1.5B model, given `[[0]]这个杯子 is really something[[1]]`, kept only the English;
     # the words between the placeholders, sent alone, came back whole.
     def respond(req: TranslationRequest) -> str:
         if req.text.startswith("[["):
             return "[[0]] is really something[[1]]"
-        return "This tool is really something" if "神器" in req.text else req.text
+        return "This cup is really something" if "杯子" in req.text else req.text
 
     result = Translator(FakeEngine(respond=respond), default_glossary()).translate(
-        "🔥这个神器有点东西啊❗️", "en", "zh"
+        "🔥这个杯子有点东西啊❗️", "en", "zh"
     )
-    assert result.translation == "🔥 This tool is really something ❗️"
+    assert result.translation == "🔥 This cup is really something ❗️"
     assert result.flags == []
 
 
