@@ -368,9 +368,8 @@ class _Lexicon:
         return {**known, "see": "看到", "you": "你们", "tomorrow": "明天"}.get(word, "")
 
     def german(self, word: str, noun: bool) -> str:
-        return {("spokesperson", True): "Sprecher", ("drought", True): "Dürre"}.get(
-            (word.lower(), noun), ""
-        )
+        known = {("spokesperson", True): "Sprecher", ("drought", True): "Dürre"}
+        return {**known, ("goods", False): "Waren"}.get((word.lower(), noun), "")
 
     def german_nouns(self, text: str) -> list[tuple[str, str]]:
         known = {"quake": "Erdbeben", "diocese": "Diözese", "Bolivia": "Bolivien"}
@@ -1002,6 +1001,24 @@ def test_topic_tags_get_the_glossary_and_keep_no_chinese() -> None:
     # One glossary line per term: the dictionary's name for 小红书 is not a second one.
     first = next(r for r in engine.requests if r.text == "小红书趋势")
     assert [h.term for h in first.hints] == ["小红书"]
+
+
+def test_a_tag_left_in_english_on_the_way_into_german_gets_another_pass() -> None:
+    # zh->de through English: the German pass of a tag copied the English words.
+    def respond(req: TranslationRequest) -> str:
+        if req.target == "en":
+            return "Affordable goods" if req.text == "平价好物" else "I bought it again"
+        if req.text == "Affordable goods":
+            return "Günstige Waren" if req.hints else "Affordable goods"
+        return "Ich habe es wieder gekauft"
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, default_glossary(), lexicon=_Lexicon()).translate(
+        "又买了 #平价好物[话题]#", "de", "zh"
+    )
+    assert result.translation == "Ich habe es wieder gekauft #Günstige Waren[Topic]#"
+    again = [r for r in engine.requests if r.text == "Affordable goods" and r.hints]
+    assert [(h.term, h.rendering) for h in again[0].hints] == [("goods", "Waren")]
 
 
 def test_an_emoji_that_is_slang_is_frozen_and_explained() -> None:

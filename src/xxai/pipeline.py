@@ -1393,9 +1393,10 @@ class Translator:
     def _tags_again(
         self, reqs: list[TranslationRequest], outputs: list[str], target: str
     ) -> list[str]:
-        """Give tags the model left partly in Chinese ("My装修 record") another pass, with
-        the dictionary's renderings of those words as glossary lines, and fill in what is
-        still Chinese from the dictionary: a tag is a few words, never a clause."""
+        """Give tags the model left partly in Chinese ("My装修 record") or, into German, in
+        English (a pivot's `Affordable goods`) another pass, with the dictionary's
+        renderings of those words as glossary lines, and fill in what is still Chinese from
+        the dictionary: a tag is a few words, never a clause."""
         outputs = list(outputs)
         left = {i: self._leftover_hints(out, target) for i, out in enumerate(outputs)}
         again = [i for i, hints in left.items() if hints]
@@ -1403,7 +1404,7 @@ class Translator:
             return outputs
         retry = [dataclasses.replace(reqs[i], hints=reqs[i].hints + left[i]) for i in again]
         for i, out in zip(again, self.engine.translate(retry), strict=True):
-            if han_count(out) < han_count(outputs[i]):
+            if _tag_left(out, target) < _tag_left(outputs[i], target):
                 outputs[i] = out
             if self.lexicon is not None:
                 outputs[i] = _filled(outputs[i], self.lexicon, base_lang(target))
@@ -1492,6 +1493,15 @@ _QUOTE_MARKS = "\"'„“”‚‘’»«"
 # Where the last strategy cuts a Latin-script text: placeholders and clause punctuation.
 _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
+
+
+def _tag_left(words: str, target: str) -> int:
+    """Return how many words of a translated tag are left in another language: Chinese
+    characters, and into German the English words a pivot's tag kept."""
+    left = han_count(words)
+    if base_lang(target) == "de":
+        left += len(latin_leftovers(words, "", target))
+    return left
 
 
 def _contexts(context: Sequence[str], count: int) -> list[str]:
