@@ -10,7 +10,8 @@ Systems, all on the same model with greedy decoding:
 - ``plain-pivot`` (zh sources only): the model asked plainly into English, then ours en->de.
 
 ``--data ntrex-en`` scores zh->en on NTREX against its English original: the first leg of
-zh->de on its own.
+zh->de on its own. ``--data ntrex-de`` scores de->en and de->zh on NTREX's German (``--opts
+pivot=de-zh`` also takes de->zh through English).
 
 Every output is stored in ``benchmarks/results/cache/`` (git-ignored: outputs of licensed
 data stay out of the repository), keyed by system, configuration and item, so a run can be
@@ -91,6 +92,22 @@ def load_items(
                     "kind": "news",
                 }
             )
+    elif data == "ntrex-de":
+        # German into English and Chinese (NTREX's German, English and Chinese are each
+        # other's translations): the pairs from German that `xxai languages` rates.
+        for line in (DATA / "ntrex-dev.jsonl").read_text("utf-8").splitlines():
+            row = json.loads(line)
+            for to in ("en", "zh"):
+                items.append(
+                    {
+                        "id": f"{row['id']}-de-{to}",
+                        "src": row["de"],
+                        "ref": row[to],
+                        "from": "de",
+                        "to": to,
+                        "kind": "news",
+                    }
+                )
     else:
         before: dict[str, Any] = {}
         for line in (DATA / "ntrex-dev.jsonl").read_text("utf-8").splitlines():
@@ -184,6 +201,8 @@ class Systems:
                 opts["protect_kinds"] = frozenset(str(opts.pop("protect")).split("+"))
             if opts.get("pivot") == "none":  # pivot=none: translate zh->de directly
                 opts["pivot"] = {}
+            elif opts.get("pivot") == "de-zh":  # de->zh through English too
+                opts["pivot"] = {("zh", "de"): "en", ("de", "zh"): "en"}
             if opts.pop("similarity", 1):  # the confidence estimate's meaning scorer
                 opts["similarity"] = meaning_scorer()
             if opts.pop("lexicon", 1):
@@ -397,7 +416,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", choices=["redtrans", "ntrex", "ntrex-en"], default="redtrans")
+    parser.add_argument(
+        "--data", choices=["redtrans", "ntrex", "ntrex-en", "ntrex-de"], default="redtrans"
+    )
     parser.add_argument("--systems", default="plain,ours")
     parser.add_argument("--per-cell", type=int, help="first N items of each direction x kind")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N of each cell")
