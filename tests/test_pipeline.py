@@ -945,7 +945,7 @@ def test_an_address_to_all_followers_is_written_as_a_plural(
 
 def test_slang_already_in_the_target_language_is_left_as_written() -> None:
     glossary = default_glossary()
-    text = "LOL...你到底在说什么"
+    text = "LOL...这是什么操作"
     assert any(m.term == "LOL" for m in glossary.find(text, "zh", "en"))
     engine = FakeEngine()
     result = Translator(engine, glossary).translate(text, "en")
@@ -1353,17 +1353,17 @@ def test_a_vulgar_word_the_original_lacks_sends_the_unit_back() -> None:
 
 
 def test_chinese_dropped_beside_a_placeholder_is_translated_between_the_placeholders() -> None:
-    # The 1.5B model, given `[[0]]这个杯子 is really something[[1]]`, kept only the English;
+    # The 1.5B model, given `[[0]]这家店 the GOAT[[1]]`, kept only the English;
     # the words between the placeholders, sent alone, came back whole.
     def respond(req: TranslationRequest) -> str:
         if req.text.startswith("[["):
-            return "[[0]] is really something[[1]]"
-        return "This cup is really something" if "杯子" in req.text else req.text
+            return "[[0]] the GOAT[[1]]"
+        return "The new noodle shop downstairs is the GOAT" if "面馆" in req.text else req.text
 
     result = Translator(FakeEngine(respond=respond), default_glossary()).translate(
-        "🔥这个杯子有点东西啊❗️", "en", "zh"
+        "🔥楼下新开的面馆yyds❗️", "en", "zh"
     )
-    assert result.translation == "🔥 This cup is really something ❗️"
+    assert result.translation == "🔥 The new noodle shop downstairs is the GOAT ❗️"
     assert result.flags == []
 
 
@@ -1388,11 +1388,11 @@ def test_glossary_lines_the_model_writes_after_its_translation_are_cut() -> None
 
 
 _DROPS_QUOTES = {
-    "“他们在后台欺负我。": "They bullied me backstage.",
+    "“我们在车站等了很久。": "We waited at the station for a long time.",
     "我觉得这太棒了。”": "I thought that was brilliant.",
     "她说：“我很满意。”": "She said: I am satisfied.",
-    "They bullied me backstage.": "Sie haben mich hinter der Bühne schikaniert.",
-    '"They bullied me backstage.': "Sie haben mich hinter der Bühne schikaniert.",
+    "We waited at the station for a long time.": "Wir haben lange am Bahnhof gewartet.",
+    '"We waited at the station for a long time.': "Wir haben lange am Bahnhof gewartet.",
 }
 
 
@@ -1400,10 +1400,10 @@ _DROPS_QUOTES = {
     ("text", "target", "expected"),
     [
         # A news sentence that opens a quotation running on into the next keeps its mark.
-        ("“他们在后台欺负我。", "en", '"They bullied me backstage.'),
+        ("“我们在车站等了很久。", "en", '"We waited at the station for a long time.'),
         ("我觉得这太棒了。”", "en", 'I thought that was brilliant."'),
         # Through English into German, with German marks.
-        ("“他们在后台欺负我。", "de", "„Sie haben mich hinter der Bühne schikaniert."),
+        ("“我们在车站等了很久。", "de", "„Wir haben lange am Bahnhof gewartet."),
         # Marks that pair up are the model's to place: nothing is added.
         ("她说：“我很满意。”", "en", "She said: I am satisfied."),
     ],
