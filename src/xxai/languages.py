@@ -101,7 +101,7 @@ def base_lang(code: str) -> str:
 
 # Measured pairs carry their benchmark figures (benchmarks/redtrans.py, RedTrans dev and
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
-# plainly, in one run (RedTrans: redtrans-s73.json, session 25; NTREX: ntrex.json, en->de
+# plainly, in one run (RedTrans: redtrans-s85.json, session 29; NTREX: ntrex.json, en->de
 # session 23, zh->de session 25).
 # tests/test_languages_quality.py checks them against the saved results.
 _MEASURED = {
