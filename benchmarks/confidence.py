@@ -63,6 +63,10 @@ SETS = [
     # Session 28: items 91-100 again, on session 28's outputs (--tag s83), judged blind by a
     # helper that saw only the sheet.
     ("review-judgments-s28.jsonl", 90, 161, "3b22a606bf"),
+    # Session 29: items 11-20 again, on session 29's outputs (--tag s85), judged blind by a
+    # helper that saw only the sheet. The floors were chosen on these items (with session
+    # 9's outputs), so the set counts with the chosen-on ones.
+    ("review-judgments-s29.jsonl", 10, 171, "bf69dd07a4"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
