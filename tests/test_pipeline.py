@@ -364,7 +364,13 @@ class _Lexicon:
         return {"旺仔": "Wangzai", "免税": "duty-free", "涂": "to apply"}.get(word, "X")
 
     def chinese(self, word: str) -> str:
-        known = {"everyone": "大家", "nice": "不错", "pro": "职业", "fall": "下跌"}
+        known = {
+            "everyone": "大家",
+            "nice": "不错",
+            "pro": "职业",
+            "fall": "下跌",
+            "routine": "习惯",
+        }
         return {**known, "see": "看到", "you": "你们", "tomorrow": "明天"}.get(word, "")
 
     def german(self, word: str, noun: bool) -> str:
@@ -1019,6 +1025,22 @@ def test_a_tag_left_in_english_on_the_way_into_german_gets_another_pass() -> Non
     assert result.translation == "Ich habe es wieder gekauft #Günstige Waren[Topic]#"
     again = [r for r in engine.requests if r.text == "Affordable goods" and r.hints]
     assert [(h.term, h.rendering) for h in again[0].hints] == [("goods", "Waren")]
+
+
+def test_a_tag_left_partly_in_english_in_chinese_gets_another_pass() -> None:
+    # The tag's words are in Title Case; the model kept one of them in English.
+    def respond(req: TranslationRequest) -> str:
+        if req.text == "My Morning Routine":
+            return "我的早晨习惯" if req.hints else "我的早晨 routine"
+        return "新的一天"
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, default_glossary(), lexicon=_Lexicon()).translate(
+        "A new day #My Morning Routine[Topic]#", "zh", "en"
+    )
+    assert result.translation.endswith("#我的早晨习惯[话题]#")
+    again = [r for r in engine.requests if r.text == "My Morning Routine" and r.hints]
+    assert [(h.term, h.rendering) for h in again[0].hints] == [("routine", "习惯")]
 
 
 def test_an_emoji_that_is_slang_is_frozen_and_explained() -> None:

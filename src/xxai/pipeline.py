@@ -1393,20 +1393,23 @@ class Translator:
     def _tags_again(
         self, reqs: list[TranslationRequest], outputs: list[str], target: str
     ) -> list[str]:
-        """Give tags the model left partly in Chinese ("My装修 record") or, into German, in
-        English (a pivot's `Affordable goods`) another pass, with the dictionary's
+        """Give tags the model left partly in Chinese ("My装修 record") or in English (`我的拆箱
+        routine`; into German, a pivot's `Affordable goods`) another pass, with the dictionary's
         renderings of those words as glossary lines, and fill in what is still Chinese from
         the dictionary: a tag is a few words, never a clause."""
         outputs = list(outputs)
-        left = {i: self._leftover_hints(out, target) for i, out in enumerate(outputs)}
+        # A tag's words are often in Title Case ("My Unboxing Routine"): what the output
+        # copies of them is found whatever its case.
+        seen = [r.text.lower() for r in reqs]
+        left = {i: self._leftover_hints(out, target, seen[i]) for i, out in enumerate(outputs)}
         again = [i for i, hints in left.items() if hints]
         if not again:
             return outputs
         retry = [dataclasses.replace(reqs[i], hints=reqs[i].hints + left[i]) for i in again]
         for i, out in zip(again, self.engine.translate(retry), strict=True):
-            if _tag_left(out, target) < _tag_left(outputs[i], target):
+            if _tag_left(out, target, seen[i]) < _tag_left(outputs[i], target, seen[i]):
                 outputs[i] = out
-            if self.lexicon is not None:
+            if self.lexicon is not None and base_lang(target) not in _HAN_TARGETS:
                 outputs[i] = _filled(outputs[i], self.lexicon, base_lang(target))
         return outputs
 
@@ -1495,13 +1498,15 @@ _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
 
 
-def _tag_left(words: str, target: str) -> int:
+_HAN_TARGETS = frozenset({"zh", "ja"})  # written with Chinese characters: none is left over
+
+
+def _tag_left(words: str, target: str, seen: str) -> int:
     """Return how many words of a translated tag are left in another language: Chinese
-    characters, and into German the English words a pivot's tag kept."""
-    left = han_count(words)
-    if base_lang(target) == "de":
-        left += len(latin_leftovers(words, "", target))
-    return left
+    characters, and English words copied from the tag's words (``seen``) into Chinese or
+    left in German (a pivot's tag)."""
+    han = 0 if base_lang(target) in _HAN_TARGETS else han_count(words)
+    return han + len(latin_leftovers(words, seen, target))
 
 
 def _contexts(context: Sequence[str], count: int) -> list[str]:
