@@ -117,6 +117,9 @@ def test_english_words_left_in_a_chinese_translation_are_a_problem() -> None:
     # Names and abbreviations may stay in Latin letters.
     named = protect("Taylor is on REP TV tonight")
     assert output_problems(named, "Taylor今晚上REP TV", "en", "zh") == []
+    # A lower-case word of the source copied with a capital is still a word left over.
+    assert latin_leftovers("你们相信Karma吗？", "do you all believe in karma?", "zh") == ["Karma"]
+    assert latin_leftovers("你们相信Karma吗？", "do you all believe in Karma?", "zh") == []
 
 
 def test_english_words_left_in_a_german_translation_are_a_problem() -> None:

@@ -106,7 +106,8 @@ _CAPITAL_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]{3,}(?![A-Za-z])")
 def latin_leftovers(output: str, source: str, target: str = "zh") -> list[str]:
     """Return the ordinary English words left untranslated in a Chinese or German output.
 
-    Into Chinese: the source's own lower-case words copied into the output. Into German
+    Into Chinese: the source's own lower-case words copied into the output (capitalised or
+    not). Into German
     (from English, or through it from Chinese): lower-case words that are common in
     English and rare in German by the wordfreq lists ("die Situation ist zunehmend tense";
     a loanword German uses, such as "cool", is common in German too), and such a word
@@ -128,7 +129,11 @@ def latin_leftovers(output: str, source: str, target: str = "zh") -> list[str]:
     if base_lang(target) != "zh":
         return []
     words = set(_LOWER_WORD.findall(HASHTAG_RE.sub(" ", PLACEHOLDER_RE.sub(" ", source))))
-    return [w for w in _LOWER_WORD.findall(bare) if w in words]
+    # A word the source writes in lower case is copied capitalised too ("你相信Manifest"
+    # for "do you believe manifest"); a name is capitalised in the source as well.
+    return [w for w in _LOWER_WORD.findall(bare) if w in words] + [
+        w for w in _CAPITAL_WORD.findall(bare) if w.lower() in words
+    ]
 
 
 # Zipf frequencies (log10 per billion words): an English word an English text uses at
