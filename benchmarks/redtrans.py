@@ -299,6 +299,7 @@ def fill(
                 i + len(group) < len(todo)
                 and len(group) < chunk
                 and todo[i + len(group)]["from"] == group[0]["from"]
+                and todo[i + len(group)]["to"] == group[0]["to"]
             ):
                 group.append(todo[i + len(group)])
             t0 = time.monotonic()
