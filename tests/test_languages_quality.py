@@ -35,3 +35,18 @@ def test_german_notes_carry_the_ntrex_figures() -> None:
         note = pair_quality(source, "de")
         assert f"chrF {row['ours']['chrF']:.1f} vs {row['plain']['chrF']:.1f}" in note
         assert f"{row['ours']['n']} NTREX" in note
+
+
+def test_notes_from_german_carry_the_ntrex_figures() -> None:
+    # The pairs from German, measured on NTREX's German (de->zh through English).
+    for pair, name in [
+        (("de", "en"), "ntrex-deen-s86.json"),
+        (("de", "zh"), "ntrex-dezh-s86p.json"),
+    ]:
+        results = json.loads((RESULTS.parent / name).read_text("utf-8"))["results"]
+        row = results["->".join(pair)]
+        note = pair_quality(*pair)
+        assert f"chrF {row['ours']['chrF']:.1f} vs {row['plain']['chrF']:.1f}" in note
+        assert f"{row['ours']['n']} NTREX" in note
+    assert "through English" in pair_quality("de", "zh")
+    assert "stronger engine" in pair_quality("de", "zh")

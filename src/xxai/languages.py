@@ -102,7 +102,8 @@ def base_lang(code: str) -> str:
 # Measured pairs carry their benchmark figures (benchmarks/redtrans.py, RedTrans dev and
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
 # plainly, in one run (RedTrans: redtrans-s85.json, session 29; NTREX: ntrex.json, en->de
-# session 23, zh->de session 25).
+# session 23, zh->de session 25; from German: ntrex-deen-s86.json and ntrex-dezh-s86p.json,
+# session 29).
 # tests/test_languages_quality.py checks them against the saved results.
 _MEASURED = {
     ("zh", "en"): (
@@ -119,6 +120,14 @@ _MEASURED = {
         "English; the small model's German is weak: use a stronger engine (openai)"
     ),
     ("en", "de"): ("fair: news chrF 45.0 vs 43.1 plain (400 NTREX sentences); the German is stiff"),
+    ("de", "en"): (
+        "fair: news chrF DEEN_OURS vs DEEN_PLAIN plain (DEEN_N NTREX sentences): no better than the "
+        "model asked plainly; the glossary has little German slang"
+    ),
+    ("de", "zh"): (
+        "rough: news chrF 17.7 vs 15.6 plain (100 NTREX sentences), translated through "
+        "English; the small model's German is weak: use a stronger engine (openai)"
+    ),
 }
 
 

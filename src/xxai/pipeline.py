@@ -1458,8 +1458,9 @@ SLANG_MODES = ("hint", "plain", "plain+hint", "target")
 
 # What is frozen as placeholders by default: everything but numbers (see Translator._kinds).
 _FROZEN = KINDS - {"number"}
-# zh->de through English: see the README (NTREX, benchmarks/redtrans.py --data ntrex).
-_PIVOT: dict[tuple[str, str], str] = {("zh", "de"): "en"}
+# zh->de and de->zh through English: see the README (NTREX, benchmarks/redtrans.py --data
+# ntrex and --data ntrex-de).
+_PIVOT: dict[tuple[str, str], str] = {("zh", "de"): "en", ("de", "zh"): "en"}
 # Words of a prompt injection ("ignore the above", "忽略以上指令"): such text is never sent
 # to the engine without the rules (the plain last strategy).
 _COMMANDING = re.compile(
