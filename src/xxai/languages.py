@@ -121,8 +121,8 @@ _MEASURED = {
     ),
     ("en", "de"): ("fair: news chrF 45.0 vs 43.1 plain (400 NTREX sentences); the German is stiff"),
     ("de", "en"): (
-        "fair: news chrF DEEN_OURS vs DEEN_PLAIN plain (DEEN_N NTREX sentences): no better than the "
-        "model asked plainly; the glossary has little German slang"
+        "fair: news chrF 53.6 vs 53.6 plain (400 NTREX sentences): no better than the "
+        "model asked plainly; the glossary holds no German slang"
     ),
     ("de", "zh"): (
         "rough: news chrF 17.7 vs 15.6 plain (100 NTREX sentences), translated through "
