@@ -1407,9 +1407,9 @@ class Translator:
             return outputs
         retry = [dataclasses.replace(reqs[i], hints=reqs[i].hints + left[i]) for i in again]
         for i, out in zip(again, self.engine.translate(retry), strict=True):
-            if _tag_left(out, target, seen[i]) < _tag_left(outputs[i], target, seen[i]):
+            if _leftover_count(out, seen[i], target) < _leftover_count(outputs[i], seen[i], target):
                 outputs[i] = out
-            if self.lexicon is not None and base_lang(target) not in _HAN_TARGETS:
+            if self.lexicon is not None and base_lang(target) not in _HAN_WRITTEN:
                 outputs[i] = _filled(outputs[i], self.lexicon, base_lang(target))
         return outputs
 
@@ -1499,17 +1499,6 @@ _LATIN_CLAUSE = re.compile(r"(\[\[\d+\]\]|\s*[,.!?;:()\"]+\s*|\s+-\s+)")
 _TO_CHINESE = str.maketrans({",": "，", ".": "。", "!": "！", "?": "？", ";": "；", ":": "："})
 
 
-_HAN_TARGETS = frozenset({"zh", "ja"})  # written with Chinese characters: none is left over
-
-
-def _tag_left(words: str, target: str, seen: str) -> int:
-    """Return how many words of a translated tag are left in another language: Chinese
-    characters, and English words copied from the tag's words (``seen``) into Chinese or
-    left in German (a pivot's tag)."""
-    han = 0 if base_lang(target) in _HAN_TARGETS else han_count(words)
-    return han + len(latin_leftovers(words, seen, target))
-
-
 def _contexts(context: Sequence[str], count: int) -> list[str]:
     """Check the contexts given for ``count`` texts; a long one keeps its start (a title,
     the opening of a comment: enough to say what "it" is, not a second text to read)."""
@@ -1588,10 +1577,15 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _leftover_count(output: str, unit: _Unit, target: str) -> int:
-    """Return how much of the source language an output still has (characters or words)."""
-    count = len(latin_leftovers(output, unit.protected.text, target))
-    if base_lang(unit.source) in {"zh", "ja"} and base_lang(target) not in {"zh", "ja", "ko"}:
+_HAN_WRITTEN = frozenset({"zh", "ja", "ko"})  # targets where Chinese characters are no leftover
+
+
+def _leftover_count(output: str, seen: str, target: str) -> int:
+    """Return how much of another language an output still has: the English words of
+    ``seen`` (the text the model read) it copies into Chinese or keeps in German, and
+    Chinese characters in a target not written with them."""
+    count = len(latin_leftovers(output, seen, target))
+    if base_lang(target) not in _HAN_WRITTEN:
         count += han_count(output)
     return count
 
@@ -1694,7 +1688,10 @@ def _copied(unit: _Unit, cand: _Candidate, target: str) -> bool:
         return True
     if HAN_LEFTOVER in cand.problems and not _patchable(cand.output):
         return True
-    return LATIN_LEFTOVER in cand.problems and _leftover_count(cand.output, unit, target) >= 3
+    return (
+        LATIN_LEFTOVER in cand.problems
+        and _leftover_count(cand.output, unit.protected.text, target) >= 3
+    )
 
 
 def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
@@ -1702,7 +1699,7 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
     source language, and only then by slang renderings missed: a Chinese sentence without
     a term's rendering reads better than one with half its English left in."""
     missed = len(cand.missed)
-    return cand.badness - missed, _leftover_count(cand.output, unit, target), missed
+    return cand.badness - missed, _leftover_count(cand.output, unit.protected.text, target), missed
 
 
 _TRAILING_PLACEHOLDERS = re.compile(r"(?:\s*\[\[\d{1,4}\]\])+\s*$")
