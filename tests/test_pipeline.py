@@ -1294,6 +1294,33 @@ def test_german_output_quotes_the_german_way() -> None:
     engine.respond = lambda req: 'Er sagte, "Die Lage ist ernst." Sie nutzen, "Blockade" zu sagen.'
     result = Translator(engine, pivot={}).translate('He said, "It is serious."', "de", "en")
     assert result.translation == "Er sagte: „Die Lage ist ernst.“ Sie nutzen, „Blockade“ zu sagen."
+    # A quotation inside another is written ‚so‘; an apostrophe in a word opens none.
+    engine.respond = lambda req: "Er sagte: \"Ich sage ihm nicht, 'Papa, bleib hier'.\" Wie geht's"
+    result = Translator(engine, pivot={}).translate("He said so.", "de", "en")
+    assert result.translation == "Er sagte: „Ich sage ihm nicht, ‚Papa, bleib hier‘.“ Wie geht's"
+
+
+def test_a_number_the_model_wrote_as_a_placeholder_comes_back() -> None:
+    # Numbers are never frozen, yet the model wrote one as a placeholder of its own.
+    engine = FakeEngine(respond=lambda req: "随便写点什么[[0]]")
+    result = Translator(engine).translate("Write whatever you like 3/21", "zh", "en")
+    assert result.translation == "随便写点什么3/21"
+    assert "number-missing" not in result.flags
+
+
+def test_a_question_the_model_made_a_statement_goes_back() -> None:
+    def respond(req: TranslationRequest) -> str:
+        return "Is that really a girl?" if "question" in req.note else "That is a girl."
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine).translate("那真的是个女孩吗", "en", "zh")
+    assert result.translation == "Is that really a girl?"
+    assert "keep every question a question" in engine.requests[-1].note.lower()
+    stubborn = FakeEngine(respond=lambda req: "That is a girl.")
+    kept = Translator(stubborn).translate("那真的是个女孩吗", "en", "zh")
+    assert "question-lost" in kept.flags and kept.confidence is not None
+    assert kept.confidence.level == "low"
+    assert "asks a question" in " ".join(kept.confidence.reasons)
 
 
 def test_a_text_that_is_all_slang_is_its_renderings_without_the_model() -> None:

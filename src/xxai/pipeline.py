@@ -28,6 +28,7 @@ from xxai.text.checks import (
     PATCHED,
     PLACEHOLDERS,
     VULGAR_ADDED,
+    asks_question,
     han_count,
     latin_leftovers,
     output_problems,
@@ -38,6 +39,7 @@ from xxai.text.protect import (
     KINDS,
     PLACEHOLDER_RE,
     Protected,
+    find_protected_spans,
     has_translatable_text,
     protect,
     restore,
@@ -1543,6 +1545,8 @@ def _retry_note(text: str, glossary: bool) -> str:
         asks.append("keep every [[n]] placeholder exactly once")
     if any(c.isdigit() for c in text):
         asks.append("keep every number")
+    if asks_question(text):
+        asks.append("keep every question a question")
     asks.append("translate fully into the target language")
     if glossary:
         asks.append("use the glossary renderings")
@@ -1705,6 +1709,32 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
 _TRAILING_PLACEHOLDERS = re.compile(r"(?:\s*\[\[\d{1,4}\]\])+\s*$")
 
 
+def _numbers_for_placeholders(output: str, protected: Protected) -> str:
+    """Put back the numbers a model wrote as placeholders of its own: numbers are never
+    frozen, yet in a text without placeholders it may write one where a number stood, as
+    if it had been ("Write anything 1/17" came back "写点什么[[0]]"). The n-th made-up
+    placeholder is then the text's n-th number, where that number is not in the output."""
+    if protected.originals or PLACEHOLDER_RE.search(protected.text):
+        return output
+    numbers = [
+        protected.text[start:end]
+        for start, end, kind in find_protected_spans(protected.text)
+        if kind == "number"
+    ]
+
+    written = set(
+        re.findall(r"\d+", re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}(?!\d))", "", output))
+    )
+
+    def number(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n < len(numbers) and not set(re.findall(r"\d+", numbers[n])) <= written:
+            return numbers[n]
+        return m.group(0)
+
+    return PLACEHOLDER_RE.sub(number, output) if numbers else output
+
+
 def _made_up_dropped(output: str, protected: Protected) -> str:
     """Drop placeholders the text does not have: the model copies them from the prompt's
     examples ("…lie flat[[0]] [[1]]" for a text without any). Restoring drops them anyway;
@@ -1718,6 +1748,7 @@ def _made_up_dropped(output: str, protected: Protected) -> str:
 
     if not PLACEHOLDER_RE.search(output):
         return output
+    output = _numbers_for_placeholders(output, protected)
     made_up = [m for m in PLACEHOLDER_RE.finditer(output) if not keep(m)]
     tail = _TRAILING_PLACEHOLDERS.search(output)
     if (
@@ -1789,6 +1820,10 @@ def _western(text: str) -> str:
 # line; German writes „so“.
 _QUOTED = re.compile(r'„([^“”"\n]{0,400})[“”"]|["“]([^"“”„\n]{1,400}?)["”“]')
 _COMMA_IN_QUOTE = re.compile(r",“(?=\s|$)")
+# A quotation in straight single quotes, as the model writes one inside another (`Sie
+# fragten: „Ist er …, 'warum …?'“`); an apostrophe inside a word (geht's, Trump's) opens
+# or closes none.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=\S)([^'\n]{2,300}?)(?<=\S)'(?![\w'])")
 # A percentage in German running text is written out ("50 Prozent", as NTREX's references
 # write it 13 times to 2; the model copies a Chinese source's "50%"); not "100%ig" or
 # "50%-Rabatt".
@@ -1839,8 +1874,10 @@ def _german_quotes(text: str) -> str:
     A comma that ends a quotation goes after its closing mark, as German writes it
     (`„…verlieren“, sagte er`; NTREX's references: 39 times so, never inside), and direct
     speech a verb of saying introduces follows a colon, not the English comma (`Er sagte,
-    „Die Lage…` -> `Er sagte: „Die Lage…`; the references: 12 colons, 2 commas)."""
+    „Die Lage…` -> `Er sagte: „Die Lage…`; the references: 12 colons, 2 commas). A
+    quotation in single quotes is written ‚so‘ (the references: 11 times, never 'so')."""
     quoted = _QUOTED.sub(lambda m: f"„{m.group(1) if m.group(2) is None else m.group(2)}“", text)
+    quoted = _SINGLE_QUOTED.sub("\u201a\\1\u2018", quoted)
     return _SPEECH_COMMA.sub(r"\1:\2", _COMMA_IN_QUOTE.sub("“,", quoted))
 
 

@@ -13,9 +13,11 @@ from xxai.text.checks import (
     NUMBER_MISSING,
     PATCHED,
     PLACEHOLDERS,
+    QUESTION_LOST,
     latin_leftovers,
     missing_numbers,
     output_problems,
+    question_lost,
 )
 from xxai.text.confidence import LIKELIHOOD_FLOORS, SIMILARITY_FLOORS, estimate, outside
 from xxai.text.protect import protect
@@ -249,6 +251,35 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
     assert missing_numbers("3月8日", "at the market on the 8th", "en") == ["3"]
     prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
     assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")
+    # A thousands separator glued to a Chinese unit still counts (3,000元 is 3000).
+    assert missing_numbers("The rent is 3000 a month", "房租每月3,000元", "zh") == []
+    assert missing_numbers("The rent is 3000 a month", "房租每月300元", "zh") == ["3000"]
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "target", "lost"),
+    [
+        # A doubtful question turned into an assertion, a question answered.
+        ("那真的是个女孩吗", "That's definitely a girl.", "en", True),
+        ("那真的是个女孩吗", "Is that really a girl?", "en", False),
+        ("Is it true that the shop closed?", "是的，这家店关门了。", "zh", True),
+        ("Is it true that the shop closed?", "这家店真的关门了吗", "zh", False),
+        ("Is it true that the shop closed?", "Stimmt es, dass der Laden zu hat?", "de", False),
+        # A Chinese question needs no question mark: a particle ends it (你呢, 是吧).
+        ("And what about you?", "那你呢", "zh", False),
+        # 呢 ends statements too in a source (我在吃饭呢: "I'm eating").
+        ("我在吃饭呢", "I'm eating.", "en", False),
+        # A placeholder's own text is no question (a link with ?id=).
+        ("看这个 [[0]]", "Look at this [[0]]", "en", False),
+        ("", "", "en", False),
+    ],
+)
+def test_a_question_that_came_back_a_statement_is_a_problem(
+    source: str, output: str, target: str, lost: bool
+) -> None:
+    assert question_lost(source, output, target) is lost
+    problems = output_problems(protect(source), output, "auto", target) if source else []
+    assert (QUESTION_LOST in problems) is lost
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,9 @@ __all__ = [
     "NUMBER_MISSING",
     "PATCHED",
     "PLACEHOLDERS",
+    "QUESTION_LOST",
     "VULGAR_ADDED",
+    "asks_question",
     "chinese_dropped",
     "foreign_letters",
     "han_count",
@@ -40,6 +42,7 @@ __all__ = [
     "latin_leftovers",
     "missing_numbers",
     "output_problems",
+    "question_lost",
 ]
 
 HAN_LEFTOVER = "han-leftover"
@@ -56,6 +59,8 @@ NO_TARGET_SCRIPT = "no-target-script"
 PLACEHOLDERS = "placeholders"
 # A number of the source is nowhere in the output (numbers are the model's to write).
 NUMBER_MISSING = "number-missing"
+# The original asks something and the translation asks nothing.
+QUESTION_LOST = "question-lost"
 # A strongly vulgar word the original has no counterpart of (xxai.text.confidence).
 VULGAR_ADDED = "vulgar-added"
 # Every Chinese word of a text with slang renderings written in was dropped, the English
@@ -172,7 +177,7 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     be its name: "May 8, 2024", "8. Mai".
     """
     plain = PLACEHOLDER_RE.sub(" ", output)
-    runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}\b)", "", plain))
+    runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}(?!\d))", "", plain))
     found = [str(int(r)) for r in runs] + runs
     shortest = 2 if base_lang(target) in {"zh", "ja"} else 1
     missing = []
@@ -270,9 +275,45 @@ def output_problems(protected: Protected, output: str, source: str, target: str)
         problems.append(INSTRUCTION_TEXT)
     if missing_numbers(protected.text, output, target):
         problems.append(NUMBER_MISSING)
+    if question_lost(protected.text, output, target):
+        problems.append(QUESTION_LOST)
     if base_lang(target) not in {"zh", "ja", "ko"} and chinese_dropped(protected.text, output):
         problems.append(CHINESE_DROPPED)
     return problems
+
+
+# A question: a question mark of any width, or a Chinese clause ending in a question
+# particle before its punctuation or the end of a line (那真的是女的吗, 好么). In a Chinese
+# source only 吗 and 么 count (我在吃饭呢 ends in 呢 and asks nothing); in a Chinese output
+# 呢 and 吧 count too, to flag no question the model did ask (你呢, 是吧).
+_QUESTION_MARK = re.compile(r"[?？¿]")
+_CLAUSE_END = r"(?=[\s,，.。!！~～…)）]*(?:$|[,，]))"
+_ASKS_ZH_SOURCE = re.compile(rf"[吗么]{_CLAUSE_END}", re.MULTILINE)
+_ASKS_ZH_OUTPUT = re.compile(rf"[吗么呢吧]{_CLAUSE_END}", re.MULTILINE)
+
+
+def asks_question(text: str) -> bool:
+    """Return True when ``text`` asks a question (a question mark, or a Chinese clause
+    ending in 吗 or 么)."""
+    bare = PLACEHOLDER_RE.sub(" ", text)
+    return bool(_QUESTION_MARK.search(bare) or _ASKS_ZH_SOURCE.search(bare))
+
+
+def question_lost(source: str, output: str, target: str) -> bool:
+    """Return True when ``source`` asks a question and ``output`` asks none.
+
+    "那真的是女的吗" came back "That's definitely a woman.", and "Is it true that …?" came
+    back "是的，…" (an answer). Only the whole text is compared: a translation may merge
+    two questions into one.
+    """
+    if not output.strip():
+        return False
+    out = PLACEHOLDER_RE.sub(" ", output)
+    if not asks_question(source):
+        return False
+    if _QUESTION_MARK.search(out):
+        return False
+    return not (base_lang(target) in {"zh", "ja"} and _ASKS_ZH_OUTPUT.search(out))
 
 
 _HAN_RUN_AROUND = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")

@@ -46,6 +46,7 @@ from xxai.text.checks import (
     NUMBER_MISSING,
     PATCHED,
     PLACEHOLDERS,
+    QUESTION_LOST,
     VULGAR_ADDED,
     latin_leftovers,
 )
@@ -190,6 +191,7 @@ _REASONS = {
     NUMBER_MISSING: "a number of the original is missing",
     PATCHED: "words the model left in {source} were filled in from the dictionary",
     CHINESE_DROPPED: "the Chinese words around the slang were left out",
+    QUESTION_LOST: "the original asks a question, the translation does not",
 }
 
 
