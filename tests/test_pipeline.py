@@ -548,7 +548,7 @@ def test_a_quotation_left_in_english_in_german_is_translated_on_its_own() -> Non
         }
     )
     assert Translator(single).translate(said, "de", "en").translation == (
-        "Sie fügte hinzu: 'Premierminister behalten ihr Amt, wenn sie Wort halten.'"
+        "Sie fügte hinzu: „Premierminister behalten ihr Amt, wenn sie Wort halten.“"
     )
     stubborn = FakeEngine(respond=lambda req: "Er sagte, es sei „very symbolic“ gewesen.")
     kept = Translator(stubborn).translate(text, "de", "en")
@@ -1298,6 +1298,10 @@ def test_german_output_quotes_the_german_way() -> None:
     engine.respond = lambda req: "Er sagte: \"Ich sage ihm nicht, 'Papa, bleib hier'.\" Wie geht's"
     result = Translator(engine, pivot={}).translate("He said so.", "de", "en")
     assert result.translation == "Er sagte: „Ich sage ihm nicht, ‚Papa, bleib hier‘.“ Wie geht's"
+    # One on its own (British English quotes in single marks) is a German quotation.
+    engine.respond = lambda req: "Er sagte, 'Ich komme wieder.'"
+    result = Translator(engine, pivot={}).translate("He said so.", "de", "en")
+    assert result.translation == "Er sagte: „Ich komme wieder.“"
 
 
 def test_a_number_the_model_wrote_as_a_placeholder_comes_back() -> None:

@@ -1306,7 +1306,11 @@ class Translator:
                 hints = self._hints(unit, left)
             for i in todo:
                 used = tuple(h for h in hints if h.term in parts[i])
-                reqs.append(TranslationRequest(parts[i].strip(), src_of[id(unit)], tgt, used))
+                reqs.append(
+                    TranslationRequest(
+                        parts[i].strip(), src_of[id(unit)], tgt, used, context=unit.context
+                    )
+                )
             plans.append((unit, parts, todo, by_placeholders))
         outs = iter(self.engine.translate(reqs) if reqs else [])
         texts = []
@@ -1875,10 +1879,18 @@ def _german_quotes(text: str) -> str:
     (`„…verlieren“, sagte er`; NTREX's references: 39 times so, never inside), and direct
     speech a verb of saying introduces follows a colon, not the English comma (`Er sagte,
     „Die Lage…` -> `Er sagte: „Die Lage…`; the references: 12 colons, 2 commas). A
-    quotation in single quotes is written ‚so‘ (the references: 11 times, never 'so')."""
+    quotation in single quotes is written „so“, and ‚so‘ inside another (the references:
+    11 times, never 'so')."""
     quoted = _QUOTED.sub(lambda m: f"„{m.group(1) if m.group(2) is None else m.group(2)}“", text)
-    quoted = _SINGLE_QUOTED.sub("\u201a\\1\u2018", quoted)
+    quoted = _SINGLE_QUOTED.sub(lambda m: _single_quoted(m, quoted), quoted)
     return _SPEECH_COMMA.sub(r"\1:\2", _COMMA_IN_QUOTE.sub("“,", quoted))
+
+
+def _single_quoted(m: re.Match[str], text: str) -> str:
+    """A quotation in single quotes inside a German one is written ‚so‘, any other „so“."""
+    before = text[: m.start()]
+    inside = before.count("„") > before.count("“")
+    return f"‚{m.group(1)}‘" if inside else f"„{m.group(1)}“"
 
 
 def _as_is(text: str) -> str:
