@@ -269,6 +269,9 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
         ("And what about you?", "那你呢", "zh", False),
         # 呢 ends statements too in a source (我在吃饭呢: "I'm eating").
         ("我在吃饭呢", "I'm eating.", "en", False),
+        # 什么 ends indirect questions as often as questions: 听不懂她在说什么.
+        ("我听不懂她在说什么", "I can't understand what she says.", "en", False),
+        ("好么，走吧", "Okay, let's go.", "en", True),
         # A placeholder's own text is no question (a link with ?id=).
         ("看这个 [[0]]", "Look at this [[0]]", "en", False),
         ("", "", "en", False),

@@ -284,11 +284,12 @@ def output_problems(protected: Protected, output: str, source: str, target: str)
 
 # A question: a question mark of any width, or a Chinese clause ending in a question
 # particle before its punctuation or the end of a line (那真的是女的吗, 好么). In a Chinese
-# source only 吗 and 么 count (我在吃饭呢 ends in 呢 and asks nothing); in a Chinese output
-# 呢 and 吧 count too, to flag no question the model did ask (你呢, 是吧).
+# source only 吗 and 么 count (我在吃饭呢 ends in 呢 and asks nothing), and 么 not in
+# 什么, 那么 and the like (听不懂她在说什么 asks nothing); in a Chinese output 呢 and 吧
+# count too, to flag no question the model did ask (你呢, 是吧).
 _QUESTION_MARK = re.compile(r"[?？¿]")
 _CLAUSE_END = r"(?=[\s,，.。!！~～…)）]*(?:$|[,，]))"
-_ASKS_ZH_SOURCE = re.compile(rf"[吗么]{_CLAUSE_END}", re.MULTILINE)
+_ASKS_ZH_SOURCE = re.compile(rf"(?:吗|(?<![什怎多那这要])么){_CLAUSE_END}", re.MULTILINE)
 _ASKS_ZH_OUTPUT = re.compile(rf"[吗么呢吧]{_CLAUSE_END}", re.MULTILINE)
 
 
