@@ -264,6 +264,11 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
         ("那真的是个女孩吗", "Is that really a girl?", "en", False),
         ("Is it true that the shop closed?", "是的，这家店关门了。", "zh", True),
         ("Is it true that the shop closed?", "这家店真的关门了吗", "zh", False),
+        # Answered, not translated: a reply's first word the question does not have.
+        ("Is it true that the shop closed?", "是的，这家店关门了吗？", "zh", True),
+        ("这家店关门了吗？", "Yes, did the shop close?", "en", True),
+        ("Yes or no: is it open?", "是的，还是不是：开着吗？", "zh", False),
+        ("Is it open? Yes, until nine.", "开着吗？是的，开到九点。", "zh", False),
         ("Is it true that the shop closed?", "Stimmt es, dass der Laden zu hat?", "de", False),
         # A Chinese question needs no question mark: a particle ends it (你呢, 是吧).
         ("And what about you?", "那你呢", "zh", False),

@@ -312,9 +312,32 @@ def question_lost(source: str, output: str, target: str) -> bool:
     out = PLACEHOLDER_RE.sub(" ", output)
     if not asks_question(source):
         return False
+    if _answered(source, out, target):
+        return True
     if _QUESTION_MARK.search(out):
         return False
     return not (base_lang(target) in {"zh", "ja"} and _ASKS_ZH_OUTPUT.search(out))
+
+
+# A reply's first word, in the output and in the source: a translation that opens with one
+# the question does not have answered it ("Is it true that …?" came back "是的，…吗？").
+_ANSWER_WORD = {
+    "zh": re.compile(r"^\W*(?:是的|是啊|对的|对啊|没错|不是的)[，,。！!\s]"),
+    "en": re.compile(r"^\W*(?:yes|yeah|yep|no|nope|sure|indeed)\b[,.!]", re.IGNORECASE),
+    "de": re.compile(r"^\W*(?:ja|nein|jawohl|doch|genau)\b[,.!]", re.IGNORECASE),
+}
+# The same words opening a source, followed by anything ("Yes or no: …", "对不对？").
+_SOURCE_OPENS = re.compile(
+    r"^\W*(?:是|对|没错|不|yes|yeah|yep|no|nope|sure|indeed|ja|nein|jawohl|doch|genau)\b",
+    re.IGNORECASE,
+)
+
+
+def _answered(source: str, output: str, target: str) -> bool:
+    opens = _ANSWER_WORD.get(base_lang(target))
+    if opens is None or not opens.search(output):
+        return False
+    return not _SOURCE_OPENS.search(source)
 
 
 _HAN_RUN_AROUND = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
