@@ -1526,3 +1526,20 @@ def test_a_pivot_takes_the_fuller_of_two_german_candidates_when_asked() -> None:
     full = "Der Präsident sagte am Montag, dass die economy um 2 Prozent growing werde."
     kept = Translator(engine, pivot_plain=True).translate(text, "de", "zh")
     assert kept.translation == "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
+
+
+def test_a_reply_word_before_a_translated_question_is_dropped() -> None:
+    # The model answered "yes" and then translated the question anyway.
+    engine = FakeEngine(respond=lambda req: "是的，这家店真的关门了吗？")
+    result = Translator(engine).translate("Is it true that the shop closed?", "zh", "en")
+    assert result.translation == "这家店真的关门了吗？"
+    assert "question-lost" not in result.flags
+    # A reply with no question left is not mended: it goes back and stays flagged.
+    answered = FakeEngine(respond=lambda req: "是的，这家店关门了。")
+    kept = Translator(answered).translate("Is it true that the shop closed?", "zh", "en")
+    assert kept.translation == "是的，这家店关门了。" and "question-lost" in kept.flags
+    # A source that opens with the word keeps it.
+    same = FakeEngine(respond=lambda req: "是的，这家店关门了吗？")
+    assert Translator(same).translate("Yes, did the shop close?", "zh", "en").translation == (
+        "是的，这家店关门了吗？"
+    )

@@ -28,10 +28,12 @@ from xxai.text.checks import (
     PATCHED,
     PLACEHOLDERS,
     VULGAR_ADDED,
+    answer_opening,
     asks_question,
     han_count,
     latin_leftovers,
     output_problems,
+    question_lost,
 )
 from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
 from xxai.text.langid import detect_language, is_pinyin_word
@@ -1310,6 +1312,7 @@ class Translator:
         cands = []
         for unit, raw in zip(units, outputs, strict=False):
             out = _made_up_dropped(_clean_output(raw, unit.protected.text), unit.protected)
+            out = _answer_dropped(unit.protected.text, out, target)
             problems = output_problems(unit.protected, out, unit.source, target)
             leak = leaks.problem(unit.protected.text, out, unit.source, target) or ""
             if not leak and unit.context and _context_copied(unit.context, out, unit.raw):
@@ -1764,6 +1767,20 @@ def _rank(cand: _Candidate, unit: _Unit, target: str) -> tuple[int, int, int]:
 
 
 _TRAILING_PLACEHOLDERS = re.compile(r"(?:\s*\[\[\d{1,4}\]\])+\s*$")
+
+
+def _answer_dropped(text: str, output: str, target: str) -> str:
+    """Drop a reply's first word the model put before a question it translated: "Is it
+    true that …?" came back "是的，…吗？" ("Yes, …?"). Only where the rest still asks and
+    the source opens with no such word."""
+    opening = answer_opening(text, output, target)
+    if not opening or not asks_question(text):
+        return output
+    lead = re.match(r"\W*", opening)
+    rest = output[len(opening) :].lstrip()
+    if not rest or question_lost(text, rest, target):
+        return output
+    return (lead.group(0) if lead else "") + rest[:1].upper() + rest[1:]
 
 
 def _numbers_for_placeholders(output: str, protected: Protected) -> str:

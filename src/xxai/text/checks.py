@@ -34,6 +34,7 @@ __all__ = [
     "PLACEHOLDERS",
     "QUESTION_LOST",
     "VULGAR_ADDED",
+    "answer_opening",
     "asks_question",
     "chinese_dropped",
     "foreign_letters",
@@ -334,10 +335,17 @@ _SOURCE_OPENS = re.compile(
 
 
 def _answered(source: str, output: str, target: str) -> bool:
+    return bool(answer_opening(source, output, target))
+
+
+def answer_opening(source: str, output: str, target: str) -> str:
+    """Return the reply's first word (with its comma) that ``output`` opens with and
+    ``source`` does not ("是的，" of "是的，…吗？"), or ""."""
     opens = _ANSWER_WORD.get(base_lang(target))
-    if opens is None or not opens.search(output):
-        return False
-    return not _SOURCE_OPENS.search(source)
+    found = opens.search(output) if opens else None
+    if found is None or _SOURCE_OPENS.search(source):
+        return ""
+    return found.group(0)
 
 
 _HAN_RUN_AROUND = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
