@@ -1522,6 +1522,11 @@ def test_a_pivot_takes_the_fuller_of_two_german_candidates_when_asked() -> None:
     assert engine.plain_calls == [
         "The president said on Monday that the economy would grow by 2 percent."
     ]
+    # Nor one with a preamble on a line of its own, or one much longer than ours.
+    full = "Die Übersetzung lautet:\nDer Präsident sagte am Montag, dass die Wirtschaft wächst."
+    assert Translator(engine, pivot_plain=True).translate(text, "de", "zh").translation == (
+        "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
+    )
     # A candidate that fails a check (English left in it) is not taken.
     full = "Der Präsident sagte am Montag, dass die economy um 2 Prozent growing werde."
     kept = Translator(engine, pivot_plain=True).translate(text, "de", "zh")

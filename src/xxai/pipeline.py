@@ -35,7 +35,7 @@ from xxai.text.checks import (
     output_problems,
     question_lost,
 )
-from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
+from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, looped, outside
 from xxai.text.langid import detect_language, is_pinyin_word
 from xxai.text.protect import (
     KINDS,
@@ -419,9 +419,13 @@ class Translator:
         reqs = [TranslationRequest(middle[i], base_lang(via), base_lang(target)) for i in todo]
         for i, raw in zip(todo, ask_plainly(reqs), strict=True):
             mine = second[i].translation
-            out = _clean_output(raw, middle[i])
+            out = _clean_output(raw, middle[i]).strip()
             checked = protect(middle[i], kinds=self._kinds(via))
-            if not out.strip() or output_problems(checked, out, via, target):
+            # One line, as the text is (not a preamble and its translation), not much longer
+            # than ours, looping nowhere, and passing every check.
+            if not out or "\n" in out or len(out) > 1.5 * len(mine):
+                continue
+            if looped(middle[i], out, target) or output_problems(checked, out, via, target):
                 continue
             if leaks.problem(middle[i], out, via, target):
                 continue
