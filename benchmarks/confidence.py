@@ -67,6 +67,11 @@ SETS = [
     # helper that saw only the sheet. The floors were chosen on these items (with session
     # 9's outputs), so the set counts with the chosen-on ones.
     ("review-judgments-s29.jsonl", 10, 171, "bf69dd07a4"),
+    # Session 30: items 11-20 and 21-30 again, on session 30's outputs (--tag s90), each
+    # judged blind by a helper that saw only the sheet (items 11-20 by a second one too,
+    # review-judgments-s30a2.jsonl, left out here so that no output counts twice).
+    ("review-judgments-s30a.jsonl", 10, 171, "c76d5aa5a0"),
+    ("review-judgments-s30b.jsonl", 20, 301, "c76d5aa5a0"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
