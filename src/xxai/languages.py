@@ -101,7 +101,7 @@ def base_lang(code: str) -> str:
 
 # Measured pairs carry their benchmark figures (benchmarks/redtrans.py, RedTrans dev and
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
-# plainly, in one run (RedTrans: redtrans-s85.json, session 29; NTREX: ntrex.json, en->de
+# plainly, in one run (RedTrans: redtrans-s90.json, session 30; NTREX: ntrex.json, en->de
 # session 23, zh->de session 25; from German: ntrex-deen-s86.json and ntrex-dezh-s86p.json,
 # session 29).
 # tests/test_languages_quality.py checks them against the saved results.
