@@ -30,6 +30,7 @@ from xxai.text.checks import (
     VULGAR_ADDED,
     answer_opening,
     asks_question,
+    digit_runs,
     han_count,
     latin_leftovers,
     output_problems,
@@ -1799,10 +1800,7 @@ def _numbers_for_placeholders(output: str, protected: Protected) -> str:
         for start, end, kind in find_protected_spans(protected.text)
         if kind == "number"
     ]
-
-    written = set(
-        re.findall(r"\d+", re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}(?!\d))", "", output))
-    )
+    written = set(digit_runs(output))
 
     def number(m: re.Match[str]) -> str:
         n = int(m.group(1))

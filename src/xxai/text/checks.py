@@ -37,6 +37,7 @@ __all__ = [
     "answer_opening",
     "asks_question",
     "chinese_dropped",
+    "digit_runs",
     "foreign_letters",
     "han_count",
     "instruction_text",
@@ -166,6 +167,12 @@ def _english_not_german(word: str) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
+def digit_runs(text: str) -> list[str]:
+    """Return the runs of digits in ``text``, thousands separators left out ("3,000元" and
+    "76.000" are 3000 and 76000)."""
+    return _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}(?!\d))", "", text))
+
+
 def missing_numbers(source: str, output: str, target: str) -> list[str]:
     """Return the numbers of ``source`` that appear nowhere in ``output``.
 
@@ -178,7 +185,7 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     be its name: "May 8, 2024", "8. Mai".
     """
     plain = PLACEHOLDER_RE.sub(" ", output)
-    runs = _DIGITS.findall(re.sub(r"(?<=\d)[,.\u2009\u202f ](?=\d{3}(?!\d))", "", plain))
+    runs = digit_runs(plain)
     found = [str(int(r)) for r in runs] + runs
     shortest = 2 if base_lang(target) in {"zh", "ja"} else 1
     missing = []
