@@ -1498,41 +1498,6 @@ def test_a_translation_the_model_writes_twice_is_kept_once() -> None:
     assert Translator(engine).translate("哈哈哈哈", "en", "zh").translation == "haha haha"
 
 
-def test_a_pivot_takes_the_fuller_of_two_german_candidates_when_asked() -> None:
-    # zh->de through English; with pivot_plain the model is also asked plainly for the
-    # German of the same English, and that is taken where it holds more of ours.
-    full = "Der Präsident sagte am Montag, dass die Wirtschaft um 2 Prozent wachsen werde."
-
-    class Plainly(FakeEngine):
-        def translate_plain(self, requests: Sequence[TranslationRequest]) -> list[str]:
-            self.plain_calls = [r.text for r in requests]
-            return [full if r.target == "de" else "" for r in requests]
-
-    def respond(req: TranslationRequest) -> str:
-        if req.target == "en":
-            return "The president said on Monday that the economy would grow by 2 percent."
-        return "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
-
-    engine = Plainly(respond=respond)
-    text = "总统周一表示，经济将增长2%。"
-    plain_off = Translator(engine).translate(text, "de", "zh")
-    assert plain_off.translation == "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
-    fuller = Translator(engine, pivot_plain=True).translate(text, "de", "zh")
-    assert fuller.translation == full
-    assert engine.plain_calls == [
-        "The president said on Monday that the economy would grow by 2 percent."
-    ]
-    # Nor one with a preamble on a line of its own, or one much longer than ours.
-    full = "Die Übersetzung lautet:\nDer Präsident sagte am Montag, dass die Wirtschaft wächst."
-    assert Translator(engine, pivot_plain=True).translate(text, "de", "zh").translation == (
-        "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
-    )
-    # A candidate that fails a check (English left in it) is not taken.
-    full = "Der Präsident sagte am Montag, dass die economy um 2 Prozent growing werde."
-    kept = Translator(engine, pivot_plain=True).translate(text, "de", "zh")
-    assert kept.translation == "Der Präsident sagte, die Wirtschaft werde wachsen, 2 Prozent."
-
-
 def test_a_reply_word_before_a_translated_question_is_dropped() -> None:
     # The model answered "yes" and then translated the question anyway.
     engine = FakeEngine(respond=lambda req: "是的，这家店真的关门了吗？")

@@ -36,7 +36,7 @@ from xxai.text.checks import (
     output_problems,
     question_lost,
 )
-from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, looped, outside
+from xxai.text.confidence import added_vulgarity, estimate, likelihood_floor, outside
 from xxai.text.langid import detect_language, is_pinyin_word
 from xxai.text.protect import (
     KINDS,
@@ -272,7 +272,6 @@ class Translator:
         german_hints: bool = True,
         favour: bool = True,
         favour_leftovers: bool = False,
-        pivot_plain: bool = False,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
@@ -297,7 +296,6 @@ class Translator:
         self.german_hints = german_hints
         self.favour = favour
         self.favour_leftovers = favour_leftovers
-        self.pivot_plain = pivot_plain
 
     def detect(self, text: str) -> Detection:
         abbr = self.glossary.abbreviations() if self.glossary else frozenset()
@@ -369,8 +367,6 @@ class Translator:
             self._lines_again(first, middle, lines, second, via, target)
         else:
             second = self._translate_direct(middle, target, via, None, _Ask(), lines, rate=False)
-        if self.pivot_plain:
-            self._plain_second(first, middle, second, via, target)
         for one, two in zip(first, second, strict=True):
             # The original's lone quotation mark, which the English pass left out.
             one.translation = _quote_kept(one.text, two.translation, target)
@@ -390,59 +386,6 @@ class Translator:
         self._corrected(first, target)
         self._rate(first, target)
         return first
-
-    def _plain_second(
-        self,
-        first: Sequence[TranslationResult],
-        middle: Sequence[str],
-        second: list[TranslationResult],
-        via: str,
-        target: str,
-    ) -> None:
-        """A second candidate for a pivot's second pass: the model asked plainly for the
-        target from the same ``via`` text, taken where it passes every check, loses no
-        rendering the first kept, and holds more of the first than the first holds of it
-        (chrF of each against the other: the fuller of two translations of one text)."""
-        ask_plainly = getattr(self.engine, "translate_plain", None)
-        if ask_plainly is None:
-            return
-        todo = [
-            i
-            for i, text in enumerate(middle)
-            if text.strip()
-            and "\n" not in text.strip()
-            and not protect(text, kinds=self._kinds(via)).originals
-        ]
-        if not todo:
-            return
-        import sacrebleu
-
-        reqs = [TranslationRequest(middle[i], base_lang(via), base_lang(target)) for i in todo]
-        for i, raw in zip(todo, ask_plainly(reqs), strict=True):
-            mine = second[i].translation
-            out = _clean_output(raw, middle[i]).strip()
-            checked = protect(middle[i], kinds=self._kinds(via))
-            # One line, as the text is (not a preamble and its translation), not much longer
-            # than ours, looping nowhere, and passing every check.
-            if not out or "\n" in out or len(out) > 1.5 * len(mine):
-                continue
-            if looped(middle[i], out, target) or output_problems(checked, out, via, target):
-                continue
-            if leaks.problem(middle[i], out, via, target):
-                continue
-            out = _western(out)
-            if base_lang(target) == "de":
-                out = _PERCENT.sub(r"\1 Prozent", _german_quotes(out))
-            out = amounts.localised_in(out, middle[i], via, target)
-            found = self._terms(first[i].text, first[i].source_lang, target)
-            if len(self._missed(found, out, target)) > len(self._missed(found, mine, target)):
-                continue
-            if (
-                sacrebleu.sentence_chrf(out, [mine]).score
-                > sacrebleu.sentence_chrf(mine, [out]).score
-            ):
-                second[i].translation = out
-                second[i].flags = []
 
     def _lines_again(
         self,

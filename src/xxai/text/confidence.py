@@ -59,7 +59,6 @@ __all__ = [
     "added_vulgarity",
     "estimate",
     "likelihood_floor",
-    "looped",
     "outside",
 ]
 
@@ -164,7 +163,7 @@ _GRAMMATICAL_TWICE = {
 }
 
 
-def looped(text: str, translation: str, target: str = "") -> str:
+def _looped(text: str, translation: str, target: str = "") -> str:
     """Return a unit the translation writes twice in a row ("厨房厨房", "Prostate Health
     Prostate Health") where the original repeats nothing and the target's grammar does
     not ("die die" in German), or ""."""
@@ -246,7 +245,7 @@ def estimate(
             reasons.append("much longer than the original: something may be added")
     if src_len >= _LONG_CHARS:
         reasons.append("a long post: the small model often drops or garbles a part")
-    twice = looped(text, translation, target)
+    twice = _looped(text, translation, target)
     if twice:
         reasons.append(f'"{twice}" written twice in a row: the model may have looped')
     coarse = [] if vulgar_slang else added_vulgarity(text, translation, target)
