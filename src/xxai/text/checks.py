@@ -320,7 +320,7 @@ def question_lost(source: str, output: str, target: str) -> bool:
     out = PLACEHOLDER_RE.sub(" ", output)
     if not asks_question(source):
         return False
-    if _answered(source, out, target):
+    if answer_opening(source, out, target):
         return True
     if _QUESTION_MARK.search(out):
         return False
@@ -339,10 +339,6 @@ _SOURCE_OPENS = re.compile(
     r"^\W*(?:是|对|没错|不|yes|yeah|yep|no|nope|sure|indeed|ja|nein|jawohl|doch|genau)\b",
     re.IGNORECASE,
 )
-
-
-def _answered(source: str, output: str, target: str) -> bool:
-    return bool(answer_opening(source, output, target))
 
 
 def answer_opening(source: str, output: str, target: str) -> str:
