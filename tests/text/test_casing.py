@@ -74,6 +74,28 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     assert ordinary.names("Kuala Lumpur's new night market", "zh") == [("Kuala Lumpur", "吉隆坡")]
 
 
+def test_names_no_dictionary_has_are_kept_as_written_into_chinese(ordinary: WordHints) -> None:
+    # A small model made such names into other people's Chinese names; Chinese posts
+    # write them in Latin letters, and the line asks for that.
+    text = "Went to Jisoo's fan meeting with Renato Veiga, then shopped at Chow Tai Fook"
+    assert dict(ordinary.names(text, "zh")) == {
+        "Jisoo": "Jisoo",
+        "Renato Veiga": "Renato Veiga",
+        "Chow Tai Fook": "Chow Tai Fook",
+    }
+    # Ordinary and common words, a word at a sentence's start, pinyin (a Chinese name or
+    # place the model may know) and derived words are no names; a name a dictionary has
+    # gets its Chinese form instead.
+    assert ordinary.names("Rewatch it with Jessica in Tianjin, My friends love Brightening", "zh") == []
+    assert ordinary.names("My Hoka shoes came", "zh") == [("Hoka", "Hoka")]
+    assert dict(ordinary.names("Faye Wong sang with Jisoo", "zh")) == {
+        "Faye Wong": "王菲",
+        "Jisoo": "Jisoo",
+    }
+    # Mentions, tags and links are left alone.
+    assert ordinary.names("thanks @Jisoo and #Hoka, see https://x.com/Hoka", "zh") == []
+
+
 def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:
     words = dict(ordinary.rare_words("出门忘了带吹风机，还好有灭火器"))
     assert words == {"吹风机": "hair dryer", "灭火器": "fire extinguisher"}

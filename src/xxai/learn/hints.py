@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Collection
 from typing import Any
 
 from xxai.errors import DictionaryError
 from xxai.learn.dictionary import SKIP_SENSE, entry_name, fold_name
+from xxai.text.langid import is_pinyin_word
 
 __all__ = ["WordHints"]
 
@@ -63,6 +65,17 @@ _PINYIN_VOWEL = re.compile(r"^[aoe]")
 _REFERRED = re.compile(r"^see (?:[^|\[/]*\|)?([^\[/|]+)\[")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4}")
 _POSSESSIVE = re.compile(r"['’]s\b")
+# A run of capitalised words (a sentence's first word too: an ordinary word is left out
+# by the dictionary and word frequencies).
+_CAPITALISED_WORDS = re.compile(r"(?<![\w'’-])[A-Z][a-z][\w'’-]*(?: [A-Z][a-z][\w'’-]*){0,3}")
+# What is no name: links, mentions and tags.
+_BLOCKED = re.compile(r"https?://\S+|www\.\S+|[@#]\S+")
+# wordfreq's Zipf frequency from which an English word is common (not a rare name):
+# "Jenner" is below it, "Jisoo" far below; "Chase" and "Rose" are words.
+_COMMON_ENGLISH = 3.0
+_WORD_ENDINGS = ("ing", "ness", "tion")
+_RARE_FIRST = 2.5
+_VERY_COMMON = 4.5  # "My", "The": no part of a name beside them ("Chow" 3.4 is)
 
 
 class WordHints:
@@ -189,8 +202,76 @@ class WordHints:
             found = self.english_names(text)
             return found + self.person_names(text)[: max(0, _MAX_NAMES - len(found))]
         if target == "zh" and not _HAN.search(text):
-            return self.chinese_names(text)
+            found = self.chinese_names(text)
+            return found + self.kept_names(text, {n for n, _ in found})[
+                : max(0, _MAX_NAMES - len(found))
+            ]
         return []
+
+    def kept_names(self, text: str, given: Collection[str] = ()) -> list[tuple[str, str]]:
+        """Return ``(name, name)`` for the names in an English text that have no Chinese
+        form a dictionary gives: kept in Latin letters in a Chinese translation, as Chinese
+        posts write them, where a small model makes one up (a singer's stage name came back
+        as another person's Chinese name).
+
+        A name is a capitalised word that is no
+        ordinary English word (CC-CEDICT's definitions), rare in English text by wordfreq,
+        not a name CC-CEDICT has (:meth:`chinese_names` gives those, ``given``) and not
+        pinyin (a Chinese name or place the model may well know: Tianjin, Wang Anyu); the
+        rare capitalised words beside it belong to it ("Renato Veiga").
+        """
+        dictionary = self._dict()
+        if dictionary is None:
+            return []
+        from wordfreq import zipf_frequency
+
+        names: dict[str, str] = dictionary.names
+        taken = {w for name in given for w in name.split()}
+
+        def common(word: str) -> bool:
+            return zipf_frequency(word.lower(), "en") >= _COMMON_ENGLISH
+
+        def rare(word: str) -> bool:
+            return not (
+                word in taken
+                or is_pinyin_word(word.replace("-", ""))
+                or common(word)
+                # "Yin-nourishing", "Brightening": words, not names.
+                or word.endswith(_WORD_ENDINGS)
+                or any(self.ordinary(part) or common(part) for part in word.split("-")[1:])
+            )
+
+        found: dict[str, str] = {}
+        bare = _BLOCKED.sub(" ", text)
+        for match in _CAPITALISED_WORDS.finditer(bare):
+            run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0].split()
+            # A sentence's first word alone is a name only when very rare ("Rewatch", an
+            # English word no dictionary here has, starts a title).
+            first = not bare[: match.start()].strip() or bare[: match.start()].rstrip()[
+                -1
+            ] in ".!?\n"
+            if first and len(run) == 1 and zipf_frequency(run[0].lower(), "en") >= _RARE_FIRST:
+                continue
+            # The words that are no ordinary English word, together: one name ("Chow Tai
+            # Fook", not "Fook"), kept where a word of it is rare.
+            chains: list[list[str]] = [[]]
+            for word in run:
+                if (
+                    self.ordinary(word)
+                    or word in taken
+                    or names.get(fold_name(word))
+                    or zipf_frequency(word.lower(), "en") >= _VERY_COMMON
+                ):
+                    chains.append([])
+                else:
+                    chains[-1].append(word)
+            for chain in chains:
+                name = " ".join(chain)
+                if any(rare(w) for w in chain) and not names.get(fold_name(name)):
+                    found.setdefault(name, name)
+            if len(found) >= _MAX_NAMES:
+                break
+        return list(found.items())[:_MAX_NAMES]
 
     def english_names(self, text: str) -> list[tuple[str, str]]:
         """Return ``(word, English name)`` for the rare proper nouns in a Chinese text.
