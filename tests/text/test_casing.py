@@ -86,7 +86,8 @@ def test_names_no_dictionary_has_are_kept_as_written_into_chinese(ordinary: Word
     # Ordinary and common words, a word at a sentence's start, pinyin (a Chinese name or
     # place the model may know) and derived words are no names; a name a dictionary has
     # gets its Chinese form instead.
-    assert ordinary.names("Rewatch it with Jessica in Tianjin, My friends love Brightening", "zh") == []
+    words = "Rewatch it with Jessica in Tianjin, My friends love Brightening"
+    assert ordinary.names(words, "zh") == []
     assert ordinary.names("My Hoka shoes came", "zh") == [("Hoka", "Hoka")]
     assert dict(ordinary.names("Faye Wong sang with Jisoo", "zh")) == {
         "Faye Wong": "王菲",

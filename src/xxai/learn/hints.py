@@ -203,9 +203,10 @@ class WordHints:
             return found + self.person_names(text)[: max(0, _MAX_NAMES - len(found))]
         if target == "zh" and not _HAN.search(text):
             found = self.chinese_names(text)
-            return found + self.kept_names(text, {n for n, _ in found})[
-                : max(0, _MAX_NAMES - len(found))
-            ]
+            return (
+                found
+                + self.kept_names(text, {n for n, _ in found})[: max(0, _MAX_NAMES - len(found))]
+            )
         return []
 
     def kept_names(self, text: str, given: Collection[str] = ()) -> list[tuple[str, str]]:
@@ -247,9 +248,8 @@ class WordHints:
             run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0].split()
             # A sentence's first word alone is a name only when very rare ("Rewatch", an
             # English word no dictionary here has, starts a title).
-            first = not bare[: match.start()].strip() or bare[: match.start()].rstrip()[
-                -1
-            ] in ".!?\n"
+            before = bare[: match.start()].rstrip()
+            first = not before or before[-1] in ".!?\n"
             if first and len(run) == 1 and zipf_frequency(run[0].lower(), "en") >= _RARE_FIRST:
                 continue
             # The words that are no ordinary English word, together: one name ("Chow Tai

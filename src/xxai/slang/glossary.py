@@ -38,7 +38,7 @@ __all__ = [
     "validate",
 ]
 
-KINDS = {"initials", "number", "word", "meme", "platform", "emoji", "en-slang"}
+KINDS = {"initials", "number", "word", "meme", "platform", "brand", "emoji", "en-slang"}
 REGISTERS = {"neutral", "casual", "vulgar", "offensive"}
 LANGS = ("en", "zh", "de")
 
@@ -195,7 +195,7 @@ _NUMBER_AFTER = set("0123456789.,:/-+%_°℃") | set(
 )
 # A Latin word of two letters or more right after a number (an English noun or verb).
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
-_PLAIN_KINDS = frozenset({"word", "meme", "platform"})
+_PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand"})
 _HAN_CHAR = HAN
 
 # Where terms must not match: inside URLs, e-mail addresses, @mentions, code and markup.
