@@ -1161,6 +1161,22 @@ def test_large_chinese_numbers_reach_the_model_written_the_targets_way() -> None
     assert "25% off" in engine.requests[-1].text and "折" not in engine.requests[-1].text
 
 
+def test_parts_of_months_reach_the_model_written_the_targets_way() -> None:
+    # The model had read 1月下旬 ("late January") as "January 1st".
+    engine = FakeEngine(fallback="echo")
+    result = Translator(engine, pivot={}).translate("预计2025年1月下旬开机，三月底见", "en", "zh")
+    seen = engine.requests[0].text
+    assert "late January 2025" in seen and "the end of March" in seen and "月" not in seen
+    assert "number-missing" not in result.flags  # no number counts as lost
+    before = len(engine.requests)
+    Translator(engine, pivot={}).translate("11月中旬去，十二月初回", "de", "zh")
+    assert engine.requests[before].text == "Mitte November 去，Anfang Dezember 回"
+    # A lunar date (正月初一), a month before another word (5月中国) stay as written.
+    before = len(engine.requests)
+    Translator(engine, pivot={}).translate("5月初一见，5月中国很热", "en", "zh")
+    assert engine.requests[before].text == "5月初一见，5月中国很热"
+
+
 def test_a_title_case_name_keeps_its_line_after_its_ordinary_words_are_lowered() -> None:
     from xxai.learn.hints import WordHints
 

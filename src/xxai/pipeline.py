@@ -783,11 +783,12 @@ class Translator:
         if slang != "hint" and shown:
             text, keep, forms = _rewritten(self.glossary, raw, shown, src, slang)
         kinds = self._kinds(src)
-        protected = _amounts_written(protect(self._cased(text, src), keep, kinds), src, target)
+        protected = protect(self._cased(text, src), keep, kinds)
+        protected = _month_parts_written(_amounts_written(protected, src, target), src, target)
         alt = None
         if slang == "target" and shown:
             alt = protect(self._cased(raw, src), [(m.start, m.end) for m in shown], kinds)
-            alt = _amounts_written(alt, src, target)
+            alt = _month_parts_written(_amounts_written(alt, src, target), src, target)
             if alt.originals != protected.originals:  # placeholders must mean the same
                 alt = None
         return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
@@ -2071,6 +2072,56 @@ def _date(m: re.Match[str], target: str) -> str:
     else:
         text = name + (f" {int(day)}" if day else "") + (f", {year}" if year else "")
     return f" {text} "
+
+
+_MONTH_PART = re.compile(
+    r"(?<![\d.一二三四五六七八九十])(?:(?P<y>\d{4})\s*年\s*)?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?:份)?\s*"
+    r"(?P<part>上旬|中旬|下旬|初(?![一二三四五六七八九十])|底|末)"
+)
+_CHINESE_MONTH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
+_PART_WORDS = {
+    "en": {
+        "上旬": "early {}",
+        "初": "early {}",
+        "中旬": "mid-{}",
+        "下旬": "late {}",
+        "底": "the end of {}",
+        "末": "the end of {}",
+    },
+    "de": {
+        "上旬": "Anfang {}",
+        "初": "Anfang {}",
+        "中旬": "Mitte {}",
+        "下旬": "Ende {}",
+        "底": "Ende {}",
+        "末": "Ende {}",
+    },
+}
+
+
+def _month_parts_written(protected: Protected, source: str, target: str) -> Protected:
+    """Write a part of a month in a Chinese text the target's way ("1月下旬" becomes "late
+    January", "三月底" "the end of March", into German "Ende Januar"): a small model had
+    read 1月下旬 as "January 1st" and 11月下旬 as a day in November."""
+    words = _PART_WORDS.get(base_lang(target))
+    if words is None or base_lang(source) != "zh":
+        return protected
+    names = _MONTHS[base_lang(target)].split()
+
+    def written(m: re.Match[str]) -> str:
+        month = m.group("m")
+        number = int(month) if month.isdigit() else _CHINESE_MONTH[month]
+        text = words[m.group("part")].format(names[number - 1])
+        if m.group("y"):
+            text += f" {m.group('y')}"
+        before, after = m.string[: m.start()], m.string[m.end() :]
+        # Apart from the words beside it, not from punctuation ("去，Anfang Dezember 回").
+        left = " " if before and before[-1].isalnum() else ""
+        right = " " if after and after[0].isalnum() else ""
+        return f"{left}{text}{right}"
+
+    text = _MONTH_PART.sub(written, protected.text)
+    return dataclasses.replace(protected, text=text) if text != protected.text else protected
 
 
 def _amounts_written(protected: Protected, source: str, target: str) -> Protected:
