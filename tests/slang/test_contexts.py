@@ -24,6 +24,11 @@ SLANG: list[tuple[str, str | None]] = [
     ("我的头发今天太卷了", None),
     # A one-character term may end a clause after an addressee (家人们冲！), not start a verb.
     ("家人们冲！周末就去", "冲"),
+    # 柠檬 is envy as a verb or exclamation; in a food post it is the fruit ("jealous water").
+    ("你又去海边度假了？我柠檬了", "柠檬"),
+    ("同事又升职了，真柠檬！", "柠檬"),
+    ("夏天就要喝冰柠檬水", None),
+    ("烤鱼上挤一点柠檬，再加了柠檬片", None),
     ("他们冲进了大楼", None),
     # Forum replies: slang as a reply of its own or claimed; furniture everywhere else.
     ("沙发！今天终于是第一个", "沙发"),
