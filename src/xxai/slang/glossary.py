@@ -187,12 +187,17 @@ def load_entries(files: Iterable[tuple[str, str]] | None = None) -> list[Entry]:
 _HAN = HAN
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NUMBER_BEFORE = set("0123456789.,:/-+¥￥$€£#@_第") | set("abcdefghijklmnopqrstuvwxyz")
+# ... a price, a count or a reference number before it: 原价520, 满300减40, 编号404.
+_NUMBER_BEFORE |= set("价價满滿减減号號约約共")
 # ... and after: a unit, a measure word or a numeral makes it a quantity (38度 is a
 # temperature, not the insult 38; 520次列车 a train).
 _NUMBER_AFTER = set("0123456789.,:/-+%_°℃") | set(
     "元块号路年月日点个岁万米楼室层线次分秒斤克人位天期届kKwW"
     "度周张只本件条家间台部场集章页首套瓶杯碗份双码寸倍折两里千百十亿"
+    "房室頁题題票股户戶名比栋棟弄包公步×*"
 )
+# A unit of one Latin letter (250g, 1024G, 1920x1080, "2 TB").
+_UNIT_AFTER = re.compile(r"(?:[A-Za-z]|[ \t]+[gGmMlLhsTBxX])(?![A-Za-z])")
 # A Latin word of two letters or more right after a number (an English noun or verb).
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
 _PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand"})
@@ -450,12 +455,21 @@ class Glossary:
             )
         ):
             return False
+        if entry.kind == "number" and key.isdigit():
+            # Spaces between a number and its unit or label change nothing (售价 666 元,
+            # 第 54 题); a Latin letter only counts right next to it.
+            spaced_before = text[max(0, start - 4) : start].rstrip(" \t")[-1:]
+            spaced_after = text[end : end + 4].lstrip(" \t")[:1]
+            if spaced_before and not ("a" <= spaced_before.lower() <= "z"):
+                before = spaced_before
+            after = spaced_after or after
         if (
             entry.kind == "number"
             and key.isdigit()
             and (
                 before.lower() in _NUMBER_BEFORE
                 or after in _NUMBER_AFTER
+                or _UNIT_AFTER.match(text, end) is not None
                 # A count or a number of something in English ("250 people", "ICE 520
                 # was late", also the English a pivot's first pass wrote): not slang.
                 or _WORD_AFTER.match(text, end) is not None
