@@ -251,6 +251,9 @@ SLANG: list[tuple[str, str | None]] = [
     ("今天38度，热死了", None),
     # A space between a number and its unit or label changes nothing; a price, a room, a
     # weight with a one-letter unit are quantities too.
+    # 得物 alone is the shopping app; 得 ending a word before 物 is not.
+    ("鞋子在得物上买的，正品", "得物App"),
+    ("这双鞋觉得物超所值", None),
     ("售价 666 元", None),
     ("离学校 520 米", None),
     ("原价520，现在一半", None),

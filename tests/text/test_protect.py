@@ -85,6 +85,14 @@ def test_double_brackets_the_model_made_up_are_never_shown_but_the_texts_own_are
     assert restore(own, "看 [[wiki]] [[0]]") == "看 [[wiki]] 😍"
 
 
+def test_a_hashtag_ends_at_a_title_mark_or_a_quotation_mark() -> None:
+    # 《#月下烟火》1月下旬 had been one tag up to the space, so the date was never translated
+    # with its sentence.
+    p = protect("《#月下烟火》1月下旬开机，主题是 #旅行“必去”")
+    assert p.originals == ("#月下烟火", "#旅行")
+    assert "》1月下旬开机" in p.text and "“必去”" in p.text
+
+
 def test_a_mention_written_against_a_chinese_word_is_protected() -> None:
     p = protect("被@护肤小课堂 种草了，你的#公寓好可爱")
     # A hashtag there is left to the model: where it ends cannot be told.

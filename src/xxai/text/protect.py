@@ -50,7 +50,7 @@ _KAOMOJI = (
 # A hashtag: "#" and what follows it up to a space or punctuation.
 # After a word (你的#公寓好可爱) a hashtag's end cannot be told in Chinese: the model reads
 # it with its sentence ("Your #apartment is so cute"), as RedTrans's references write it.
-_HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）]{1,40}"
+_HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）《》「」『』【】“”\"]{1,40}"
 #: A hashtag as :func:`protect` finds one (the checks leave them out of the words).
 HASHTAG_RE = re.compile(_HASHTAG)
 # An @mention. Chinese writes one against the word before it ("被@小美"): only a Latin
@@ -68,7 +68,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
     ("mention", MENTION),
     # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
-    ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]]{1,30}#"),
+    ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]，。！？、,!?;；《》「」『』【】“”\"]{1,30}#"),
     # RedNote sticker codes: [笑哭R], [Selfie R], [crying emoji R].
     ("sticker", r"\[[^\[\]\n\d]{1,12}R\]|\[[A-Za-z][A-Za-z ]{1,20}R\]"),
     ("hashtag", _HASHTAG),
