@@ -72,6 +72,11 @@ SETS = [
     # review-judgments-s30a2.jsonl, left out here so that no output counts twice).
     ("review-judgments-s30a.jsonl", 10, 171, "c76d5aa5a0"),
     ("review-judgments-s30b.jsonl", 20, 301, "c76d5aa5a0"),
+    # Session 31: items 51-60 and 61-70 again, on session 31's outputs (--tag s91), each
+    # judged blind by two helpers that saw only the sheet (the second judgments,
+    # review-judgments-s31a2/b2.jsonl, left out here so that no output counts twice).
+    ("review-judgments-s31a1.jsonl", 50, 311, "76ea4039b4"),
+    ("review-judgments-s31b1.jsonl", 60, 321, "76ea4039b4"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
