@@ -5,8 +5,8 @@ from pathlib import Path
 
 from xxai.languages import pair_quality
 
-# The latest full RedTrans run (session 30, --tag s90).
-RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "redtrans-s90.json"
+# The latest full RedTrans run (session 31, --tag s92).
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "redtrans-s92.json"
 
 
 def test_quality_notes_carry_the_benchmark_figures() -> None:
