@@ -68,7 +68,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("email", r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"),
     ("mention", MENTION),
     # RedNote topic tags: #外滩[话题]# (and #Chinese culture[Topic]# in English posts).
-    ("topic", r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#|#[^#\s\[\]，。！？、,!?;；《》「」『』【】“”\"]{1,30}#"),
+    (
+        "topic",
+        r"#[^#\n\[\]]{1,40}\[(?:话题|Topic)\]#"
+        r"|#[^#\s\[\]，。！？、,!?;；《》「」『』【】“”\"]{1,30}#",
+    ),
     # RedNote sticker codes: [笑哭R], [Selfie R], [crying emoji R].
     ("sticker", r"\[[^\[\]\n\d]{1,12}R\]|\[[A-Za-z][A-Za-z ]{1,20}R\]"),
     ("hashtag", _HASHTAG),
