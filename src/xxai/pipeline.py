@@ -783,12 +783,11 @@ class Translator:
         if slang != "hint" and shown:
             text, keep, forms = _rewritten(self.glossary, raw, shown, src, slang)
         kinds = self._kinds(src)
-        protected = protect(self._cased(text, src), keep, kinds)
-        protected = _month_parts_written(_amounts_written(protected, src, target), src, target)
+        protected = _written(protect(self._cased(text, src), keep, kinds), src, target)
         alt = None
         if slang == "target" and shown:
             alt = protect(self._cased(raw, src), [(m.start, m.end) for m in shown], kinds)
-            alt = _month_parts_written(_amounts_written(alt, src, target), src, target)
+            alt = _written(alt, src, target)
             if alt.originals != protected.originals:  # placeholders must mean the same
                 alt = None
         return _Unit(index, offset, src, raw, protected, matches, forms=forms, alt=alt)
@@ -2097,6 +2096,11 @@ _PART_WORDS = {
         "末": "Ende {}",
     },
 }
+
+
+def _written(protected: Protected, source: str, target: str) -> Protected:
+    """Write what a small model misreads the target's way: amounts, then parts of months."""
+    return _month_parts_written(_amounts_written(protected, source, target), source, target)
 
 
 def _month_parts_written(protected: Protected, source: str, target: str) -> Protected:

@@ -233,9 +233,9 @@ class WordHints:
             return zipf_frequency(word.lower(), "en") >= _COMMON_ENGLISH
 
         def rare(word: str) -> bool:
+            # Only for a chain's words: none is taken or a dictionary's name (see below).
             return not (
-                word in taken
-                or is_pinyin_word(word.replace("-", ""))
+                is_pinyin_word(word.replace("-", ""))
                 or common(word)
                 # "Yin-nourishing", "Brightening": words, not names.
                 or word.endswith(_WORD_ENDINGS)

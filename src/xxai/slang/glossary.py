@@ -23,6 +23,7 @@ import ahocorasick
 
 from xxai.errors import GlossaryError
 from xxai.languages import base_lang
+from xxai.text.protect import HASHTAG_END
 from xxai.text.script import HAN, convert, fold, strip_tones
 from xxai.types import TermMatch
 
@@ -208,7 +209,8 @@ _BLOCK_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|@[^\s@#，。！？、,!?;；:：()（）]{1,30}"
     r"|`[^`\n]+`|<[^<>\n]{1,200}>"
     # Tags stay exactly as written (they are protected), so nothing inside them is a term.
-    r"|#[^#\s\[\]]{1,30}(?:\[话题\])?#|#[^\s#，。！？、,!?;；:：()（）《》「」『』【】“”\"]{1,40}"
+    r"|#[^#\s\[\]]{1,30}(?:\[话题\])?#"
+    rf"|#[^{HASHTAG_END}]{{1,40}}"
 )
 
 

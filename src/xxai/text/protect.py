@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "HASHTAG_END",
     "HASHTAG_RE",
     "KINDS",
     "MENTION",
@@ -50,7 +51,9 @@ _KAOMOJI = (
 # A hashtag: "#" and what follows it up to a space or punctuation.
 # After a word (你的#公寓好可爱) a hashtag's end cannot be told in Chinese: the model reads
 # it with its sentence ("Your #apartment is so cute"), as RedTrans's references write it.
-_HASHTAG = r"(?<![\w&])#[^\s#，。！？、,!?;；:：()（）《》「」『』【】“”\"]{1,40}"
+#: What ends a hashtag: a space, another "#", punctuation, a title or quotation mark.
+HASHTAG_END = '\\s#，。！？、,!?;；:：()（）《》「」『』【】“”"'
+_HASHTAG = rf"(?<![\w&])#[^{HASHTAG_END}]{{1,40}}"
 #: A hashtag as :func:`protect` finds one (the checks leave them out of the words).
 HASHTAG_RE = re.compile(_HASHTAG)
 # An @mention. Chinese writes one against the word before it ("被@小美"): only a Latin
