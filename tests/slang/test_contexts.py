@@ -13,6 +13,19 @@ import pytest
 from xxai.slang.glossary import default_glossary
 
 SLANG: list[tuple[str, str | None]] = [
+    # 网友 is people online; a friend made online is the other sense, left to the model.
+    ("外国网友都在问这家店在哪", "网友"),
+    ("一位网友在评论里说了实话", "网友"),
+    ("周末要和网友见面，有点紧张", None),
+    ("我们当网友好多年了", None),
+    # The brand, not 美 ending a word before 团; the brand, not the fossil bird.
+    ("这家店在美团上评分很高", "美团"),
+    ("我们是一个完美团队", None),
+    ("新买的始祖鸟冲锋衣到了", "始祖鸟"),
+    ("博物馆里的始祖鸟化石", None),
+    # A label, then "is", before a number: a number, not slang.
+    ("房间号是 1314，记得别走错", None),
+    ("他说会爱我1314，我信了", "1314"),
     ("She ate!", "ate"),
     ("老司机又开车了，快上车", "开车"),
     ("我会从加州开车去那里", None),

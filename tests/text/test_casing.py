@@ -102,6 +102,10 @@ def test_rare_common_nouns_get_a_short_sense(ordinary: WordHints) -> None:
     assert words == {"吹风机": "hair dryer", "灭火器": "fire extinguisher"}
     # Common words, verbs and names are not among them.
     assert ordinary.rare_words("今天我们去吃火锅，然后去北京看朋友") == []
+    # A word with more than one sense gets no line: the first is often not the post's
+    # (干货 "dried food" is useful tips, 奶嘴 "nipple" a pacifier).
+    words = dict(ordinary.rare_words("宝宝的奶嘴丢了，整理了一篇干货，顺便买了吹风机"))
+    assert words == {"吹风机": "hair dryer"}
 
 
 def test_words_the_dictionary_lacks_are_rendered_by_parts_and_names_in_pinyin(

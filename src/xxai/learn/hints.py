@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from xxai.errors import DictionaryError
@@ -329,7 +329,7 @@ class WordHints:
         = scrambled eggs, 灭火器 = fire extinguisher): what a small model takes literally.
 
         Nouns by jieba's part of speech, fewer than ``_RARE_WORD`` times in its corpus, in
-        CC-CEDICT with a short first sense (three words at most, not a verb).
+        CC-CEDICT with one sense only, short (three words at most, not a verb).
         """
         dictionary = self._dict()
         if dictionary is None or not _HAN.search(text):
@@ -345,6 +345,10 @@ class WordHints:
                 continue
             entries = dictionary.lookup(word)
             if not entries or any(e.reading[:1].isupper() for e in entries):
+                continue
+            if _meanings(entries) != 1:
+                # Another sense may be the one meant, and often the post's (干货 "dried
+                # food" is useful tips, 气场 "qi field" a presence, 奶嘴 a pacifier).
                 continue
             sense = self._sense(word)
             if sense and len(sense.split()) <= 3 and not sense.startswith("to "):
@@ -490,6 +494,17 @@ class WordHints:
             for entry in dictionary.lookup(char)
             for sense in entry.senses
         )
+
+
+def _meanings(entries: Sequence[Any]) -> int:
+    """Return how many senses a word's dictionary entries give, leaving out classifiers,
+    cross-references and other spellings."""
+    return sum(
+        1
+        for entry in entries
+        for sense in entry.senses
+        if not SKIP_SENSE.match(sense) and not sense.startswith("also written")
+    )
 
 
 def _without_particles(parts: list[str]) -> list[str]:

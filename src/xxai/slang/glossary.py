@@ -201,6 +201,8 @@ _NUMBER_AFTER = set("0123456789.,:/-+%_°℃") | set(
 _UNIT_AFTER = re.compile(r"(?:[A-Za-z]|[ \t]+[gGmMlLhsTBxX])(?![A-Za-z])")
 # A Latin word of two letters or more right after a number (an English noun or verb).
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
+# A label, then "is", before it: 编号是 404, 房间号为1314, 售价是520.
+_LABEL_IS = re.compile(r"[号號码碼价價][是为為][ \t]*$")
 _PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand"})
 _HAN_CHAR = HAN
 
@@ -475,6 +477,7 @@ class Glossary:
                 # A count or a number of something in English ("250 people", "ICE 520
                 # was late", also the English a pivot's first pass wrote): not slang.
                 or _WORD_AFTER.match(text, end) is not None
+                or _LABEL_IS.search(text, max(0, start - 6), start) is not None
             )
         ):
             return False
