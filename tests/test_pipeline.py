@@ -1326,6 +1326,11 @@ def test_a_number_the_model_wrote_as_a_placeholder_comes_back() -> None:
     result = Translator(engine).translate("Write whatever you like 3/21", "zh", "en")
     assert result.translation == "随便写点什么3/21"
     assert "number-missing" not in result.flags
+    # A number the output already has, written its own way (3,000 as 3000), is not put
+    # back a second time: the placeholder is dropped.
+    engine.respond = lambda req: "一共3000元[[0]]"
+    result = Translator(engine).translate("It was 3,000 yuan in total", "zh", "en")
+    assert result.translation == "一共3000元"
 
 
 def test_a_question_the_model_made_a_statement_goes_back() -> None:

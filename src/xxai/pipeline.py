@@ -1747,7 +1747,8 @@ def _numbers_for_placeholders(output: str, protected: Protected) -> str:
 
     def number(m: re.Match[str]) -> str:
         n = int(m.group(1))
-        if n < len(numbers) and not set(re.findall(r"\d+", numbers[n])) <= written:
+        # Read as the output is ("3,000" is 3000), so a number it wrote is not put back.
+        if n < len(numbers) and not set(digit_runs(numbers[n])) <= written:
             return numbers[n]
         return m.group(0)
 
