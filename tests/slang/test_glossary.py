@@ -144,6 +144,21 @@ def test_rednote_is_never_red_notes() -> None:
     assert "红笔记" not in entry.renderings["zh"]
 
 
+def test_a_brand_written_in_english_gets_its_chinese_name() -> None:
+    # Into Chinese, an English post's Chinese brand is the name Chinese readers know.
+    found = default_glossary().find(
+        "Grabbed a Luckin Coffee, then Chow Tai Fook and Pop Mart", "en", "zh"
+    )
+    assert {m.term: m.renderings[0] for m in found} == {
+        "Luckin Coffee": "瑞幸",
+        "Chow Tai Fook": "周大福",
+        "Pop Mart": "泡泡玛特",
+    }
+    # English words are not brands: the event and the bird, not 迪卡侬 and 加拿大鹅; and a
+    # nickname (金拱门 for McDonald's) is not what an English name becomes.
+    assert default_glossary().find("A decathlon, a Canada goose, McDonald's", "en", "zh") == []
+
+
 def test_juan_is_competition_not_curly_hair() -> None:
     # 卷 (from 内卷) as a verb: 不卷了 was translated "not rolled up".
     assert "不卷了" in _found("建议工作日去，不卷了")
