@@ -13,6 +13,17 @@ import pytest
 from xxai.slang.glossary import default_glossary
 
 SLANG: list[tuple[str, str | None]] = [
+    # Platform words: a profile's bio, a shopping haul, a prize draw, make-up swatches; not
+    # biology, the verb, a telltale sign or the watch.
+    ("I updated my bio, go check it out", "bio"),
+    ("Bio link below for the full list", "bio"),
+    ("I failed my bio exam again", None),
+    ("Huge Shein haul today!", "haul"),
+    ("I had to haul the boxes upstairs", None),
+    ("Giveaway time! Follow to enter", "giveaway"),
+    ("His smile was a dead giveaway", None),
+    ("Swatches of all six shades", "swatch"),
+    ("I love my Swatch watch", None),
     # 网友 is people online; a friend made online is the other sense, left to the model.
     ("外国网友都在问这家店在哪", "网友"),
     ("一位网友在评论里说了实话", "网友"),
