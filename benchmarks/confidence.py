@@ -86,7 +86,9 @@ def judged() -> list[dict[str, Any]]:
     items = {it["id"]: it for it in load_items("redtrans", None, None)}
     out = []
     for name, skip, seed, key in SETS:
-        ours = read_cache(CACHE / "redtrans" / f"ours-{key}.jsonl")
+        ours = {}  # a set's outputs may come from a run per direction: KEY1,KEY2
+        for one in reversed(key.split(",")):
+            ours.update(read_cache(CACHE / "redtrans" / f"ours-{one}.jsonl"))
         if not ours:
             print(f"left out: {name} (no outputs ours-{key} in the cache)")
             continue

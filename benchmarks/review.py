@@ -65,7 +65,11 @@ def _labels(ids: list[str], seed: int) -> dict[str, dict[str, str]]:
 
 
 def _outputs(ours_key: str, plain_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    ours = read_cache(CACHE / "redtrans" / f"ours-{ours_key}.jsonl")
+    """Read the cached outputs; ``ours_key`` may name several runs, comma-separated (one
+    per direction, say), the first that has an item giving its output."""
+    ours: dict[str, Any] = {}
+    for key in reversed(ours_key.split(",")):
+        ours.update(read_cache(CACHE / "redtrans" / f"ours-{key.strip()}.jsonl"))
     plain = read_cache(CACHE / "redtrans" / f"plain-{plain_key}.jsonl")
     return ours, plain
 
@@ -164,7 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["sheet", "score"])
     parser.add_argument("--per-cell", type=int, default=10)
-    parser.add_argument("--ours-key", required=True)
+    parser.add_argument("--ours-key", required=True, help="a run's key, or several: KEY1,KEY2")
     parser.add_argument("--plain-key", default="63e0c2ee75")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--skip", type=int, default=0, help="skip the first N of each cell")
