@@ -91,7 +91,9 @@ class _Ask:
 
     instruction: str = ""
     hints: tuple[Hint, ...] = ()
-    words: bool = False  # rare Chinese nouns get their English sense (a pivot's first pass)
+    # Rare Chinese nouns get their English sense: None, as the ``word_hints`` setting says;
+    # a pivot's first pass says so itself (``pivot_word_hints``).
+    words: bool | None = None
 
 
 @dataclass
@@ -235,9 +237,11 @@ class Translator:
     ``retry_names``: send a unit back when its output lost such a name (`Barbie Hsu` came
     back 芭比·胡斯 beside `Barbie Hsu = 徐熙媛`), the retry leaning towards the name;
     ``word_hints``: also the English sense of rare common nouns in Chinese text (炒蛋 =
-    scrambled eggs); measured in benchmarks/redtrans.py, off by default (README);
-    ``pivot_word_hints``: the same lines on a pivot's first pass only (zh->de's Chinese
-    into English), where they measured better on NTREX; on by default (README);
+    scrambled eggs), for words with one dictionary sense; measured better on RedNote posts
+    (session 32), on by default (README);
+    ``pivot_word_hints``: the same lines on a pivot's first pass (zh->de's Chinese into
+    English), where they measured better on NTREX; on by default, and this setting alone
+    decides there (README);
     ``german_hints``: into German, the German word of rare English nouns in the text (quake
     = Erdbeben) and the German name of its places (Bolivia = Bolivien), from the lexicon's
     FreeDict; measured on NTREX, on by default (README);
@@ -267,7 +271,7 @@ class Translator:
         similarity: Similarity | None = None,
         likelihood: Likelihood | None = None,
         name_hints: bool = True,
-        word_hints: bool = False,
+        word_hints: bool = True,
         pivot_word_hints: bool = True,
         german_hints: bool = True,
         favour: bool = True,
@@ -650,7 +654,7 @@ class Translator:
         target: str,
         units: list[_Unit],
         slang: str,
-        words: bool = False,
+        words: bool | None = None,
     ) -> tuple[TranslationResult, list[Piece] | None]:
         if not isinstance(text, str):
             raise InputError(f"text {index + 1}: expected a string, got {type(text).__name__}")
@@ -724,11 +728,11 @@ class Translator:
         source: str,
         target: str,
         matches: Sequence[TermMatch],
-        words: bool = False,
+        words: bool | None = None,
     ) -> tuple[Hint, ...]:
         """Return glossary lines for the rare names in a text, between Chinese and English
         (zh->de goes through English, and gets them there), with rare nouns' senses where
-        ``words`` or the ``word_hints`` setting asks; not for a glossary term
+        ``words`` asks (None: where the ``word_hints`` setting does); not for a glossary term
         (``matches``): its own line (小红书 = RedNote) is the one it gets."""
         if not self.name_hints or self.lexicon is None:
             return ()
@@ -739,7 +743,7 @@ class Translator:
         if {base_lang(source), base_lang(target)} != {"zh", "en"}:
             return ()
         found = self.lexicon.names(text, base_lang(target))
-        if (self.word_hints or words) and base_lang(source) == "zh":
+        if (self.word_hints if words is None else words) and base_lang(source) == "zh":
             found = [*found, *self.lexicon.rare_words(text)]
         return tuple(Hint(w, name) for w, name in found if w not in terms)
 
