@@ -72,6 +72,11 @@ def test_names_in_english_get_their_chinese_form(ordinary: WordHints) -> None:
     assert {"Long Beach", "Bowen", "Long"}.isdisjoint(dict(ordinary.names(beach, "zh")))
     # A possessive ends the name ("Kuala Lumpur's New…" was no name at all).
     assert ordinary.names("Kuala Lumpur's new night market", "zh") == [("Kuala Lumpur", "吉隆坡")]
+    # Half of a two-word name the dictionary lacks gets no line of its own: Scarlett (思嘉丽)
+    # had turned Scarlett Johansson into 莎萝·琼斯, Wenshan (文山, a place) named a girl.
+    assert ordinary.chinese_names("Scarlett Johansson cheated on him") == []
+    assert ordinary.chinese_names("The little girl is #Xu Wenshan") == []
+    assert ordinary.chinese_names("Any friends near Longwan Wuyue?") == [("Longwan", "龙湾")]
 
 
 def test_names_no_dictionary_has_are_kept_as_written_into_chinese(ordinary: WordHints) -> None:

@@ -75,6 +75,9 @@ _BLOCKED = re.compile(r"https?://\S+|www\.\S+|[@#]\S+")
 _COMMON_ENGLISH = 3.0
 _WORD_ENDINGS = ("ing", "ness", "tion")
 _RARE_FIRST = 2.5
+# From this Zipf frequency a capitalised word beside a name is an ordinary word ("New",
+# "City"), not another part of the name ("Johansson" 2.0, "Watson" 3.6).
+_NAME_PART = 4.0
 _VERY_COMMON = 4.5  # "My", "The": no part of a name beside them ("Chow" 3.4 is)
 
 
@@ -381,6 +384,8 @@ class WordHints:
                     # "the Forbidden City" is in a sentence as "Forbidden City".
                     chinese = names.get(fold_name(phrase)) or names.get(fold_name(f"the {phrase}"))
                     if chinese and self._worth_naming(phrase, chinese):
+                        if self._part_of_a_name(words, start, end):
+                            break
                         found.setdefault(phrase, chinese)
                         start = end - 1
                         break
@@ -388,6 +393,26 @@ class WordHints:
             if len(found) >= _MAX_NAMES:
                 break
         return list(found.items())[:_MAX_NAMES]
+
+    def _part_of_a_name(self, words: list[str], start: int, end: int) -> bool:
+        """Return True when the one word ``words[start:end]`` is half of a two-word name
+        the dictionary lacks: a given name before a rare surname (Scarlett, 思嘉丽, of
+        Scarlett Johansson), or a Chinese given name in pinyin after a surname (Wenshan,
+        文山 the place, of Xu Wenshan; Longwan Wuyue is a place)."""
+        from wordfreq import zipf_frequency
+
+        if len(words) != 2 or end - start != 1:
+            return False
+        first, second = (w.strip("#@'’\"()") for w in words)
+        if first.lower() in _surname_pinyin() and is_pinyin_word(second):
+            return True
+        return (
+            start == 0
+            and second[:1].isupper()
+            and not is_pinyin_word(second)
+            and not self.ordinary(second)
+            and zipf_frequency(second.lower(), "en") < _NAME_PART
+        )
 
     def _worth_naming(self, phrase: str, chinese: str) -> bool:
         import jieba
@@ -521,6 +546,12 @@ def _person_pinyin(name: str) -> str:
     surname = _SURNAME_READINGS.get(name[0], surname)
     joined = given[0] + "".join(("'" if _PINYIN_VOWEL.match(g) else "") + g for g in given[1:])
     return f"{surname.capitalize()} {joined.capitalize()}"
+
+
+@functools.cache
+def _surname_pinyin() -> frozenset[str]:
+    """The common surnames (``_SURNAMES``) as pinyin: "xu", "wang", "zeng"."""
+    return frozenset(_SURNAME_READINGS.get(c) or _pinyin(c).lower() for c in _SURNAMES)
 
 
 def _pinyin(word: str) -> str:
