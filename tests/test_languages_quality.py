@@ -5,13 +5,16 @@ from pathlib import Path
 
 from xxai.languages import pair_quality
 
-# The latest full RedTrans run (session 31, --tag s92).
-RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "redtrans-s92.json"
+# The latest full RedTrans runs (session 32, --tag s94, one run per direction).
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+REDTRANS = ("redtrans-s94-zhen.json", "redtrans-s94-enzh.json")
 
 
 def test_quality_notes_carry_the_benchmark_figures() -> None:
     # The notes `xxai languages` prints are the numbers benchmarks/redtrans.py saved.
-    results = json.loads(RESULTS.read_text("utf-8"))["results"]
+    results = {}
+    for name in REDTRANS:
+        results.update(json.loads((RESULTS / name).read_text("utf-8"))["results"])
     for source, target in [("zh", "en"), ("en", "zh")]:
         row = results[f"{source}->{target}"]
         note = pair_quality(source, target)
@@ -29,7 +32,7 @@ def test_a_pair_that_needs_a_stronger_engine_says_so() -> None:
 
 
 def test_german_notes_carry_the_ntrex_figures() -> None:
-    results = json.loads((RESULTS.parent / "ntrex.json").read_text("utf-8"))["results"]
+    results = json.loads((RESULTS / "ntrex.json").read_text("utf-8"))["results"]
     for source in ("zh", "en"):
         row = results[f"{source}->de"]
         note = pair_quality(source, "de")
@@ -43,7 +46,7 @@ def test_notes_from_german_carry_the_ntrex_figures() -> None:
         (("de", "en"), "ntrex-deen-s86.json"),
         (("de", "zh"), "ntrex-dezh-s86p.json"),
     ]:
-        results = json.loads((RESULTS.parent / name).read_text("utf-8"))["results"]
+        results = json.loads((RESULTS / name).read_text("utf-8"))["results"]
         row = results["->".join(pair)]
         note = pair_quality(*pair)
         assert f"chrF {row['ours']['chrF']:.1f} vs {row['plain']['chrF']:.1f}" in note
