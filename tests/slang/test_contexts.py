@@ -18,6 +18,8 @@ SLANG: list[tuple[str, str | None]] = [
     ("I updated my bio, go check it out", "bio"),
     ("Bio link below for the full list", "bio"),
     ("I failed my bio exam again", None),
+    ("Updated my new bio, thoughts?", "bio"),
+    ("Our new bio lab opens Monday", None),
     ("Huge Shein haul today!", "haul"),
     ("I had to haul the boxes upstairs", None),
     ("Giveaway time! Follow to enter", "giveaway"),
