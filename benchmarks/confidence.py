@@ -77,6 +77,11 @@ SETS = [
     # review-judgments-s31a2/b2.jsonl, left out here so that no output counts twice).
     ("review-judgments-s31a1.jsonl", 50, 311, "76ea4039b4"),
     ("review-judgments-s31b1.jsonl", 60, 321, "76ea4039b4"),
+    # Session 32: items 71-80 and 81-90 again, on session 32's outputs (--tag s94), each
+    # judged blind by two helpers that saw only the sheet (the second judgments,
+    # review-judgments-s32a2/b2.jsonl, left out here so that no output counts twice).
+    ("review-judgments-s32a1.jsonl", 70, 331, "ad9d38775b"),
+    ("review-judgments-s32b1.jsonl", 80, 341, "ad9d38775b"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
