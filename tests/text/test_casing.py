@@ -120,6 +120,10 @@ def test_words_the_dictionary_lacks_are_rendered_by_parts_and_names_in_pinyin(
     # of "Courreges 2002 autumn winter series" is not left with "Qiudong".
     assert ordinary.render("秋冬", "en") == "autumn winter"
     assert ordinary.render("也可以", "en") == "also can"
+    # One character after a word is that word's head, not a piece of a name: 红豆馅 had
+    # come back "Hongdouxian" in a post about dorayaki.
+    assert ordinary.render("红豆馅", "en") == "azuki bean filling"
+    assert ordinary.render("洪崖洞", "en") == "Hongyadong"
     # What may be a name (rare parts, a word jieba does not know) is written in pinyin.
     assert ordinary.render("珑骧", "en") == "Longxiang"
     assert ordinary.render("里涩", "en") == "Lise"

@@ -474,10 +474,16 @@ class WordHints:
             parts = list(word)
         parts = _without_particles(parts)
         senses = []
-        for part in parts:
+        for i, part in enumerate(parts):
             # A part of two or more characters that CC-CEDICT knows is a word, not a piece
-            # of a name, even where jieba's corpus lacks it (晚点 "late").
-            known = (jieba.get_FREQ(part) or 0) >= _COMMON_PART or len(part) > 1
+            # of a name, even where jieba's corpus lacks it (晚点 "late"); so is one
+            # character after such a word, its head (红豆馅 "azuki bean filling", not
+            # "Hongdouxian").
+            known = (
+                (jieba.get_FREQ(part) or 0) >= _COMMON_PART
+                or len(part) > 1
+                or (i > 0 and len(parts[i - 1]) > 1)
+            )
             sense = self._sense(part) if known else ""
             if not sense:
                 return ""
