@@ -249,6 +249,10 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
     assert missing_numbers("2024年5月8日打卡", "Checked in on May 8, 2024", "en") == []
     assert missing_numbers("12月1日", "am 1. Dez.", "de") == []
     assert missing_numbers("3月8日", "at the market on the 8th", "en") == ["3"]
+    # A century's number may be in the years (20世纪80年代 is the 1980s), not elsewhere.
+    assert missing_numbers("我母亲在20世纪80年代", "my mother in the 1980s", "en") == []
+    assert missing_numbers("20世纪的歌", "songs of 1999", "en") == []
+    assert missing_numbers("20世纪的歌", "songs of 1899", "en") == ["20"]
     prot = protect("Chanel港澳台21家店", kinds={"url", "mention"})
     assert NUMBER_MISSING in output_problems(prot, "Chanel stores", "zh", "en")
     # A thousands separator glued to a Chinese unit still counts (3,000元 is 3000).

@@ -182,7 +182,8 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
     In Chinese output one-digit numbers are skipped: 3 kids are 三个孩子 there. In English
     and German a number up to 100 may be written as a word: 4个空调 is "four air
     conditioners", 第3天 "the third day", 2个人 "zwei Leute". A month's number (5月) may
-    be its name: "May 8, 2024", "8. Mai".
+    be its name: "May 8, 2024", "8. Mai"; a century's (20世纪80年代) may be in the years:
+    "the 1980s".
     """
     plain = PLACEHOLDER_RE.sub(" ", output)
     runs = digit_runs(plain)
@@ -196,10 +197,17 @@ def missing_numbers(source: str, output: str, target: str) -> list[str]:
             continue
         if m.string.startswith("月", m.end()) and _month_named(int(value), target, plain):
             continue
+        if m.string.startswith("世纪", m.end()) and _century_written(int(value), runs):
+            continue
         words = _number_words(int(value), base_lang(target))
         if words is None or not words.search(plain):
             missing.append(number)
     return missing
+
+
+def _century_written(century: int, runs: list[str]) -> bool:
+    """Whether a year of ``century`` is written out: 20世纪80年代 is "the 1980s"."""
+    return any(len(run) == 4 and run.startswith(str(century - 1)) for run in runs)
 
 
 _MONTHS = {
