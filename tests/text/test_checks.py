@@ -281,6 +281,13 @@ def test_numbers_the_output_lost_are_a_problem_written_any_way() -> None:
         # 什么 ends indirect questions as often as questions: 听不懂她在说什么.
         ("我听不懂她在说什么", "I can't understand what she says.", "en", False),
         ("好么，走吧", "Okay, let's go.", "en", True),
+        # A question word and a final 啊 or 呢 ask without a question mark; a clause that
+        # reports a question does not.
+        ("我的怎么没有啊", "I don't know how.", "en", True),
+        ("我的怎么没有啊", "Why don't I have one?", "en", False),
+        ("为什么不能单独出一个节目呢", "Why can't it be a show of its own?", "en", False),
+        ("我真的不知道怎么办啊", "I really don't know what to do.", "en", False),
+        ("这是谁的猫呀", "Whose cat is this?", "en", False),
         # A placeholder's own text is no question (a link with ?id=).
         ("看这个 [[0]]", "Look at this [[0]]", "en", False),
         ("", "", "en", False),

@@ -307,13 +307,23 @@ _QUESTION_MARK = re.compile(r"[?？¿]")
 _CLAUSE_END = r"(?=[\s,，.。!！~～…)）]*(?:$|[,，]))"
 _ASKS_ZH_SOURCE = re.compile(rf"(?:吗|(?<![什怎多那这要])么){_CLAUSE_END}", re.MULTILINE)
 _ASKS_ZH_OUTPUT = re.compile(rf"[吗么呢吧]{_CLAUSE_END}", re.MULTILINE)
+# A Chinese clause with a question word and a final 啊, 呀 or 呢 asks too, question mark or
+# not (我的怎么没有啊 came back "I don't know how."; 为什么不能单独出一个节目呢); not one
+# that only reports a question (不知道怎么办啊: "I don't know what to do").
+_ASKS_WH_ZH = re.compile(
+    r"(?:^|(?<=[，,。.!！?？\s]))(?:(?!不知道|不晓得|不清楚|不记得|不懂|知道)[^，,。.!！?？\n])*?"
+    rf"(?:怎么|为什么|为啥|咋|哪|谁)[^，,。.!！?？\n]*?[啊呀呢]{_CLAUSE_END}",
+    re.MULTILINE,
+)
 
 
 def asks_question(text: str) -> bool:
     """Return True when ``text`` asks a question (a question mark, or a Chinese clause
-    ending in 吗 or 么)."""
+    ending in 吗 or 么, or with a question word ending in 啊, 呀 or 呢)."""
     bare = PLACEHOLDER_RE.sub(" ", text)
-    return bool(_QUESTION_MARK.search(bare) or _ASKS_ZH_SOURCE.search(bare))
+    return bool(
+        _QUESTION_MARK.search(bare) or _ASKS_ZH_SOURCE.search(bare) or _ASKS_WH_ZH.search(bare)
+    )
 
 
 def question_lost(source: str, output: str, target: str) -> bool:
