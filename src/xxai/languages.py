@@ -103,7 +103,7 @@ def base_lang(code: str) -> str:
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
 # plainly, in one run (RedTrans: redtrans-s94-zhen.json and redtrans-s94-enzh.json, session
 # 32; NTREX: ntrex.json, en->de
-# session 23, zh->de session 30; from German: ntrex-deen-s86.json and ntrex-dezh-s86p.json,
+# session 23, zh->de session 32; from German: ntrex-deen-s86.json and ntrex-dezh-s86p.json,
 # session 29).
 # tests/test_languages_quality.py checks them against the saved results.
 _MEASURED = {
@@ -117,7 +117,7 @@ _MEASURED = {
         "places are often wrong: use a stronger engine for them"
     ),
     ("zh", "de"): (
-        "rough: news chrF 36.8 vs 32.2 plain (400 NTREX sentences), translated through "
+        "rough: news chrF 36.9 vs 32.2 plain (400 NTREX sentences), translated through "
         "English; the small model's German is weak: use a stronger engine (openai)"
     ),
     ("en", "de"): ("fair: news chrF 45.0 vs 43.1 plain (400 NTREX sentences); the German is stiff"),
