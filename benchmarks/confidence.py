@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from redtrans import CACHE, load_items, read_cache
+from redtrans import load_items, read_runs
 from review import _cells, _labels
 from xxai.engines.base import TranslationRequest
 from xxai.slang.glossary import default_glossary
@@ -91,9 +91,7 @@ def judged() -> list[dict[str, Any]]:
     items = {it["id"]: it for it in load_items("redtrans", None, None)}
     out = []
     for name, skip, seed, key in SETS:
-        ours = {}  # a set's outputs may come from a run per direction: KEY1,KEY2
-        for one in reversed(key.split(",")):
-            ours.update(read_cache(CACHE / "redtrans" / f"ours-{one}.jsonl"))
+        ours = read_runs("ours", key)  # a set's outputs may come from a run per direction
         if not ours:
             print(f"left out: {name} (no outputs ours-{key} in the cache)")
             continue

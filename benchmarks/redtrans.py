@@ -159,6 +159,15 @@ def read_cache(path: Path) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
+def read_runs(system: str, keys: str) -> dict[str, dict[str, Any]]:
+    """Read a system's cached RedTrans outputs of one run or several, comma-separated
+    (``KEY1,KEY2``: one run per direction, say); the first run that has an item gives it."""
+    outputs: dict[str, dict[str, Any]] = {}
+    for key in reversed(keys.split(",")):
+        outputs.update(read_cache(cache_file("redtrans", system, key.strip())))
+    return outputs
+
+
 def append_cache(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:

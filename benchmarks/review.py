@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from redtrans import CACHE, load_items, read_cache
+from redtrans import CACHE, load_items, read_runs
 from xxai.text.confidence import estimate
 
 from _common import RESULTS, meaning_scorer, save, table
@@ -65,13 +65,8 @@ def _labels(ids: list[str], seed: int) -> dict[str, dict[str, str]]:
 
 
 def _outputs(ours_key: str, plain_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read the cached outputs; ``ours_key`` may name several runs, comma-separated (one
-    per direction, say), the first that has an item giving its output."""
-    ours: dict[str, Any] = {}
-    for key in reversed(ours_key.split(",")):
-        ours.update(read_cache(CACHE / "redtrans" / f"ours-{key.strip()}.jsonl"))
-    plain = read_cache(CACHE / "redtrans" / f"plain-{plain_key}.jsonl")
-    return ours, plain
+    """Read the cached outputs; ``ours_key`` may name several runs (see ``read_runs``)."""
+    return read_runs("ours", ours_key), read_runs("plain", plain_key)
 
 
 def sheet(args: argparse.Namespace) -> None:
