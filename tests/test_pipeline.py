@@ -1538,3 +1538,31 @@ def test_a_reply_word_before_a_translated_question_is_dropped() -> None:
     assert Translator(same).translate("Yes, did the shop close?", "zh", "en").translation == (
         "是的，这家店关门了吗？"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "expected"),
+    [
+        # The source glosses a name in brackets; the model wrote the Latin form twice.
+        (
+            "大卫·约翰逊（David Johnson）牧师很自豪。",
+            "David Johnson (David Johnson) is a proud pastor.",
+            "David Johnson is a proud pastor.",
+        ),
+        (
+            "总理佐兰·扎耶夫 (Zoran Zaev)表示支持。",
+            "Prime Minister Zoran Zaev (Zoran Zaev) said he supports it.",
+            "Prime Minister Zoran Zaev said he supports it.",
+        ),
+        # A bracket that says something else, or a source without the gloss, stays.
+        (
+            "大卫·约翰逊（David Johnson）牧师很自豪。",
+            "David Johnson (the pastor) is proud.",
+            "David Johnson (the pastor) is proud.",
+        ),
+        ("大卫牧师很自豪。", "David (David) is proud.", "David (David) is proud."),
+    ],
+)
+def test_a_name_glossed_in_brackets_is_written_once(text: str, answer: str, expected: str) -> None:
+    engine = FakeEngine(respond=lambda req: answer)
+    assert Translator(engine).translate(text, "en", "zh").translation == expected

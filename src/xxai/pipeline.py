@@ -185,6 +185,7 @@ def _clean_output(raw: str, unit: str) -> str:
         if ends:
             text = text[: ends[-1].end()].strip()
     text = _once(text, unit)
+    text = _name_once(text, unit)
     for left, right in ('""', "“”", "「」", "''"):
         if (
             len(text) > 2
@@ -207,6 +208,22 @@ def _once(text: str, unit: str) -> str:
     if copy is None or len(copy) < _DOUBLED_AT_LEAST or _first_half(unit) is not None:
         return text
     return copy
+
+
+# A name the source writes in Chinese with its Latin form after it, in brackets:
+# 佐兰·扎耶夫 (Zoran Zaev), 大卫·约翰逊（David Johnson）.
+_NAME_GLOSSED = re.compile(r"[\u3400-\u9fff·•]\s*[(（]\s*([A-Za-z][A-Za-z .'’-]*[A-Za-z.])\s*[)）]")
+
+
+def _name_once(text: str, unit: str) -> str:
+    """Return ``text`` with a name written once where the model gave its Latin form twice,
+    once for the Chinese name and once for the brackets after it: `David Johnson (David
+    Johnson)` for 大卫·约翰逊（David Johnson） (NTREX zh->en, and so zh->de). Only a bracket
+    that repeats the words right before it goes."""
+    for match in _NAME_GLOSSED.finditer(unit):
+        name = re.escape(match.group(1))
+        text = re.sub(rf"\b({name})\s*[(（]\s*{name}\s*[)）]", r"\1", text)
+    return text
 
 
 def _first_half(text: str) -> str | None:

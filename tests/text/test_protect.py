@@ -35,6 +35,21 @@ def test_every_protected_item_is_replaced_and_restored_exactly() -> None:
     assert restore(p, p.text) == POST
 
 
+@pytest.mark.parametrize(
+    "face", ["(T_T)", "(QAQ)", "(ToT)", "(o´∀`o)", "(´・ω・`)", "(^_^)", "(0_0)"]
+)
+def test_a_face_is_kept_as_it_is(face: str) -> None:
+    assert protect(f"好累 {face} 睡了").originals == (face,)
+
+
+@pytest.mark.parametrize("words", ["(Tom)", "(OK)", "(Tesla)", "(omg)", "(too bad)", "(Oslo)"])
+def test_a_bracketed_word_is_not_taken_for_a_face(words: str) -> None:
+    # Their first letter can be a face's eye (T, O, Q); frozen, they stayed English in a
+    # Chinese translation and were tacked on at its end when the model left them out.
+    p = protect(f"My friend {words} says hi")
+    assert p.originals == () and p.text == f"My friend {words} says hi"
+
+
 def test_url_keeps_sentence_punctuation_outside() -> None:
     p = protect("see https://example.com/a?b=1. then go")
     assert p.originals == ("https://example.com/a?b=1",)

@@ -44,7 +44,10 @@ _EMOJI_SEQ = rf"{_EMOJI}(?:[\U0001f3fb-\U0001f3ff\ufe0f\u20e3]|\u200d{_EMOJI})*"
 _KAOMOJI = (
     r"¯\\_\(ツ\)_/¯"
     r"|[(（]╯°□°[)）]╯︵\s?┻━┻"
-    r"|[(（][^\w\s()（）]{0,3}[ω▽°□∀ヮ＾^_\-・´`ﾟ•ㅂ︶﹏o0><;TㅠㅜQ][^()（）\n\u3400-\u9fff]{0,8}"
+    # A face's eye may be a letter, (T_T) (o´∀`o) (QAQ), but a bracketed word is no face:
+    # (Tom), (OK), (Tesla) are words the model must see.
+    r"|[(（](?!(?![TQOo0][A-Za-z][TQOo0][)）])[A-Za-z0-9 ]+[)）])"
+    r"[^\w\s()（）]{0,3}[ω▽°□∀ヮ＾^_\-・´`ﾟ•ㅂ︶﹏o0><;TㅠㅜQ][^()（）\n\u3400-\u9fff]{0,8}"
     r"[)）][ﾉノ✧☆*゜]*"
     r"|\b(?:QAQ|QwQ|TAT|T_T|orz|OTZ|Orz)\b|[>＞]_[<＜]|\^_\^|-_-|=_=|[oO]\([^)]{1,6}\)[oO]"
 )
