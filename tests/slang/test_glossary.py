@@ -159,6 +159,41 @@ def test_a_brand_written_in_english_gets_its_chinese_name() -> None:
     assert default_glossary().find("A decathlon, a Canada goose, McDonald's", "en", "zh") == []
 
 
+def test_korean_and_japanese_beauty_brands_have_their_names() -> None:
+    # Measured before these entries: 兰芝 "Lan Zheng", 雪花秀 "snowflake refined", 雅诗兰黛
+    # "YSL"; into Chinese, Olive Young became 橄榄油 ("olive oil").
+    glossary = default_glossary()
+    found = glossary.find("兰芝和雪花秀，还有雅诗兰黛、松本清", "zh", "en")
+    assert [m.renderings[0] for m in found] == [
+        "Laneige",
+        "Sulwhasoo",
+        "Estée Lauder",
+        "Matsumoto Kiyoshi",
+    ]
+    found = glossary.find("Anyone know where to buy Olive Young stuff? My Laneige mask", "en", "zh")
+    assert {m.term: m.renderings[0] for m in found} == {
+        "Olive Young": "Olive Young",
+        "Laneige": "兰芝",
+    }
+    # A brand named like a person is not found in English: Winona Ryder is no skincare.
+    assert glossary.find("Winona Ryder was great in it", "en", "zh") == []
+
+
+def test_a_live_photo_is_the_iphone_kind_not_a_photo_of_a_show() -> None:
+    glossary = default_glossary()
+    found = glossary.find("Took this Live Photo at the Forbidden City", "en", "zh")
+    assert [m.renderings[0] for m in found] == ["实况照片"]
+    assert glossary.find("A live photo of the band on stage", "en", "zh") == []
+    assert [m.renderings[0] for m in glossary.find("发了一张live图", "zh", "en")] == ["Live Photo"]
+
+
+def test_green_tea_skincare_is_not_the_insult() -> None:
+    # 悦诗风吟绿茶系列 had come back "Yi Shisheng Yin Manipulative Series".
+    assert "绿茶" not in _found("悦诗风吟绿茶系列适合油皮")
+    assert "绿茶" not in _found("这瓶绿茶精华很清爽")
+    assert "绿茶" in _found("她说话也太绿茶了吧")
+
+
 def test_juan_is_competition_not_curly_hair() -> None:
     # 卷 (from 内卷) as a verb: 不卷了 was translated "not rolled up".
     assert "不卷了" in _found("建议工作日去，不卷了")

@@ -39,7 +39,17 @@ __all__ = [
     "validate",
 ]
 
-KINDS = {"initials", "number", "word", "meme", "platform", "brand", "emoji", "en-slang"}
+KINDS = {
+    "initials",
+    "number",
+    "word",
+    "meme",
+    "platform",
+    "brand",
+    "place",
+    "emoji",
+    "en-slang",
+}
 REGISTERS = {"neutral", "casual", "vulgar", "offensive"}
 LANGS = ("en", "zh", "de")
 
@@ -203,7 +213,7 @@ _UNIT_AFTER = re.compile(r"(?:[A-Za-z]|[ \t]+[gGmMlLhsTBxX])(?![A-Za-z])")
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
 # A label, then "is", before it: 编号是 404, 房间号为1314, 售价是520.
 _LABEL_IS = re.compile(r"[号號码碼价價][是为為][ \t]*$")
-_PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand"})
+_PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand", "place"})
 _HAN_CHAR = HAN
 
 # Where terms must not match: inside URLs, e-mail addresses, @mentions, code and markup.
