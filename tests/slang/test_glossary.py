@@ -187,6 +187,14 @@ def test_a_live_photo_is_the_iphone_kind_not_a_photo_of_a_show() -> None:
     assert [m.renderings[0] for m in glossary.find("发了一张live图", "zh", "en")] == ["Live Photo"]
 
 
+def test_a_gonglue_is_a_guide_unless_someone_is_being_won_over() -> None:
+    # 济州岛自驾三天攻略 had come back "Jeju Island drive oneself somewhere trip storm and
+    # capture": the model left both words in Chinese and the dictionary filled them in.
+    assert _found("济州岛自驾三天攻略") == ["自驾", "攻略"]
+    assert "攻略" in _found("这个游戏的攻略在哪")
+    assert "攻略" not in _found("攻略他的第三天") and "攻略" not in _found("怎么攻略男神")
+
+
 def test_green_tea_skincare_is_not_the_insult() -> None:
     # 悦诗风吟绿茶系列 had come back "Yi Shisheng Yin Manipulative Series".
     assert "绿茶" not in _found("悦诗风吟绿茶系列适合油皮")
