@@ -119,3 +119,21 @@ def test_chinese_peoples_names_get_their_pinyin_and_other_names_none() -> None:
         assert hints.person_names(text) == [], text
     # Part of a foreign name CC-CEDICT refers to: 乔布斯 is Jobs, not "Qiaobusi".
     assert ("乔布斯", "Jobs") in hints.names("乔布斯说", "en")
+
+
+def test_a_japanese_name_rare_in_english_gets_its_chinese_form() -> None:
+    # "Kamakura" had come back 卡马库拉, spelled out in sounds, where Chinese writes 镰仓.
+    hints = WordHints()
+    assert hints.chinese_names("Day trip to Kamakura and Hakone") == [
+        ("Kamakura", "镰仓"),
+        ("Hakone", "箱根"),
+    ]
+    assert ("Akita", "秋田") in hints.chinese_names("We met Mr Yamada in Akita")
+    # A word English uses often is no such name ("Leo" is 狮子, the sign, in CC-CEDICT), and
+    # a sentence's first word must be rarer still: "Cayenne pepper" is no Porsche.
+    assert hints.chinese_names("Leo and Kobe went to dinner") == []
+    assert hints.chinese_names("Cayenne pepper on everything") == []
+    assert hints.chinese_names("My Porsche Cayenne broke down") == [
+        ("Porsche", "保时捷"),
+        ("Cayenne", "卡宴"),
+    ]

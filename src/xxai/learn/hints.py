@@ -377,13 +377,15 @@ class WordHints:
             # A possessive ends the name: "Kuala Lumpur's New…" holds "Kuala Lumpur".
             run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0]
             words = run.split()
+            before = text[: match.start()].rstrip()
+            opens = not before or before[-1] in ".!?\n"  # a sentence's first word
             start = 0
             while start < len(words):
                 for end in range(len(words), start, -1):  # the longest name first
                     phrase = " ".join(words[start:end])
                     # "the Forbidden City" is in a sentence as "Forbidden City".
                     chinese = names.get(fold_name(phrase)) or names.get(fold_name(f"the {phrase}"))
-                    if chinese and self._worth_naming(phrase, chinese):
+                    if chinese and self._worth_naming(phrase, chinese, opens and start == 0):
                         if self._part_of_a_name(words, start, end):
                             break
                         found.setdefault(phrase, chinese)
@@ -414,7 +416,9 @@ class WordHints:
             and zipf_frequency(second.lower(), "en") < _NAME_PART
         )
 
-    def _worth_naming(self, phrase: str, chinese: str) -> bool:
+    def _worth_naming(self, phrase: str, chinese: str, opens: bool = False) -> bool:
+        """Whether ``phrase`` (``opens``: a sentence's first word) is a name to give
+        ``chinese`` for."""
         import jieba
 
         if (jieba.get_FREQ(chinese) or 0) >= _KNOWN_NAME:
@@ -422,10 +426,20 @@ class WordHints:
         if " " in phrase:
             return True
         # One word is a name to give only when it is transliterated (尤文图斯 Juventus,
-        # 斯图加特 Stuttgart): not a word ("May"), a nationality or language ("Chinese"
-        # is 中国籍 in CC-CEDICT, "Finnish" 芬兰语) or a short form with other senses.
+        # 斯图加特 Stuttgart) or rare in English text (Kamakura 镰仓, Akita 秋田: Japanese
+        # names the small model spelled out in sounds, 卡马库拉; rarer still to open a
+        # sentence, where "Cayenne pepper" is capitalised too): not a word ("May", "Leo"
+        # 狮子), a nationality or language ("Chinese" is 中国籍 in CC-CEDICT, "Finnish"
+        # 芬兰语) or a short form with other senses.
+        from wordfreq import zipf_frequency
+
+        rare = _RARE_FIRST if opens else _COMMON_ENGLISH
         return (
-            (len(chinese) >= 3 or self._spelled_in_pinyin(phrase, chinese))
+            (
+                len(chinese) >= 3
+                or self._spelled_in_pinyin(phrase, chinese)
+                or zipf_frequency(phrase.lower(), "en") < rare
+            )
             and not self.ordinary(phrase)
             and not phrase.endswith(("ese", "ish", "ian", "ern"))
             and not chinese.endswith(("籍", "语", "人", "片"))
