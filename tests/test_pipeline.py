@@ -1566,3 +1566,18 @@ def test_a_reply_word_before_a_translated_question_is_dropped() -> None:
 def test_a_name_glossed_in_brackets_is_written_once(text: str, answer: str, expected: str) -> None:
     engine = FakeEngine(respond=lambda req: answer)
     assert Translator(engine).translate(text, "en", "zh").translation == expected
+
+
+def test_no_space_between_two_chinese_characters_into_chinese() -> None:
+    # A rendering written into the English text comes back with the English spaces around
+    # it; Chinese puts none between characters.
+    engine = FakeEngine(respond=lambda req: "我们整天在 弘大 和 明洞 走来走去。")
+    out = Translator(engine).translate("We walked around Hongdae and Myeongdong all day", "zh")
+    assert out.translation == "我们整天在弘大和明洞走来走去。"
+    # A space beside Latin letters stays, and so does one the original has itself.
+    engine = FakeEngine(respond=lambda req: "在 Olive Young 买了面膜")
+    out = Translator(engine).translate("Bought masks at Olive Young", "zh", "en")
+    assert out.translation == "在 Olive Young 买了面膜"
+    engine = FakeEngine(respond=lambda req: "和我一起去 北京 上海")
+    out = Translator(engine).translate("Come with me to 北京 上海", "zh", "en")
+    assert out.translation == "和我一起去 北京 上海"

@@ -226,6 +226,19 @@ def _name_once(text: str, unit: str) -> str:
     return text
 
 
+_HAN_SPACE_HAN = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
+
+
+def _unspaced(translation: str, text: str) -> str:
+    """Return a Chinese or Japanese ``translation`` without spaces between two Han
+    characters, which the language never writes, unless the original has such a space
+    itself. A rendering written into an English text (``slang="target"``) came back with
+    the English spaces around it: `Took this 实况照片 at…` gave `拍了这张 实况照片 在 故宫`."""
+    if _HAN_SPACE_HAN.search(text):
+        return translation
+    return _HAN_SPACE_HAN.sub("", translation)
+
+
 def _first_half(text: str) -> str | None:
     """Return the first of two same halves ``text`` is made of (spacing aside), or None."""
     flat = " ".join(text.split())
@@ -521,6 +534,8 @@ class Translator:
             text_units = by_text.get(index, [])
             outputs = [u.output for u in text_units]
             translation = join_pieces(pieces, outputs, spaced)
+            if not spaced:
+                translation = _unspaced(translation, texts[index])
             result = results[index]
             result.translation = translation
             if ask.instruction and any(u.repaired for u in text_units):
