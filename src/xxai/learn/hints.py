@@ -251,8 +251,7 @@ class WordHints:
             run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0].split()
             # A sentence's first word alone is a name only when very rare ("Rewatch", an
             # English word no dictionary here has, starts a title).
-            before = bare[: match.start()].rstrip()
-            first = not before or before[-1] in ".!?\n"
+            first = _opens_sentence(bare, match.start())
             if first and len(run) == 1 and zipf_frequency(run[0].lower(), "en") >= _RARE_FIRST:
                 continue
             # The words that are no ordinary English word, together: one name ("Chow Tai
@@ -377,8 +376,7 @@ class WordHints:
             # A possessive ends the name: "Kuala Lumpur's New…" holds "Kuala Lumpur".
             run = _POSSESSIVE.split(match.group(0), maxsplit=1)[0]
             words = run.split()
-            before = text[: match.start()].rstrip()
-            opens = not before or before[-1] in ".!?\n"  # a sentence's first word
+            opens = _opens_sentence(text, match.start())
             start = 0
             while start < len(words):
                 for end in range(len(words), start, -1):  # the longest name first
@@ -539,6 +537,13 @@ class WordHints:
             for entry in dictionary.lookup(char)
             for sense in entry.senses
         )
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is the first of its sentence (of the text, or after
+    a full stop, a question or exclamation mark, or a line break)."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?\n"
 
 
 def _meanings(entries: Sequence[Any]) -> int:
