@@ -361,7 +361,7 @@ def score(
     import sacrebleu
 
     from xxai.pipeline import convert_script
-    from xxai.text.leaks import glossary_pair, preamble
+    from xxai.text.leaks import example_copied, glossary_pair, preamble
 
     groups: dict[str, list[Item]] = {}
     for it in items:
@@ -389,11 +389,15 @@ def score(
                 bracketed_renderings(it["src"], h, it["from"], tgt)
                 for it, h in zip(group, hyps, strict=True)
             )
-            # Our prompt's words, or a glossary line in its form ("Bolivia = Bolivien").
+            # Our prompt's words, a glossary line in its form ("Bolivia = Bolivien"), a
+            # lead-in, or one of the prompt's worked examples.
             instr = sum(
                 1
                 for it, h in zip(group, hyps, strict=True)
-                if _INSTRUCTION.search(h) or glossary_pair(it["src"], h) or preamble(it["src"], h)
+                if _INSTRUCTION.search(h)
+                or glossary_pair(it["src"], h)
+                or preamble(it["src"], h)
+                or example_copied(it["src"], h)
             )
             stats = {
                 "n": len(group),

@@ -146,3 +146,39 @@ def test_a_lead_in_that_says_what_the_text_translates_to_is_stripped_with_its_qu
     # A sentence that only uses the verb is no lead-in; quotes the text has stay.
     assert problem("这句话的意思", "The sentence translates to nothing special", "zh", "en") is None
     assert repair('"你好"', 'The translation is: "Hello"') == '"Hello"'
+
+
+# The German worked example of prompts/translate.toml, which an NTREX zh->de output of
+# session 33 carried after its own translation.
+FIRE_EXAMPLE = (
+    "Die Polizei sagte, das Feuer im Einkaufszentrum sei von einem defekten Heizgerät "
+    "ausgelöst worden, verletzt wurde niemand. Ehrlich gesagt, die Feuerwehrleute waren "
+    "großartig!"
+)
+
+
+def test_a_worked_example_of_the_prompt_in_the_output_is_a_leak_cut_out() -> None:
+    seen = "Last Saturday, President Trump mocked Senator Feinstein at a rally."
+    translation = "Am Samstag verspottete Präsident Trump Senatorin Feinstein bei einer Kundgebung."
+    leaked = f"{translation} {FIRE_EXAMPLE}"
+    assert "examples" in (problem(seen, leaked, "en", "de") or "")
+    assert repair(seen, leaked) == translation
+    # Spaced and cased otherwise, or with a placeholder's number, it is the example still.
+    assert problem(seen, f"{translation}\n{FIRE_EXAMPLE.lower()}", "en", "de")
+    overtime = "Heute wieder Überstunden bis [[4]] Uhr, das Leben als Arbeitstier ist echt hart."
+    assert problem("老板又画饼了", f"Ja. {overtime}", "zh", "de")
+    # The example's own text, translated, is the text's translation, not a leak; and a short
+    # example answer ("Sis, what shade is this? Link please") may be any comment's.
+    own = overtime.replace("[[4]]", "10")
+    assert problem("今天又加班到10点，打工人太难了。", own, "zh", "de") is None
+    shade = "Sis, what shade is this? Link please"
+    assert problem("姐妹这是什么色号 求链接", shade, "zh", "en") is None
+
+
+def test_the_pipeline_keeps_the_translation_without_the_example_after_it() -> None:
+    text = "Wie viele Minuten er spielen wird, steht noch nicht fest."
+    answer = f"How many minutes he will play is open. {FIRE_EXAMPLE}"
+    engine = FakeEngine(respond=lambda req: answer)
+    result = Translator(engine).translate(text, "en", "de")
+    assert result.translation == "How many minutes he will play is open."
+    assert "Polizei" not in result.translation and "Feuer" not in result.translation

@@ -9,13 +9,16 @@ translation memory never stores it; :func:`repair` strips what leaked.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from importlib import resources
 
 from xxai.languages import base_lang
 from xxai.text.langid import detect_language
 from xxai.text.protect import PLACEHOLDER_RE
 
-__all__ = ["LATIN_TARGETS", "glossary_pair", "preamble", "problem", "repair"]
+__all__ = ["LATIN_TARGETS", "example_copied", "glossary_pair", "preamble", "problem", "repair"]
 
 # Pieces of our prompts (engines/prompts.py, prompts/translate.toml, the pipeline's retry
 # note) that never belong in a translation unless the text itself holds them. Each group
@@ -94,6 +97,46 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# An example's text or answer is this big at least (by ``_size``) to count as copied: a
+# short one ("Sis, what shade is this? Link please") may be a text's own translation.
+_EXAMPLE_SIZE = 50.0
+
+
+@functools.cache
+def _examples() -> tuple[tuple[tuple[re.Pattern[str], bool], ...], ...]:
+    """Return, for each worked example of our prompts (prompts/*.toml), a pattern for its
+    text and one for its answer (spaced and cased freely, a placeholder matching any word),
+    each with whether it is big enough to count as copied."""
+    found = []
+    for name in ("translate", "revise"):
+        raw = resources.files("xxai.prompts").joinpath(f"{name}.toml").read_text("utf-8")
+        for example in tomllib.loads(raw).get("example", []):
+            patterns = []
+            for value in example.values():
+                body = re.sub(r"\A[^\n]*\n<text>\n|\n</text>.*\Z", "", str(value), flags=re.S)
+                parts = [re.escape(part) for part in PLACEHOLDER_RE.sub("\0", body).split("\0")]
+                pattern = re.sub(r"(?:\\?\s)+", r"\\s+", r"\S*".join(parts).strip())
+                big = _size(body.strip()) >= _EXAMPLE_SIZE
+                patterns.append((re.compile(pattern, re.IGNORECASE), big))
+            found.append(tuple(patterns))
+    return tuple(found)
+
+
+def example_copied(seen: str, output: str) -> re.Match[str] | None:
+    """Return a worked example of our prompts (its text or its answer) written in ``output``
+    when the text the model saw holds neither (an NTREX zh->de output came back with the
+    German example's `Die Polizei sagte, das Feuer im Einkaufszentrum …` after its
+    translation); else None."""
+    for patterns in _examples():
+        if any(pattern.search(seen) for pattern, _big in patterns):
+            continue
+        for pattern, big in patterns:
+            found = pattern.search(output) if big else None
+            if found:
+                return found
+    return None
+
+
 def _leaked_prompt(seen: str, output: str) -> str | None:
     out, src = _fold(output), _fold(seen)
     for group in _PROMPT_TEXT:
@@ -115,6 +158,9 @@ def _leaked_prompt(seen: str, output: str) -> str | None:
     refusal = _REFUSAL.search(output)
     if refusal and not _REFUSAL.search(seen):
         return f"a refusal instead of a translation ({refusal.group(0)!r})"
+    example = example_copied(seen, output)
+    if example:
+        return f"one of the prompt's examples in the output ({example.group(0)[:40]!r})"
     return None
 
 
@@ -189,5 +235,9 @@ def repair(seen: str, output: str) -> str:
         quoted = _QUOTED.fullmatch(output)
         if quoted and not _QUOTED.fullmatch(seen.strip()):
             output = next(g for g in quoted.groups() if g is not None)
+    # An example written beside the translation goes; the translation stays.
+    while (example := example_copied(seen, output)) is not None:
+        output = output[: example.start()].rstrip() + " " + output[example.end() :].lstrip()
+        output = output.strip()
     kept = [line for line in output.splitlines() if _leaked_prompt(seen, line) is None]
     return "\n".join(kept).strip()
