@@ -49,6 +49,7 @@ from xxai.text.protect import (
 )
 from xxai.text.script import convert_script, strip_tones
 from xxai.text.segment import Piece, join_pieces, split_units, starts_sentence
+from xxai.text.spelling import source_spelling
 from xxai.text.tags import TRANSLATED_KINDS, known_sticker, rebuild, tag_words, words_of
 from xxai.text.validate import check_text
 from xxai.types import (
@@ -179,6 +180,10 @@ def _clean_output(raw: str, unit: str) -> str:
     # our prompt echoed: that is a leak, which the checks send back for another pass.
     if note and not _ABOUT_TRANSLATION.search(unit) and not _PROMPT_WORDS.search(note.group(0)):
         text = text[: note.start()].strip() or text
+    # One of our prompt's worked examples written after the translation (an NTREX zh->de
+    # output ended with the German example's `Die Polizei sagte, das Feuer …`) goes, and
+    # the translation stands: asked again, the model wrote its translation twice.
+    text = leaks.without_examples(unit, text)
     pair = leaks.glossary_pair(unit, text)
     if pair:
         ends = list(_SENTENCE_END.finditer(text, 0, pair.start() + 1))
@@ -1031,7 +1036,7 @@ class Translator:
             if unit.quotes:
                 out = _quote_kept(unit.protected.text, out, target)
             if base_lang(target) not in {"zh", "ja", "ko"}:
-                out = _western(out)
+                out = source_spelling(_western(out), unit.protected.text, target)
                 if base_lang(target) == "de":
                     out = _PERCENT.sub(r"\1 Prozent", _german_quotes(out))
                 if base_lang(unit.source) in {"zh", "ja", "ko"}:

@@ -182,3 +182,4 @@ def test_the_pipeline_keeps_the_translation_without_the_example_after_it() -> No
     result = Translator(engine).translate(text, "en", "de")
     assert result.translation == "How many minutes he will play is open."
     assert "Polizei" not in result.translation and "Feuer" not in result.translation
+    assert len(engine.requests) == 1  # cut, not asked again (the retry wrote it twice)

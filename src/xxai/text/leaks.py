@@ -18,7 +18,15 @@ from xxai.languages import base_lang
 from xxai.text.langid import detect_language
 from xxai.text.protect import PLACEHOLDER_RE
 
-__all__ = ["LATIN_TARGETS", "example_copied", "glossary_pair", "preamble", "problem", "repair"]
+__all__ = [
+    "LATIN_TARGETS",
+    "example_copied",
+    "glossary_pair",
+    "preamble",
+    "problem",
+    "repair",
+    "without_examples",
+]
 
 # Pieces of our prompts (engines/prompts.py, prompts/translate.toml, the pipeline's retry
 # note) that never belong in a translation unless the text itself holds them. Each group
@@ -137,6 +145,15 @@ def example_copied(seen: str, output: str) -> re.Match[str] | None:
     return None
 
 
+def without_examples(seen: str, output: str) -> str:
+    """Return ``output`` without the worked examples of our prompts written in it (see
+    :func:`example_copied`): the translation beside them stays."""
+    while (example := example_copied(seen, output)) is not None:
+        before, after = output[: example.start()].rstrip(), output[example.end() :].lstrip()
+        output = f"{before} {after}".strip()
+    return output
+
+
 def _leaked_prompt(seen: str, output: str) -> str | None:
     out, src = _fold(output), _fold(seen)
     for group in _PROMPT_TEXT:
@@ -235,9 +252,6 @@ def repair(seen: str, output: str) -> str:
         quoted = _QUOTED.fullmatch(output)
         if quoted and not _QUOTED.fullmatch(seen.strip()):
             output = next(g for g in quoted.groups() if g is not None)
-    # An example written beside the translation goes; the translation stays.
-    while (example := example_copied(seen, output)) is not None:
-        output = output[: example.start()].rstrip() + " " + output[example.end() :].lstrip()
-        output = output.strip()
+    output = without_examples(seen, output)
     kept = [line for line in output.splitlines() if _leaked_prompt(seen, line) is None]
     return "\n".join(kept).strip()
