@@ -47,6 +47,7 @@ KINDS = {
     "platform",
     "brand",
     "place",
+    "person",
     "emoji",
     "en-slang",
 }
@@ -213,7 +214,7 @@ _UNIT_AFTER = re.compile(r"(?:[A-Za-z]|[ \t]+[gGmMlLhsTBxX])(?![A-Za-z])")
 _WORD_AFTER = re.compile(r"[ \t]*[A-Za-z]{2}")
 # A label, then "is", before it: 编号是 404, 房间号为1314, 售价是520.
 _LABEL_IS = re.compile(r"[号號码碼价價][是为為][ \t]*$")
-_PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand", "place"})
+_PLAIN_KINDS = frozenset({"word", "meme", "platform", "brand", "place", "person"})
 _HAN_CHAR = HAN
 
 # Where terms must not match: inside URLs, e-mail addresses, @mentions, code and markup.
