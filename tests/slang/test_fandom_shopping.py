@@ -132,6 +132,8 @@ CASES: list[tuple[str, str, bool]] = [
     # Nails and lenses, not a client, armour or share selling.
     ("这次的美甲是猫眼款", "美甲", True),
     ("再完美甲方也会改需求", "美甲", False),
+    ("楼下新开了一家美甲店", "美甲", False),
+    ("美甲师说这个颜色很显白", "美甲", False),
     ("做了延长甲以后打字都不方便", "延长甲", True),
     ("合同里延长甲方付款期限", "延长甲", False),
     ("自己在家贴穿戴甲", "穿戴甲", True),
