@@ -1297,6 +1297,24 @@ def test_german_output_writes_percent_out() -> None:
     )
 
 
+def test_german_output_writes_a_year_the_german_way() -> None:
+    # NTREX zh->de (s96): "Homosexualität wurde in 1997 legalisiert", English grammar.
+    answers = {
+        "在中国，同性恋于1997年合法化": "In China wurde Homosexualität in 1997 legalisiert.",
+        "战争始于2011年": "Der Krieg begann in 2011.",
+        "2014年，新船服役": "In 2014 wurde das neue Schiff in Dienst gestellt.",
+        "飞机在2000米高空": "Das Flugzeug flog in 2000 Metern Höhe.",
+    }
+    engine = FakeEngine(respond=lambda req: answers[req.text])
+    out = [r.translation for r in Translator(engine, pivot={}).translate_many(answers, "de", "zh")]
+    assert out == [
+        "In China wurde Homosexualität im Jahr 1997 legalisiert.",
+        "Der Krieg begann im Jahr 2011.",
+        "Im Jahr 2014 wurde das neue Schiff in Dienst gestellt.",
+        "Das Flugzeug flog in 2000 Metern Höhe.",  # a height, not a year
+    ]
+
+
 def test_german_output_quotes_the_german_way() -> None:
     engine = FakeEngine(fallback="echo")
     engine.respond = lambda req: 'Die Gruppe sei "nicht glücklich", sagte er. Ein "Rest'

@@ -1039,6 +1039,7 @@ class Translator:
                 out = source_spelling(_western(out), unit.protected.text, target)
                 if base_lang(target) == "de":
                     out = _PERCENT.sub(r"\1 Prozent", _german_quotes(out))
+                    out = _IN_YEAR.sub(lambda m: f"{m.group(1)}m Jahr {m.group(2)}", out)
                 if base_lang(unit.source) in {"zh", "ja", "ko"}:
                     out = _spaced(out)
             out = convert_script(out, target)
@@ -1889,6 +1890,9 @@ _SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=\S)([^'\n]{2,300}?)(?<=\S)'(?![\w'])
 # write it 13 times to 2; the model copies a Chinese source's "50%"); not "100%ig" or
 # "50%-Rabatt".
 _PERCENT = re.compile(r"(\d)\s?%(?![\w%-])")
+# English "in 2011" copied into German, where a year stands alone or after "im Jahr": only
+# before a verb, a punctuation mark or the end (`in 2000 Metern Höhe` is a height).
+_IN_YEAR = re.compile(r"\b([Ii])n ((?:1[5-9]|20)\d\d)(?=[ \t]*(?:[.,;:!?)“\"]|$)|[ \t]+[a-zäöüß])")
 # A clause with a verb of saying, then a comma and a quotation that starts a sentence.
 _SPEECH_COMMA = re.compile(
     r"(\b(?:sag\w*|gesagt|erklärt\w*|meint\w*|betont\w*|schrieb\w*|schreibt|fragt\w*"

@@ -41,8 +41,13 @@ CASES: list[tuple[str, str, bool]] = [
     ("仓库的物料清单要每周核对一次", "物料", False),
     ("工厂采购了一批新物料", "物料", False),
     # 同人 before a work or after making one; not 不同人, 共同人生, 同人民.
-    ("最近在看这对CP的同人文", "同人", True),
-    ("太太画的同人图也太好看了", "同人", True),
+    ("漫展上买了好几本同人本", "同人", True),
+    ("这对CP的同人曲太好听了", "同人", True),
+    # 同人文 is fan fiction and 同人图 fan art (longer than 同人, so they win).
+    ("最近在看这对CP的同人文", "同人文", True),
+    ("这里有不同人文景观", "同人文", False),
+    ("太太画的同人图也太好看了", "同人图", True),
+    ("不同人画的风格不一样", "同人图", False),
     ("下班回家写同人", "同人", True),
     ("不同人有不同的看法", "同人", False),
     ("这是我们共同人生的起点", "同人", False),
