@@ -82,6 +82,14 @@ SETS = [
     # review-judgments-s32a2/b2.jsonl, left out here so that no output counts twice).
     ("review-judgments-s32a1.jsonl", 70, 331, "ad9d38775b"),
     ("review-judgments-s32b1.jsonl", 80, 341, "ad9d38775b"),
+    # Session 33: items 1-10 and 31-40 again, on session 33's outputs (--tag s96), each
+    # judged blind by two helpers (the second judgments left out, as above).
+    ("review-judgments-s33a1.jsonl", 0, 381, "286492e2d7"),
+    ("review-judgments-s33b1.jsonl", 30, 371, "286492e2d7"),
+    # Session 34: items 21-30 and 91-100 again, on session 34's outputs (--tag s98), each
+    # judged blind by two helpers (the second judgments left out, as above).
+    ("review-judgments-s34a1.jsonl", 20, 401, "58d7c5529e"),
+    ("review-judgments-s34b1.jsonl", 90, 411, "58d7c5529e"),
 ]
 CHOSEN_ON = 40  # sets with 10 <= skip < 40 (items 11-40) chose the floors
 
