@@ -1599,3 +1599,22 @@ def test_no_space_between_two_chinese_characters_into_chinese() -> None:
     engine = FakeEngine(respond=lambda req: "和我一起去 北京 上海")
     out = Translator(engine).translate("Come with me to 北京 上海", "zh", "en")
     assert out.translation == "和我一起去 北京 上海"
+
+
+def test_a_tag_that_is_one_glossary_term_gets_its_rendering() -> None:
+    # RedTrans (s98): the tag's line said 始祖鸟 = Arc'teryx, the model wrote "Ardent Hawk".
+    def respond(req: TranslationRequest) -> str:
+        return "Ardent Hawk" if req.text == "始祖鸟" else "Red beanie [[0]]"
+
+    engine = FakeEngine(respond=respond)
+    result = Translator(engine, default_glossary()).translate(
+        "砖红色冷帽 #始祖鸟[话题]#", "en", "zh"
+    )
+    assert "#Arc'teryx[Topic]#" in result.translation
+    assert "Ardent" not in result.translation
+    # A tag of more words than the term is the model's to phrase.
+    engine = FakeEngine(
+        respond=lambda req: "Arc'teryx jacket haul" if "冲锋衣" in req.text else "Look [[0]]"
+    )
+    result = Translator(engine, default_glossary()).translate("看 #始祖鸟冲锋衣[话题]#", "en", "zh")
+    assert "#Arc'teryx jacket haul[Topic]#" in result.translation

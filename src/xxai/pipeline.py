@@ -951,6 +951,7 @@ class Translator:
         tag_reqs = list(dict.fromkeys(asked.values()))
         outputs = self.engine.translate([*self._requests(todo, target, ask), *tag_reqs], progress)
         tag_outputs = self._tags_again(tag_reqs, outputs[len(todo) :], target)
+        tag_outputs = self._tag_renderings(tag_reqs, tag_outputs, target)
         done = dict(zip(tag_reqs, tag_outputs, strict=True))
         self._restore_tags(units, target, {key: done[req] for key, req in asked.items()})
         checked = self._check(todo, outputs, target, ask)
@@ -1463,6 +1464,28 @@ class Translator:
                 outputs[i] = out
             if self.lexicon is not None and base_lang(target) not in _HAN_WRITTEN:
                 outputs[i] = _filled(outputs[i], self.lexicon, base_lang(target))
+        return outputs
+
+    def _tag_renderings(
+        self, reqs: list[TranslationRequest], outputs: list[str], target: str
+    ) -> list[str]:
+        """Return the tags' outputs, a tag that is one glossary term whole given its
+        rendering where the output lacks it: the model had made #始祖鸟[话题]# "#Ardent
+        Hawk[Topic]#" beside the line `始祖鸟 = Arc'teryx`, and a tag is a name to find
+        again, not a sentence to phrase."""
+        if self.glossary is None:
+            return outputs
+        outputs = list(outputs)
+        for i, req in enumerate(reqs):
+            words = req.text.strip()
+            matches = self._terms(words, req.source, target)
+            if len(matches) != 1 or not matches[0].renderings:
+                continue
+            match = matches[0]
+            if (match.start, match.end) != (0, len(words)):
+                continue
+            if not self.glossary.rendered(match, outputs[i], target):
+                outputs[i] = match.renderings[0]
         return outputs
 
     def _tag_request(self, words: str, source: str, target: str) -> TranslationRequest:
