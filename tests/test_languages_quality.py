@@ -5,9 +5,9 @@ from pathlib import Path
 
 from xxai.languages import pair_quality
 
-# The latest full RedTrans runs (session 33: zh->en --tag s96, en->zh --tag s97).
+# The latest full RedTrans runs (session 34: --tag s98, one run per direction).
 RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
-REDTRANS = ("redtrans-s96-zhen.json", "redtrans-s97-enzh.json")
+REDTRANS = ("redtrans-s98-zhen.json", "redtrans-s98-enzh.json")
 
 
 def test_quality_notes_carry_the_benchmark_figures() -> None:

@@ -101,10 +101,9 @@ def base_lang(code: str) -> str:
 
 # Measured pairs carry their benchmark figures (benchmarks/redtrans.py, RedTrans dev and
 # NTREX; README "Real RedNote posts"): chrF of the pipeline against the same model prompted
-# plainly, in one run (RedTrans: redtrans-s96-zhen.json and redtrans-s97-enzh.json, session
-# 33; NTREX: ntrex.json, en->de
-# session 23, zh->de session 33; from German: ntrex-deen-s86.json and ntrex-dezh-s86p.json,
-# session 29).
+# plainly, in one run (RedTrans: redtrans-s98-zhen.json and redtrans-s98-enzh.json, session
+# 34; NTREX: ntrex.json, en->de session 23, zh->de session 34; from German:
+# ntrex-deen-s86.json and ntrex-dezh-s86p.json, session 29).
 # tests/test_languages_quality.py checks them against the saved results.
 _MEASURED = {
     ("zh", "en"): (
