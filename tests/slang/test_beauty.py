@@ -8,8 +8,9 @@ in the sentence do not matter here.
 from __future__ import annotations
 
 import pytest
+from glossary_cases import assert_example_rendered, entries, terms_in
 
-from xxai.slang.glossary import Entry, default_glossary
+from xxai.slang.glossary import default_glossary
 
 CASES: list[tuple[str, str, bool]] = [
     # Wear: 持妆 and 脱妆, not inside 保持妆容 (keep) or 摆脱 (get rid of).
@@ -99,17 +100,13 @@ CASES: list[tuple[str, str, bool]] = [
 ]
 
 
-def _found(text: str) -> list[str]:
-    return [entry.term for _s, _e, entry in default_glossary().matches(text)]
-
-
-def _beauty_entries() -> list[Entry]:
-    return [e for e in default_glossary().entries if e.source_file.startswith("zh_beauty.toml")]
+def _beauty_entries() -> list:
+    return entries(file="zh_beauty.toml")
 
 
 @pytest.mark.parametrize(("text", "term", "found"), CASES)
 def test_beauty_word_and_everyday_word(text: str, term: str, found: bool) -> None:
-    words = _found(text)
+    words = terms_in(text)
     if found:
         assert term in words, f"{text!r} should match {term!r}, got {words}"
     else:
@@ -126,24 +123,17 @@ def test_every_beauty_context_has_a_case_each_way() -> None:
 
 
 def test_every_beauty_example_finds_its_term_and_renders_it() -> None:
-    glossary = default_glossary()
-    entries = _beauty_entries()
-    assert len(entries) >= 30
-    for entry in entries:
+    beauty = _beauty_entries()
+    assert len(beauty) >= 30
+    for entry in beauty:
         assert "beauty" in entry.tags and entry.kind == "word", entry.term
-        matches = [
-            m for m in glossary.find(entry.example["text"], "zh", "en") if m.entry == entry.term
-        ]
-        assert matches, entry.term
-        first = entry.renderings["en"][0]
-        assert first.lower() in entry.example["translation"].lower(), entry.term
-        assert glossary.rendered(matches[0], entry.example["translation"], "en"), entry.term
+        assert_example_rendered(entry)
 
 
 def test_a_longer_skin_or_product_word_wins_over_the_one_inside_it() -> None:
-    assert _found("混油皮用什么粉底液") == ["混油皮", "粉底液"]
-    assert _found("混干皮冬天也要保湿") == ["混干皮"]
-    assert _found("素颜霜和隔离有什么区别") == ["素颜霜"]
+    assert terms_in("混油皮用什么粉底液") == ["混油皮", "粉底液"]
+    assert terms_in("混干皮冬天也要保湿") == ["混干皮"]
+    assert terms_in("素颜霜和隔离有什么区别") == ["素颜霜"]
     glossary = default_glossary()
     assert [m.term for m in glossary.find("额头的闭口粉刺好多", "zh", "en")] == ["闭口粉刺"]
 

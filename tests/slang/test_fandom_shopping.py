@@ -9,8 +9,9 @@ in the sentence do not matter here.
 from __future__ import annotations
 
 import pytest
+from glossary_cases import assert_example_rendered, entries, terms_in
 
-from xxai.slang.glossary import Entry, default_glossary
+from xxai.slang.glossary import default_glossary
 
 CASES: list[tuple[str, str, bool]] = [
     # 周边 merch after a work, idol or merch word or a buying verb; not the surroundings.
@@ -182,19 +183,13 @@ CASES: list[tuple[str, str, bool]] = [
 ]
 
 
-def _found(text: str) -> list[str]:
-    return [entry.term for _s, _e, entry in default_glossary().matches(text)]
-
-
-def _entries() -> list[Entry]:
-    return [
-        e for e in default_glossary().entries if e.source_file.startswith("zh_fandom_shopping.toml")
-    ]
+def _entries() -> list:
+    return entries(file="zh_fandom_shopping.toml")
 
 
 @pytest.mark.parametrize(("text", "term", "found"), CASES)
 def test_rednote_word_and_everyday_word(text: str, term: str, found: bool) -> None:
-    words = _found(text)
+    words = terms_in(text)
     if found:
         assert term in words, f"{text!r} should match {term!r}, got {words}"
     else:
@@ -211,18 +206,11 @@ def test_every_context_has_a_case_each_way() -> None:
 
 
 def test_every_example_finds_its_term_and_renders_it() -> None:
-    glossary = default_glossary()
-    entries = _entries()
-    assert len(entries) >= 45
-    for entry in entries:
+    words = _entries()
+    assert len(words) >= 45
+    for entry in words:
         assert entry.kind in {"word", "meme", "brand"}, entry.term
-        matches = [
-            m for m in glossary.find(entry.example["text"], "zh", "en") if m.entry == entry.term
-        ]
-        assert matches, entry.term
-        first = entry.renderings["en"][0]
-        assert first.lower() in entry.example["translation"].lower(), entry.term
-        assert glossary.rendered(matches[0], entry.example["translation"], "en"), entry.term
+        assert_example_rendered(entry)
         assert set(entry.renderings) >= {"en", "zh", "de"}, entry.term
 
 
@@ -237,15 +225,15 @@ def test_characters_are_brands_with_their_latin_names() -> None:
         assert by_term[term].kind == "brand", term
         assert latin in by_term[term].variants, term
         assert by_term[term].renderings["en"][0] == latin, term
-        assert _found(f"I bought a {latin} yesterday") == [term], term
+        assert terms_in(f"I bought a {latin} yesterday") == [term], term
 
 
 def test_a_longer_word_wins_and_a_word_refused_leaves_the_one_inside() -> None:
-    assert _found("这家店支持7天无理由退货") == ["七天无理由"]
-    assert _found("闲鱼上九九新的相机") == ["闲鱼"]
+    assert terms_in("这家店支持7天无理由退货") == ["七天无理由"]
+    assert terms_in("闲鱼上九九新的相机") == ["闲鱼"]
     # 吃谷 is refused before 子, so the merch word 谷子 is found instead.
-    assert _found("最近吃谷子吃得停不下来") == ["谷子"]
-    assert _found("我家的鸡最爱吃谷子") == []
+    assert terms_in("最近吃谷子吃得停不下来") == ["谷子"]
+    assert terms_in("我家的鸡最爱吃谷子") == []
 
 
 def test_literal_misreadings_are_not_the_rendering() -> None:

@@ -7,6 +7,7 @@ at all (ordinary words that happen to spell the name, or another person of the s
 from __future__ import annotations
 
 import pytest
+from glossary_cases import assert_example_rendered, assert_finds, entries, terms_in
 
 from xxai.slang.glossary import default_glossary
 
@@ -121,33 +122,25 @@ CASES: list[tuple[str, str | None]] = [
 
 
 def _people(text: str) -> list[str]:
-    return [
-        entry.term for _s, _e, entry in default_glossary().matches(text) if entry.kind == "person"
-    ]
+    return terms_in(text, "person")
 
 
 @pytest.mark.parametrize(("text", "term"), CASES)
 def test_a_person_is_found_where_it_is_the_person_and_only_there(
     text: str, term: str | None
 ) -> None:
-    found = _people(text)
-    if term is None:
-        assert found == [], f"{text!r} should name no person, got {found}"
-    else:
-        assert term in found, f"{text!r} should find {term!r}, got {found}"
+    assert_finds(text, term, _people(text))
 
 
 def _entries() -> list:
-    return [e for e in default_glossary().entries if e.kind == "person"]
+    return entries(kind="person")
 
 
 def test_every_person_finds_their_own_example_and_renders_it() -> None:
     people = _entries()
     assert len(people) >= 60
     for entry in people:
-        found = default_glossary().find(entry.example["text"], "zh", "en")
-        assert entry.term in [m.entry for m in found], entry.term
-        assert entry.renderings["en"][0] in entry.example["translation"], entry.term
+        assert_example_rendered(entry)
         assert entry.renderings["zh"][0] == entry.term, entry.term
 
 

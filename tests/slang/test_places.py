@@ -7,6 +7,7 @@ at all (the ordinary word, or another place with the same name).
 from __future__ import annotations
 
 import pytest
+from glossary_cases import assert_example_rendered, assert_finds, entries, terms_in
 
 from xxai.slang.glossary import default_glossary
 
@@ -75,31 +76,23 @@ CASES: list[tuple[str, str | None]] = [
 
 
 def _places(text: str) -> list[str]:
-    return [
-        entry.term for _s, _e, entry in default_glossary().matches(text) if entry.kind == "place"
-    ]
+    return terms_in(text, "place")
 
 
 @pytest.mark.parametrize(("text", "term"), CASES)
 def test_a_place_is_found_where_it_is_the_place_and_only_there(text: str, term: str | None) -> None:
-    found = _places(text)
-    if term is None:
-        assert found == [], f"{text!r} should name no place, got {found}"
-    else:
-        assert term in found, f"{text!r} should find {term!r}, got {found}"
+    assert_finds(text, term, _places(text))
 
 
 def _entries() -> list:
-    return [e for e in default_glossary().entries if e.kind == "place"]
+    return entries(kind="place")
 
 
 def test_every_place_finds_its_own_example_and_renders_it() -> None:
     places = _entries()
     assert len(places) >= 35
     for entry in places:
-        found = default_glossary().find(entry.example["text"], "zh", "en")
-        assert entry.term in [m.entry for m in found], entry.term
-        assert entry.renderings["en"][0] in entry.example["translation"], entry.term
+        assert_example_rendered(entry)
         assert entry.renderings["zh"][0] == entry.term, entry.term
 
 
