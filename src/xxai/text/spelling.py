@@ -15,6 +15,7 @@ import re
 from wordfreq import zipf_frequency
 
 from xxai.languages import base_lang
+from xxai.text.script import strip_tones
 
 __all__ = ["source_spelling"]
 
@@ -23,11 +24,10 @@ _NAME_AT_LEAST = 4  # letters: shorter words ("Lee", "Ann") have too many near n
 _ALIKE = 0.8  # Dyteon/Dyton 0.91, Dianne/Diane 0.91; Britain/Britannien 0.82 is a word
 _WORDS_OF_TARGET = 2.5  # Zipf: an output word this common in the target is a real word
 _OWN_WORD = 1.0  # Zipf more in the target than in English: the target's own name (Amerika)
-_ACCENTS = str.maketrans("àáâãäåèéêëìíîïòóôõöùúûüýÿñç", "aaaaaaeeeeiiiiooooouuuuyync")
 
 
 def _plain(word: str) -> str:
-    return word.casefold().translate(_ACCENTS)
+    return strip_tones(word).casefold()
 
 
 def _edits(a: str, b: str) -> int:
@@ -65,11 +65,12 @@ def source_spelling(output: str, source: str, target: str) -> str:
         return output
     source_words = set(_WORD.findall(source))
     output_words = set(_WORD.findall(output))
-    names = [
-        w
+    # Each name with its accent- and case-free form, computed once.
+    names = {
+        w: _plain(w)
         for w in source_words
         if w[:1].isupper() and len(w) >= _NAME_AT_LEAST and w not in output_words
-    ]
+    }
     if not names:
         return output
     lang = base_lang(target)
@@ -77,18 +78,19 @@ def source_spelling(output: str, source: str, target: str) -> str:
     for word in output_words - source_words:
         if not word[:1].isupper() or len(word) < _NAME_AT_LEAST:
             continue
+        plain = _plain(word)
         alike = [
-            name
-            for name in names
+            (name, name_plain)
+            for name, name_plain in names.items()
             if name[0] == word[0]
-            and _plain(name) != _plain(word)
-            and not _plain(word).startswith(_plain(name))
-            and not _plain(name).startswith(_plain(word))
-            and difflib.SequenceMatcher(None, _plain(name), _plain(word)).ratio() >= _ALIKE
+            and name_plain != plain
+            and not plain.startswith(name_plain)
+            and not name_plain.startswith(plain)
+            and difflib.SequenceMatcher(None, name_plain, plain).ratio() >= _ALIKE
         ]
-        if len(alike) != 1 or _real_word(word, _edits(_plain(alike[0]), _plain(word)), lang):
+        if len(alike) != 1 or _real_word(word, _edits(alike[0][1], plain), lang):
             continue
-        fixes[word] = alike[0]
+        fixes[word] = alike[0][0]
     if not fixes:
         return output
     pattern = re.compile(
