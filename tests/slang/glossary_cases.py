@@ -33,6 +33,28 @@ def assert_finds(text: str, term: str | None, found: list[str]) -> None:
         assert term in found, f"{text!r} should match {term!r}, got {found}"
 
 
+def assert_matched(text: str, term: str, found: bool) -> None:
+    """The shipped glossary finds ``term`` in ``text`` when ``found``, else does not (other
+    terms of the sentence do not matter)."""
+    words = terms_in(text)
+    if found:
+        assert term in words, f"{text!r} should match {term!r}, got {words}"
+    else:
+        assert term not in words, f"{text!r} should not match {term!r}, got {words}"
+
+
+def assert_contexts_each_way(
+    file_entries: list[Entry], cases: list[tuple[str, str, bool]], at_least: int
+) -> None:
+    """Each entry with a context rule (at least ``at_least`` of them) has a case where it is
+    found and one where it is kept out: ``validate`` skips such entries, so these cases prove
+    each is found at all, and kept out of at least one everyday sentence."""
+    with_context = {e.term for e in file_entries if e.context}
+    assert len(with_context) >= at_least
+    assert with_context - {term for _t, term, found in cases if found} == set()
+    assert with_context - {term for _t, term, found in cases if not found} == set()
+
+
 def assert_example_rendered(entry: Entry) -> None:
     """The entry is found in its own example, whose translation holds its first English
     rendering as the glossary reads renderings."""

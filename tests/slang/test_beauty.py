@@ -8,7 +8,13 @@ in the sentence do not matter here.
 from __future__ import annotations
 
 import pytest
-from glossary_cases import assert_example_rendered, entries, terms_in
+from glossary_cases import (
+    assert_contexts_each_way,
+    assert_example_rendered,
+    assert_matched,
+    entries,
+    terms_in,
+)
 
 from xxai.slang.glossary import default_glossary
 
@@ -106,20 +112,11 @@ def _beauty_entries() -> list:
 
 @pytest.mark.parametrize(("text", "term", "found"), CASES)
 def test_beauty_word_and_everyday_word(text: str, term: str, found: bool) -> None:
-    words = terms_in(text)
-    if found:
-        assert term in words, f"{text!r} should match {term!r}, got {words}"
-    else:
-        assert term not in words, f"{text!r} should not match {term!r}, got {words}"
+    assert_matched(text, term, found)
 
 
 def test_every_beauty_context_has_a_case_each_way() -> None:
-    # `validate` skips entries with a context: these cases prove each one is found at all,
-    # and kept out of at least one everyday sentence.
-    with_context = {e.term for e in _beauty_entries() if e.context}
-    assert len(with_context) >= 20
-    assert with_context - {term for _t, term, found in CASES if found} == set()
-    assert with_context - {term for _t, term, found in CASES if not found} == set()
+    assert_contexts_each_way(_beauty_entries(), CASES, at_least=20)
 
 
 def test_every_beauty_example_finds_its_term_and_renders_it() -> None:
